@@ -1,0 +1,10 @@
+# Turn each gnuplot script into a C string constant: plot_script_<name>.
+file(WRITE ${OUT} "/* Generated from analysis/plots by embed_scripts.cmake. */\n")
+foreach(script ${SCRIPTS})
+  file(READ ${DIR}/${script} text)
+  string(REPLACE "\\" "\\\\" text "${text}")
+  string(REPLACE "\"" "\\\"" text "${text}")
+  string(REPLACE "\n" "\\n\"\n\"" text "${text}")
+  string(REGEX REPLACE "\\.gp$" "" name ${script})
+  file(APPEND ${OUT} "static const char plot_script_${name}[] =\n\"${text}\";\n")
+endforeach()

@@ -1,0 +1,41 @@
+/*
+ * event — the pending-event set of the discrete-event engine.
+ *
+ * A binary min-heap keyed by (time, seq): seq is the insertion number, so events at the same
+ * instant come out in the order they were scheduled, independent of memory layout. The heap
+ * holds only what is in flight (trace arrivals are fed one at a time), so its size is the
+ * number of outstanding resolutions and deliveries, not the trace length.
+ */
+#ifndef SHARESIM_EVENT_H
+#define SHARESIM_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/time.h"
+
+struct event {
+	sim_time time;
+	uint64_t seq;
+	uint32_t kind;  /**< what happens; meaning owned by the caller (sim/run.c) */
+	uint32_t node;  /**< which node it happens at */
+	uint64_t arg;   /**< kind-specific: an index into a pool, a packed key, ... */
+};
+
+struct event_queue {
+	struct event *heap;
+	size_t len, cap;
+	uint64_t next_seq;
+};
+
+int ev_init(struct event_queue *q, size_t initial_cap);
+void ev_free(struct event_queue *q);
+/** Schedule an event; returns 0 or -1 on allocation failure. */
+int ev_push(struct event_queue *q, sim_time time, uint32_t kind, uint32_t node, uint64_t arg);
+/** Remove the earliest event into *out; returns 0, or -1 if the queue is empty. */
+int ev_pop(struct event_queue *q, struct event *out);
+static inline size_t ev_count(const struct event_queue *q) { return q->len; }
+/** Time of the earliest event, or INT64_MAX if empty. */
+sim_time ev_peek_time(const struct event_queue *q);
+
+#endif

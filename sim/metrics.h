@@ -1,0 +1,119 @@
+/*
+ * metrics — what a run measures: per-node, time-binned counters and latency histograms.
+ *
+ * Plain data owned by the run: nodes increment it, analysis/ stores it. Counter names follow
+ * `unbound-control stats` where Unbound has the same figure (num.queries, num.cachehits,
+ * num.cachemiss), and the latency histogram uses Unbound's buckets (powers of two of a
+ * microsecond, "histogram.000000.000000.to.000000.000001" ... up to 2^39 us), so operators can
+ * compare with their own resolvers.
+ */
+#ifndef SHARESIM_METRICS_H
+#define SHARESIM_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/time.h"
+
+/* X-macro: identifier, stored name, meaning. Append only: ids are stored in databases by name. */
+#define METRICS_COUNTERS(X) \
+	X(QUERIES, "num.queries", "client queries received") \
+	X(HITS_OWN, "num.cachehits", "answered from cache, data this node resolved itself") \
+	X(HITS_SHARED, "num.cachehits.shared", "answered from cache, data received from a peer") \
+	X(MISSES, "num.cachemiss", "not in cache: a resolution was started") \
+	X(COALESCED, "num.cachemiss.coalesced", "not in cache: joined a resolution in flight") \
+	X(UPSTREAM, "num.upstream", "queries sent to authorities") \
+	X(ANSWERS_NXDOMAIN, "num.answer.nxdomain", "client answers with NXDOMAIN") \
+	X(ANSWERS_NODATA, "num.answer.nodata", "client answers NOERROR with no answer records") \
+	X(SHARE_SENT_MSGS, "share.sent.msgs", "share messages sent (one per peer for unicast)") \
+	X(SHARE_SENT_BYTES, "share.sent.bytes", "bytes of share messages sent, with IP/UDP headers") \
+	X(SHARE_NOT_ELIGIBLE, "share.skipped", "resolutions not shared (negative, no AA, TTL below threshold)") \
+	X(SHARE_LOST, "share.lost", "share messages lost on the link") \
+	X(SHARE_RECV_MSGS, "share.recv.msgs", "share messages received") \
+	X(SHARE_RECV_BYTES, "share.recv.bytes", "bytes of share messages received, with IP/UDP headers") \
+	X(SHARE_ACCEPTED, "share.accepted", "share messages accepted") \
+	X(SHARE_RRSETS_CACHED, "share.cached", "RRsets from accepted shares stored in the cache") \
+	X(REJ_MALFORMED, "share.rejected.malformed", "rejected: not a parsable DNS message") \
+	X(REJ_UNSIGNED, "share.rejected.unsigned", "rejected: no TSIG") \
+	X(REJ_BADKEY, "share.rejected.badkey", "rejected: TSIG with another key or algorithm") \
+	X(REJ_BADSIG, "share.rejected.badsig", "rejected: TSIG MAC does not verify") \
+	X(REJ_BADTIME, "share.rejected.badtime", "rejected: TSIG time outside the fudge") \
+	X(REJ_NOT_RESPONSE, "share.rejected.notresponse", "rejected: QR=0 or an opcode other than QUERY") \
+	X(REJ_NEGATIVE, "share.rejected.negative", "rejected: negative answer (NXDOMAIN, NODATA, other rcode)") \
+	X(REJ_PROFILE, "share.rejected.profile", "rejected by the receiver profile (e.g. Unbound PoC: QDCOUNT != 1)") \
+	X(CACHE_ENTRIES, "cache.entries", "cache entries at the end of the bin (a gauge)")
+
+enum metrics_counter {
+#define METRICS_ENUM(id, name, doc) CTR_##id,
+	METRICS_COUNTERS(METRICS_ENUM)
+#undef METRICS_ENUM
+	CTR__COUNT
+};
+
+const char *metrics_counter_name(enum metrics_counter c);
+const char *metrics_counter_doc(enum metrics_counter c);
+
+/* Client-perceived latency classes, each with its own histogram per node. */
+#define METRICS_LATENCY_CLASSES(X) \
+	X(HIT_OWN, "hit") \
+	X(HIT_SHARED, "hit.shared") \
+	X(MISS, "miss") \
+	X(COALESCED, "coalesced")
+
+enum metrics_latency_class {
+#define METRICS_LENUM(id, name) LAT_##id,
+	METRICS_LATENCY_CLASSES(METRICS_LENUM)
+#undef METRICS_LENUM
+	LAT__COUNT
+};
+const char *metrics_latency_class_name(enum metrics_latency_class c);
+
+#define METRICS_HIST_BUCKETS 40 /* Unbound: [0,1us), [1,2us), [2,4us), ... [2^38us, inf) */
+
+struct metrics {
+	uint32_t nodes;
+	uint32_t bins;
+	sim_time bin_width;
+	uint64_t *counters; /**< [node][bin][CTR__COUNT] */
+	uint64_t *latency;  /**< [node][LAT__COUNT][METRICS_HIST_BUCKETS] */
+	uint64_t *latency_sum_ns; /**< [node][LAT__COUNT], for exact means */
+};
+
+/** Allocate for nodes x ceil(duration / bin_width) + 1 bins; returns 0 or -1. */
+int metrics_init(struct metrics *m, uint32_t nodes, sim_time duration, sim_time bin_width);
+void metrics_free(struct metrics *m);
+
+static inline uint32_t metrics_bin(const struct metrics *m, sim_time t)
+{
+	int64_t b = t / m->bin_width;
+	if (b < 0)
+		b = 0;
+	if ((uint64_t)b >= m->bins)
+		b = m->bins - 1;
+	return (uint32_t)b;
+}
+
+static inline void metrics_add(struct metrics *m, uint32_t node, sim_time t,
+                               enum metrics_counter c, uint64_t v)
+{
+	m->counters[((size_t)node * m->bins + metrics_bin(m, t)) * CTR__COUNT + c] += v;
+}
+
+/** Set a gauge for the bin containing t. */
+static inline void metrics_set(struct metrics *m, uint32_t node, sim_time t,
+                               enum metrics_counter c, uint64_t v)
+{
+	m->counters[((size_t)node * m->bins + metrics_bin(m, t)) * CTR__COUNT + c] = v;
+}
+
+/** Bucket index of a latency, Unbound's layout. */
+unsigned metrics_latency_bucket(sim_time latency);
+void metrics_latency(struct metrics *m, uint32_t node, enum metrics_latency_class c,
+                     sim_time latency);
+
+/** Sum of a counter over all nodes and bins. */
+uint64_t metrics_total(const struct metrics *m, enum metrics_counter c);
+/** Lower bound in microseconds of a bucket (0, 1, 2, 4, ...). */
+uint64_t metrics_bucket_low_us(unsigned bucket);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * params — every model choice of one run, fully resolved (one point of a sweep).
+ *
+ * Plain data: sim/config.c fills it from an experiment file and documents each field (name,
+ * default, unit, source) in its parameter registry; nodes/ read it. Every field has an
+ * experiment-file key "section.key" given in its comment; the registry is the authority.
+ */
+#ifndef SHARESIM_PARAMS_H
+#define SHARESIM_PARAMS_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#define PARAMS_PATH_MAX 4096
+#define PARAMS_KEY_MAX 512
+
+enum frontend_policy { FRONTEND_TRACE = 0, FRONTEND_CLIENT_HASH, FRONTEND_RANDOM, FRONTEND_ROUND_ROBIN };
+enum share_transport { SHARE_NONE = 0, SHARE_UNICAST };
+enum share_question { SHARE_QUESTION_KEEP = 0, SHARE_QUESTION_REMOVE };
+enum share_rules { SHARE_RULES_03 = 0, SHARE_RULES_04 };
+enum share_receiver { RECEIVER_DRAFT = 0, RECEIVER_UNBOUND_POC };
+
+struct sim_params {
+	/* [experiment] */
+	char experiment[128];          /**< experiment.name */
+	char trace_path[PARAMS_PATH_MAX]; /**< experiment.trace (relative to the .ini's folder) */
+	uint64_t seed;                 /**< experiment.seed */
+	uint32_t repetition;           /**< experiment.repeat expands into repetition 0..N-1 */
+	double bin_seconds;            /**< experiment.bin: width of counter bins, s */
+
+	/* [resolvers] */
+	uint32_t nodes;                /**< resolvers.nodes */
+	enum frontend_policy frontend; /**< resolvers.frontend: trace|client-hash|random|round-robin */
+	double service_time_ms;        /**< resolvers.service_time: answering from cache, ms */
+
+	/* [cache] */
+	uint32_t cache_min_ttl;        /**< cache.min_ttl, s (Unbound cache-min-ttl, default 0) */
+	uint32_t cache_max_ttl;        /**< cache.max_ttl, s (Unbound cache-max-ttl, default 86400) */
+	uint32_t negative_ttl;         /**< cache.negative_ttl, s: TTL of a negative answer (SOA minimum) */
+
+	/* [authority] */
+	double upstream_latency_median_ms; /**< authority.latency_median, ms (lognormal median) */
+	double upstream_latency_sigma;     /**< authority.latency_sigma (lognormal shape) */
+	double default_nxdomain_share;     /**< authority.nxdomain_share: unanswered names that do not exist */
+	char default_ttl_dist[64];         /**< authority.ttl_dist: "opendns-2012" or "fixed:SECONDS" */
+	uint32_t default_answer_rrs;       /**< authority.answer_rrs: RRs in a synthesised answer */
+	int default_aa;                    /**< authority.aa: synthesised answers carry AA (1) */
+
+	/* [share] */
+	enum share_transport transport;    /**< share.transport: none|unicast */
+	uint32_t ttl_threshold;            /**< share.ttl_threshold, s (D-TTL): share only if TTL >= */
+	enum share_question question;      /**< share.question: keep|remove (D-PRIV) */
+	enum share_rules rules;            /**< share.rules: -03|-04 (D-MSG) */
+	enum share_receiver receiver;      /**< share.receiver: draft|unbound-poc */
+	int require_aa;                    /**< share.require_aa: D-SURE, share only AA data */
+	char key_spec[PARAMS_KEY_MAX];     /**< share.key: "[alg:]name:base64" as dnsperf -y */
+	char receiver_key_spec[PARAMS_KEY_MAX]; /**< share.receiver_key: what receivers expect (default: key) */
+	uint16_t tsig_fudge;               /**< share.fudge, s (RFC 8945 recommends 300) */
+	uint16_t edns_udp_size;            /**< share.edns_udp_size (D-EDNS: a fresh OPT) */
+
+	/* [network] */
+	double link_latency_ms;            /**< network.latency: one-way between two nodes, ms */
+	double link_jitter_ms;             /**< network.jitter: uniform extra delay in [0, jitter), ms */
+	double link_loss;                  /**< network.loss: probability a message is lost */
+	int ip_version;                    /**< network.ip: 4 or 6, for header overheads */
+};
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * trace_writer — builds a trace file in memory and writes it: names interned once (folded,
+ * hashed with xxHash), addresses interned, responses aggregated into the record model,
+ * queries sorted by time (stable, so equal times keep input order), accounting kept.
+ * Used by the importers and by tests that need a small exact trace.
+ */
+#ifndef SHARESIM_TRACE_WRITER_H
+#define SHARESIM_TRACE_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "traces/trace.h"
+
+struct trace_writer;
+
+int trace_writer_new(struct trace_writer **out);
+void trace_writer_free(struct trace_writer *w);
+
+/** A query: absolute time (Unix epoch ns), name in wire form (folded here), addresses. */
+int trace_writer_add_query(struct trace_writer *w, int64_t time_ns, const uint8_t *qname,
+                           size_t qname_len, uint16_t qtype, uint16_t qclass, uint16_t flags,
+                           const struct trace_addr *client, const struct trace_addr *resolver);
+
+/** What one response says about (name, type, class); feeds the record model. */
+struct trace_response {
+	int64_t time_ns;
+	uint8_t rcode;
+	uint8_t aa;           /**< 1 if the AA bit was set */
+	uint16_t ancount;     /**< answer RRs */
+	uint16_t answer_size; /**< bytes of the answer section */
+	uint32_t min_ttl;     /**< smallest TTL among answer RRs; ignored when ancount is 0 */
+};
+int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size_t qname_len,
+                              uint16_t qtype, uint16_t qclass, const struct trace_response *r);
+
+/** Add n to an accounting line ("query", "response", "skipped.tcp", ...). */
+int trace_writer_count(struct trace_writer *w, const char *stat_name, uint64_t n);
+/** Record one input's provenance ("pcap dns.pcap sha256=..."). */
+int trace_writer_add_source(struct trace_writer *w, const char *description);
+
+/** Sort and write the file atomically (temporary file, then rename). */
+int trace_writer_write(struct trace_writer *w, const char *path, char *err, size_t err_size);
+
+#endif
