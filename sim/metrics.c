@@ -1,1 +1,104 @@
-/* placeholder: being written */
+/*
+ * metrics — storage for per-node, per-bin counters and Unbound-style latency histograms.
+ */
+#include "sim/metrics.h"
+
+#include <stdlib.h>
+
+static const char *const counter_names[CTR__COUNT] = {
+#define METRICS_NAME(id, name, doc) [CTR_##id] = name,
+	METRICS_COUNTERS(METRICS_NAME)
+#undef METRICS_NAME
+};
+
+static const char *const counter_docs[CTR__COUNT] = {
+#define METRICS_DOC(id, name, doc) [CTR_##id] = doc,
+	METRICS_COUNTERS(METRICS_DOC)
+#undef METRICS_DOC
+};
+
+static const char *const latency_names[LAT__COUNT] = {
+#define METRICS_LNAME(id, name) [LAT_##id] = name,
+	METRICS_LATENCY_CLASSES(METRICS_LNAME)
+#undef METRICS_LNAME
+};
+
+const char *metrics_counter_name(enum metrics_counter c)
+{
+	return (unsigned)c < CTR__COUNT ? counter_names[c] : "unknown";
+}
+
+const char *metrics_counter_doc(enum metrics_counter c)
+{
+	return (unsigned)c < CTR__COUNT ? counter_docs[c] : "";
+}
+
+const char *metrics_latency_class_name(enum metrics_latency_class c)
+{
+	return (unsigned)c < LAT__COUNT ? latency_names[c] : "unknown";
+}
+
+int metrics_init(struct metrics *m, uint32_t nodes, sim_time duration, sim_time bin_width)
+{
+	m->counters = NULL;
+	m->latency = NULL;
+	m->latency_sum_ns = NULL;
+	if (nodes == 0 || bin_width <= 0 || duration < 0)
+		return -1;
+	m->nodes = nodes;
+	m->bin_width = bin_width;
+	uint64_t bins = (uint64_t)(duration / bin_width) + 1;
+	if (duration % bin_width)
+		bins++;
+	if (bins > UINT32_MAX / 2)
+		return -1;
+	m->bins = (uint32_t)bins;
+	m->counters = calloc((size_t)nodes * m->bins * CTR__COUNT, sizeof(uint64_t));
+	m->latency = calloc((size_t)nodes * LAT__COUNT * METRICS_HIST_BUCKETS, sizeof(uint64_t));
+	m->latency_sum_ns = calloc((size_t)nodes * LAT__COUNT, sizeof(uint64_t));
+	if (!m->counters || !m->latency || !m->latency_sum_ns) {
+		metrics_free(m);
+		return -1;
+	}
+	return 0;
+}
+
+void metrics_free(struct metrics *m)
+{
+	free(m->counters);
+	free(m->latency);
+	free(m->latency_sum_ns);
+	m->counters = m->latency = m->latency_sum_ns = NULL;
+}
+
+unsigned metrics_latency_bucket(sim_time latency)
+{
+	if (latency < SIM_US)
+		return 0;
+	uint64_t us = (uint64_t)(latency / SIM_US);
+	/* [2^(k-1), 2^k) us is bucket k; the last bucket is open-ended. */
+	unsigned bucket = 64u - (unsigned)__builtin_clzll(us);
+	return bucket < METRICS_HIST_BUCKETS ? bucket : METRICS_HIST_BUCKETS - 1;
+}
+
+void metrics_latency(struct metrics *m, uint32_t node, enum metrics_latency_class c,
+                     sim_time latency)
+{
+	size_t slot = (size_t)node * LAT__COUNT + c;
+	m->latency[slot * METRICS_HIST_BUCKETS + metrics_latency_bucket(latency)]++;
+	m->latency_sum_ns[slot] += (uint64_t)(latency > 0 ? latency : 0);
+}
+
+uint64_t metrics_total(const struct metrics *m, enum metrics_counter c)
+{
+	uint64_t sum = 0;
+	size_t rows = (size_t)m->nodes * m->bins;
+	for (size_t i = 0; i < rows; i++)
+		sum += m->counters[i * CTR__COUNT + c];
+	return sum;
+}
+
+uint64_t metrics_bucket_low_us(unsigned bucket)
+{
+	return bucket == 0 ? 0 : (uint64_t)1 << (bucket - 1);
+}
