@@ -1,1 +1,255 @@
-/* placeholder: being written */
+/*
+ * cmd_trace — `sharesim import` and `sharesim info`.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dns/dns_wire.h"
+#include "sim/commands.h"
+#include "traces/import.h"
+#include "traces/trace.h"
+
+static const char import_usage[] =
+	"usage: sharesim import CAPTURE... -o FILE.trace\n\n"
+	"Reads pcap, pcapng or Zeek dns.log files (each plain or gzip-compressed, detected by\n"
+	"content), merges them in time order and writes one trace file. DNS over UDP port 53 is\n"
+	"imported; every other packet is counted by reason (see `sharesim info`).\n";
+
+int cmd_import(int argc, char **argv)
+{
+	const char *out = NULL;
+	const char **inputs = calloc((size_t)argc, sizeof(*inputs));
+	size_t n = 0;
+	if (!inputs)
+		return 1;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(import_usage, stdout);
+			free(inputs);
+			return 0;
+		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			out = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "sharesim import: unknown option '%s'\n%s", argv[i], import_usage);
+			free(inputs);
+			return 2;
+		} else {
+			inputs[n++] = argv[i];
+		}
+	}
+	if (!out || n == 0) {
+		fputs(import_usage, stderr);
+		free(inputs);
+		return 2;
+	}
+	struct import_log log = { .len = 0 };
+	char err[1024];
+	int rc = trace_import(inputs, n, out, &log, err, sizeof(err));
+	free(inputs);
+	if (log.len)
+		fprintf(stderr, "%s", log.text);
+	if (log.dropped)
+		fprintf(stderr, "sharesim import: %u more warnings\n", log.dropped);
+	if (rc) {
+		fprintf(stderr, "sharesim import: %s\n", err);
+		return 1;
+	}
+	struct trace *t;
+	if (trace_open(out, &t, err, sizeof(err))) {
+		fprintf(stderr, "sharesim import: %s\n", err);
+		return 1;
+	}
+	printf("%s: %llu queries, %llu responses, %u names, %u clients, %.1f s\n", out,
+	       (unsigned long long)trace_query_count(t), (unsigned long long)trace_response_count(t),
+	       trace_name_count(t), trace_client_count(t), (double)trace_duration_ns(t) / 1e9);
+	trace_close(t);
+	return 0;
+}
+
+static void addr_text(const struct trace_addr *a, char *buf, size_t size)
+{
+	if (!inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->addr, buf, (socklen_t)size))
+		snprintf(buf, size, "?");
+}
+
+struct count_entry {
+	uint32_t key;
+	uint64_t count;
+};
+
+static int cmp_count_desc(const void *a, const void *b)
+{
+	const struct count_entry *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Sorted (count desc) non-zero entries of a dense histogram; returns how many. */
+static size_t top_counts(const uint64_t *hist, size_t n, struct count_entry *out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (hist[i])
+			out[k++] = (struct count_entry){ (uint32_t)i, hist[i] };
+	qsort(out, k, sizeof(*out), cmp_count_desc);
+	return k;
+}
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static const char info_usage[] =
+	"usage: sharesim info FILE.trace [--json]\n\n"
+	"Describes a trace: queries, responses, clients, names, resolver addresses, time span, query\n"
+	"type and rcode mix, every packet or log row the import skipped (by reason), and the sources.\n"
+	"--json prints one object with the keys queries, responses, clients, names, records,\n"
+	"resolvers[{address,queries}], start_ns, duration_ns, qtypes{}, rcodes{}, accounting{},\n"
+	"sources[], digest.\n";
+
+int cmd_info(int argc, char **argv)
+{
+	const char *path = NULL;
+	int json = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(info_usage, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--json")) {
+			json = 1;
+		} else if (argv[i][0] == '-' || path) {
+			fprintf(stderr, "sharesim info: unexpected argument '%s'\n%s", argv[i], info_usage);
+			return 2;
+		} else {
+			path = argv[i];
+		}
+	}
+	if (!path) {
+		fputs(info_usage, stderr);
+		return 2;
+	}
+	struct trace *t;
+	char err[1024];
+	if (trace_open(path, &t, err, sizeof(err))) {
+		fprintf(stderr, "sharesim info: %s\n", err);
+		return 1;
+	}
+	uint64_t nq = trace_query_count(t);
+	const struct trace_query *q = trace_queries(t);
+	uint64_t *qtypes = calloc(65536, sizeof(uint64_t)), rcodes[16] = { 0 };
+	uint32_t nres = trace_resolver_count(t);
+	uint64_t *per_resolver = calloc(nres ? nres : 1, sizeof(uint64_t));
+	struct count_entry *sorted = malloc(65536 * sizeof(*sorted));
+	if (!qtypes || !per_resolver || !sorted) {
+		fprintf(stderr, "sharesim info: out of memory\n");
+		return 1;
+	}
+	for (uint64_t i = 0; i < nq; i++) {
+		qtypes[q[i].qtype]++;
+		per_resolver[q[i].resolver_id]++;
+	}
+	const struct trace_record *rec = trace_records(t);
+	for (uint32_t i = 0; i < trace_record_count(t); i++)
+		rcodes[rec[i].rcode & 15]++;
+	char buf[64], abuf[64];
+	size_t ntypes = top_counts(qtypes, 65536, sorted);
+	if (json) {
+		printf("{\"queries\":%llu,\"responses\":%llu,\"clients\":%u,\"names\":%u,\"records\":%u,",
+		       (unsigned long long)nq, (unsigned long long)trace_response_count(t),
+		       trace_client_count(t), trace_name_count(t), trace_record_count(t));
+		printf("\"resolvers\":[");
+		for (uint32_t i = 0; i < nres; i++) {
+			addr_text(trace_resolver(t, i), abuf, sizeof(abuf));
+			printf("%s{\"address\":\"%s\",\"queries\":%llu}", i ? "," : "", abuf,
+			       (unsigned long long)per_resolver[i]);
+		}
+		printf("],\"start_ns\":%lld,\"duration_ns\":%lld,\"qtypes\":{",
+		       (long long)trace_start_time_ns(t), (long long)trace_duration_ns(t));
+		for (size_t i = 0; i < ntypes; i++)
+			printf("%s\"%s\":%llu", i ? "," : "", dns_type_to_text((uint16_t)sorted[i].key, buf, sizeof(buf)),
+			       (unsigned long long)sorted[i].count);
+		printf("},\"rcodes\":{");
+		for (int i = 0, first = 1; i < 16; i++)
+			if (rcodes[i]) {
+				printf("%s\"%s\":%llu", first ? "" : ",", dns_rcode_to_text((uint16_t)i, buf, sizeof(buf)),
+				       (unsigned long long)rcodes[i]);
+				first = 0;
+			}
+		printf("},\"accounting\":{");
+		for (size_t i = 0; i < trace_stat_count(t); i++) {
+			printf("%s", i ? "," : "");
+			json_string(trace_stats(t)[i].name);
+			printf(":%llu", (unsigned long long)trace_stats(t)[i].count);
+		}
+		printf("},\"sources\":[");
+		const char *s = trace_sources(t);
+		for (int first = 1; *s; first = 0) {
+			const char *nl = strchr(s, '\n');
+			size_t l = nl ? (size_t)(nl - s) : strlen(s);
+			char line[1024];
+			snprintf(line, sizeof(line), "%.*s", (int)l, s);
+			printf("%s", first ? "" : ",");
+			json_string(line);
+			s += l + (nl ? 1 : 0);
+		}
+		printf("],\"digest\":\"%s\"}\n", trace_digest(t));
+	} else {
+		time_t start = (time_t)(trace_start_time_ns(t) / 1000000000);
+		char when[64];
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&start));
+		printf("trace      %s\ndigest     sha256:%s\n", path, trace_digest(t));
+		printf("queries    %llu\nresponses  %llu\nclients    %u\nnames      %u\n"
+		       "name/type  %u with an answer in the record model\n",
+		       (unsigned long long)nq, (unsigned long long)trace_response_count(t),
+		       trace_client_count(t), trace_name_count(t), trace_record_count(t));
+		printf("time span  %s, %.3f s\n", when, (double)trace_duration_ns(t) / 1e9);
+		printf("resolvers  %u address(es)\n", nres);
+		for (uint32_t i = 0; i < nres && i < 10; i++) {
+			addr_text(trace_resolver(t, i), abuf, sizeof(abuf));
+			printf("  %-40s %llu queries\n", abuf, (unsigned long long)per_resolver[i]);
+		}
+		if (nres > 10)
+			printf("  ... and %u more\n", nres - 10);
+		printf("qtypes\n");
+		for (size_t i = 0; i < ntypes && i < 10; i++)
+			printf("  %-10s %10llu  %5.1f%%\n", dns_type_to_text((uint16_t)sorted[i].key, buf, sizeof(buf)),
+			       (unsigned long long)sorted[i].count, 100.0 * (double)sorted[i].count / (double)nq);
+		printf("rcodes (per name/type answered)\n");
+		for (int i = 0; i < 16; i++)
+			if (rcodes[i])
+				printf("  %-10s %10llu\n", dns_rcode_to_text((uint16_t)i, buf, sizeof(buf)),
+				       (unsigned long long)rcodes[i]);
+		printf("accounting (packets or log rows, by outcome)\n");
+		for (size_t i = 0; i < trace_stat_count(t); i++)
+			printf("  %-36s %10llu\n", trace_stats(t)[i].name,
+			       (unsigned long long)trace_stats(t)[i].count);
+		printf("sources\n");
+		const char *s = trace_sources(t);
+		while (*s) {
+			const char *nl = strchr(s, '\n');
+			size_t l = nl ? (size_t)(nl - s) : strlen(s);
+			printf("  %.*s\n", (int)l, s);
+			s += l + (nl ? 1 : 0);
+		}
+	}
+	free(qtypes);
+	free(per_resolver);
+	free(sorted);
+	trace_close(t);
+	return 0;
+}

@@ -74,6 +74,8 @@ int trace_open(const char *path, struct trace **out, char *err, size_t err_size)
 void trace_close(struct trace *t);
 
 uint64_t trace_query_count(const struct trace *t);
+/** Responses the import saw (each fed the record model). */
+uint64_t trace_response_count(const struct trace *t);
 const struct trace_query *trace_queries(const struct trace *t); /**< time order */
 int64_t trace_start_time_ns(const struct trace *t);  /**< Unix epoch, ns, of the first query */
 int64_t trace_duration_ns(const struct trace *t);    /**< last query time - first */

@@ -1,1 +1,266 @@
-/* placeholder: being written */
+/*
+ * trace_file — maps a trace file read-only and checks it completely before use: every section
+ * inside the file and aligned, every id in range, every name a well-formed wire name. After
+ * trace_open succeeds, no accessor can read out of bounds.
+ */
+#include "traces/trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "dns/dns_wire.h"
+#include "traces/trace_format.h"
+
+struct trace {
+	const uint8_t *map;
+	size_t size;
+	const struct trace_file_header *h;
+	const struct trace_query *queries;
+	const struct trace_record *records;
+	const uint32_t *name_index;
+	const uint8_t *name_blob;
+	const struct trace_addr *clients, *resolvers;
+	const struct trace_stat *stats;
+	const char *sources;
+	uint32_t *name_slots; /* lookup index built at open: name_id + 1 */
+	uint32_t name_slot_count;
+	char digest[65];
+};
+
+static const size_t section_elem[TS__COUNT] = {
+	[TS_QUERIES] = sizeof(struct trace_query), [TS_RECORDS] = sizeof(struct trace_record),
+	[TS_NAME_INDEX] = sizeof(uint32_t), [TS_NAME_BLOB] = 1,
+	[TS_CLIENTS] = sizeof(struct trace_addr), [TS_RESOLVERS] = sizeof(struct trace_addr),
+	[TS_STATS] = sizeof(struct trace_stat), [TS_SOURCES] = 1,
+};
+
+static int fail(char *err, size_t err_size, const char *path, const char *reason)
+{
+	snprintf(err, err_size, "%s: %s", path, reason);
+	return -1;
+}
+
+static int check_sections(struct trace *t, const char *path, char *err, size_t err_size)
+{
+	const struct trace_file_header *h = t->h;
+	for (int s = 0; s < TS__COUNT; s++) {
+		uint64_t off = h->sections[s].offset, count = h->sections[s].count;
+		if (off % 8 || off < sizeof(*h) || off > t->size ||
+		    count > (t->size - off) / section_elem[s])
+			return fail(err, err_size, path, "damaged trace file: a section lies outside the file");
+	}
+	const uint8_t *m = t->map;
+	t->queries = (const void *)(m + h->sections[TS_QUERIES].offset);
+	t->records = (const void *)(m + h->sections[TS_RECORDS].offset);
+	t->name_index = (const void *)(m + h->sections[TS_NAME_INDEX].offset);
+	t->name_blob = m + h->sections[TS_NAME_BLOB].offset;
+	t->clients = (const void *)(m + h->sections[TS_CLIENTS].offset);
+	t->resolvers = (const void *)(m + h->sections[TS_RESOLVERS].offset);
+	t->stats = (const void *)(m + h->sections[TS_STATS].offset);
+	t->sources = (const char *)(m + h->sections[TS_SOURCES].offset);
+	if (h->sections[TS_NAME_INDEX].count < 1 || h->sections[TS_NAME_INDEX].count - 1 > UINT32_MAX ||
+	    h->sections[TS_SOURCES].count < 1 || t->sources[h->sections[TS_SOURCES].count - 1] != '\0')
+		return fail(err, err_size, path, "damaged trace file: bad name index or sources");
+	return 0;
+}
+
+static int check_contents(struct trace *t, const char *path, char *err, size_t err_size)
+{
+	const struct trace_file_header *h = t->h;
+	uint64_t names = h->sections[TS_NAME_INDEX].count - 1, blob = h->sections[TS_NAME_BLOB].count;
+	if (t->name_index[0] != 0 || t->name_index[names] != blob)
+		return fail(err, err_size, path, "damaged trace file: name index does not cover the names");
+	for (uint64_t i = 0; i < names; i++) {
+		uint32_t a = t->name_index[i], b = t->name_index[i + 1];
+		if (b <= a || b - a > DNS_NAME_MAX)
+			return fail(err, err_size, path, "damaged trace file: bad name length");
+		size_t pos = a;
+		while (pos < b && t->name_blob[pos] && t->name_blob[pos] <= 63)
+			pos += (size_t)t->name_blob[pos] + 1;
+		if (pos != b - 1u || t->name_blob[pos] != 0)
+			return fail(err, err_size, path, "damaged trace file: a name is not in wire form");
+	}
+	uint64_t nclients = h->sections[TS_CLIENTS].count, nres = h->sections[TS_RESOLVERS].count;
+	int64_t last = 0;
+	for (uint64_t i = 0; i < h->sections[TS_QUERIES].count; i++) {
+		const struct trace_query *q = &t->queries[i];
+		if (q->name_id >= names || q->client_id >= nclients || q->resolver_id >= nres ||
+		    q->time_ns < last)
+			return fail(err, err_size, path, "damaged trace file: a query is out of range or out of order");
+		last = q->time_ns;
+	}
+	for (uint64_t i = 0; i < h->sections[TS_RECORDS].count; i++)
+		if (t->records[i].name_id >= names)
+			return fail(err, err_size, path, "damaged trace file: a record names no name");
+	for (uint64_t i = 0; i < h->sections[TS_STATS].count; i++)
+		if (memchr(t->stats[i].name, 0, sizeof(t->stats[i].name)) == NULL)
+			return fail(err, err_size, path, "damaged trace file: bad accounting line");
+	if (h->duration_ns < 0 || (h->sections[TS_QUERIES].count && last != h->duration_ns))
+		return fail(err, err_size, path, "damaged trace file: duration does not match the queries");
+	return 0;
+}
+
+static int build_name_index(struct trace *t)
+{
+	uint32_t names = trace_name_count(t), count = 1024;
+	while (count < (uint64_t)names * 2)
+		count *= 2;
+	t->name_slots = calloc(count, sizeof(uint32_t));
+	if (!t->name_slots)
+		return -1;
+	t->name_slot_count = count;
+	for (uint32_t id = 0; id < names; id++) {
+		size_t len;
+		const uint8_t *w = trace_name_wire(t, id, &len);
+		uint32_t i = (uint32_t)XXH3_64bits(w, len) & (count - 1);
+		while (t->name_slots[i])
+			i = (i + 1) & (count - 1);
+		t->name_slots[i] = id + 1;
+	}
+	return 0;
+}
+
+static void compute_digest(struct trace *t)
+{
+	unsigned char md[32];
+	unsigned int md_len = 0;
+	EVP_Digest(t->map, t->size, md, &md_len, EVP_sha256(), NULL);
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(t->digest + 2 * i, 3, "%02x", md[i]);
+}
+
+int trace_open(const char *path, struct trace **out, char *err, size_t err_size)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		snprintf(err, err_size, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(err, err_size, path, "not a regular file");
+	}
+	if ((size_t)st.st_size < sizeof(struct trace_file_header) ||
+	    (size_t)st.st_size > SIZE_MAX / 2) {
+		close(fd);
+		return fail(err, err_size, path, "not a sharesim trace file (too short); make one with 'sharesim import'");
+	}
+	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return fail(err, err_size, path, strerror(errno));
+	struct trace *t = calloc(1, sizeof(*t));
+	if (!t) {
+		munmap(map, (size_t)st.st_size);
+		return fail(err, err_size, path, "out of memory");
+	}
+	t->map = map;
+	t->size = (size_t)st.st_size;
+	t->h = map;
+	int rc = -1;
+	if (memcmp(t->h->magic, TRACE_MAGIC, 8) != 0)
+		fail(err, err_size, path, "not a sharesim trace file (bad magic); make one with 'sharesim import'");
+	else if (t->h->version != TRACE_VERSION || t->h->header_size != sizeof(struct trace_file_header))
+		fail(err, err_size, path, "trace file of another format version; re-import the capture");
+	else if (check_sections(t, path, err, err_size) == 0 &&
+	         check_contents(t, path, err, err_size) == 0) {
+		if (build_name_index(t) != 0)
+			fail(err, err_size, path, "out of memory");
+		else
+			rc = 0;
+	}
+	if (rc) {
+		trace_close(t);
+		return -1;
+	}
+	compute_digest(t);
+	*out = t;
+	return 0;
+}
+
+void trace_close(struct trace *t)
+{
+	if (!t)
+		return;
+	munmap((void *)t->map, t->size);
+	free(t->name_slots);
+	free(t);
+}
+
+uint64_t trace_query_count(const struct trace *t) { return t->h->sections[TS_QUERIES].count; }
+uint64_t trace_response_count(const struct trace *t) { return t->h->response_count; }
+const struct trace_query *trace_queries(const struct trace *t) { return t->queries; }
+int64_t trace_start_time_ns(const struct trace *t) { return t->h->start_time_ns; }
+int64_t trace_duration_ns(const struct trace *t) { return t->h->duration_ns; }
+
+uint32_t trace_name_count(const struct trace *t)
+{
+	return (uint32_t)(t->h->sections[TS_NAME_INDEX].count - 1);
+}
+
+const uint8_t *trace_name_wire(const struct trace *t, uint32_t name_id, size_t *len)
+{
+	*len = t->name_index[name_id + 1] - t->name_index[name_id];
+	return t->name_blob + t->name_index[name_id];
+}
+
+int trace_name_lookup(const struct trace *t, const uint8_t *wire, size_t len, uint32_t *name_id)
+{
+	uint8_t folded[DNS_NAME_MAX];
+	if (len == 0 || len > DNS_NAME_MAX)
+		return -1;
+	memcpy(folded, wire, len);
+	dns_name_fold(folded, len);
+	uint32_t mask = t->name_slot_count - 1, i = (uint32_t)XXH3_64bits(folded, len) & mask;
+	while (t->name_slots[i]) {
+		uint32_t id = t->name_slots[i] - 1;
+		size_t l;
+		const uint8_t *w = trace_name_wire(t, id, &l);
+		if (l == len && !memcmp(w, folded, len)) {
+			*name_id = id;
+			return 0;
+		}
+		i = (i + 1) & mask;
+	}
+	return -1;
+}
+
+uint32_t trace_client_count(const struct trace *t) { return (uint32_t)t->h->sections[TS_CLIENTS].count; }
+const struct trace_addr *trace_client(const struct trace *t, uint32_t id) { return &t->clients[id]; }
+uint32_t trace_resolver_count(const struct trace *t) { return (uint32_t)t->h->sections[TS_RESOLVERS].count; }
+const struct trace_addr *trace_resolver(const struct trace *t, uint32_t id) { return &t->resolvers[id]; }
+uint32_t trace_record_count(const struct trace *t) { return (uint32_t)t->h->sections[TS_RECORDS].count; }
+const struct trace_record *trace_records(const struct trace *t) { return t->records; }
+
+const struct trace_record *trace_record_find(const struct trace *t, uint32_t name_id,
+                                             uint16_t qtype, uint16_t qclass)
+{
+	uint64_t key = (uint64_t)name_id << 32 | (uint64_t)qtype << 16 | qclass;
+	size_t lo = 0, hi = trace_record_count(t);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct trace_record *r = &t->records[mid];
+		uint64_t k = (uint64_t)r->name_id << 32 | (uint64_t)r->qtype << 16 | r->qclass;
+		if (k == key)
+			return r;
+		if (k < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+size_t trace_stat_count(const struct trace *t) { return t->h->sections[TS_STATS].count; }
+const struct trace_stat *trace_stats(const struct trace *t) { return t->stats; }
+const char *trace_sources(const struct trace *t) { return t->sources; }
+const char *trace_digest(const struct trace *t) { return t->digest; }

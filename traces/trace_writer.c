@@ -1,1 +1,421 @@
-/* placeholder: being written */
+/*
+ * trace_writer — accumulates a trace in memory, then sorts and writes it atomically.
+ *
+ * Names are folded and interned in an open-addressing table keyed by XXH3; the record model is
+ * a second table keyed by (name_id, qtype, qclass). Queries keep their arrival number so the
+ * time sort is stable.
+ */
+#include "traces/trace_writer.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "dns/dns_wire.h"
+#include "traces/trace_format.h"
+
+struct pending_query {
+	int64_t time_ns; /* absolute */
+	uint64_t seq;
+	struct trace_query q;
+};
+
+struct trace_writer {
+	struct pending_query *queries;
+	size_t nqueries, cap_queries;
+	/* names */
+	uint8_t *blob;
+	size_t blob_len, blob_cap;
+	uint32_t *name_off; /* [names + 1] */
+	uint32_t nnames, cap_names;
+	uint32_t *name_slots; /* open addressing: name_id + 1, 0 empty */
+	uint32_t name_slot_count;
+	/* addresses */
+	struct trace_addr *addrs[2]; /* clients, resolvers */
+	uint32_t naddrs[2], cap_addrs[2];
+	uint32_t *addr_slots[2];
+	uint32_t addr_slot_count[2];
+	/* record model */
+	struct trace_record *records;
+	int64_t *record_last_time;
+	uint32_t nrecords, cap_records;
+	uint32_t *record_slots;
+	uint32_t record_slot_count;
+	uint64_t responses;
+	struct trace_stat *stats;
+	size_t nstats, cap_stats;
+	char *sources;
+	size_t sources_len;
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t ncap = *cap ? *cap : 64;
+	while (ncap < need)
+		ncap *= 2;
+	void *np = realloc(*p, ncap * elem);
+	if (!np)
+		return -1;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+int trace_writer_new(struct trace_writer **out)
+{
+	struct trace_writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return -1;
+	w->name_slot_count = 1024;
+	w->record_slot_count = 1024;
+	w->addr_slot_count[0] = w->addr_slot_count[1] = 256;
+	w->name_slots = calloc(w->name_slot_count, sizeof(uint32_t));
+	w->record_slots = calloc(w->record_slot_count, sizeof(uint32_t));
+	w->addr_slots[0] = calloc(256, sizeof(uint32_t));
+	w->addr_slots[1] = calloc(256, sizeof(uint32_t));
+	w->name_off = calloc(1, sizeof(uint32_t));
+	w->cap_names = 0;
+	if (!w->name_slots || !w->record_slots || !w->addr_slots[0] || !w->addr_slots[1] || !w->name_off) {
+		trace_writer_free(w);
+		return -1;
+	}
+	*out = w;
+	return 0;
+}
+
+void trace_writer_free(struct trace_writer *w)
+{
+	if (!w)
+		return;
+	free(w->queries);
+	free(w->blob);
+	free(w->name_off);
+	free(w->name_slots);
+	for (int k = 0; k < 2; k++) {
+		free(w->addrs[k]);
+		free(w->addr_slots[k]);
+	}
+	free(w->records);
+	free(w->record_last_time);
+	free(w->record_slots);
+	free(w->stats);
+	free(w->sources);
+	free(w);
+}
+
+/* Generic rehash of a table of ids (+1) whose keys hash through a callback. */
+typedef uint64_t (*id_hash_fn)(const struct trace_writer *w, uint32_t id, int kind);
+
+static int rehash(struct trace_writer *w, uint32_t **slots, uint32_t *slot_count, uint32_t n,
+                  id_hash_fn hash, int kind)
+{
+	uint32_t ncount = *slot_count * 2;
+	uint32_t *ns = calloc(ncount, sizeof(uint32_t));
+	if (!ns)
+		return -1;
+	for (uint32_t id = 0; id < n; id++) {
+		uint32_t i = (uint32_t)hash(w, id, kind) & (ncount - 1);
+		while (ns[i])
+			i = (i + 1) & (ncount - 1);
+		ns[i] = id + 1;
+	}
+	free(*slots);
+	*slots = ns;
+	*slot_count = ncount;
+	return 0;
+}
+
+static uint64_t name_hash(const struct trace_writer *w, uint32_t id, int kind)
+{
+	(void)kind;
+	return XXH3_64bits(w->blob + w->name_off[id], w->name_off[id + 1] - w->name_off[id]);
+}
+
+/* Intern a folded name; returns its id or -1. */
+static int64_t intern_name(struct trace_writer *w, const uint8_t *folded, size_t len)
+{
+	uint64_t h = XXH3_64bits(folded, len);
+	uint32_t mask = w->name_slot_count - 1, i = (uint32_t)h & mask;
+	while (w->name_slots[i]) {
+		uint32_t id = w->name_slots[i] - 1;
+		uint32_t l = w->name_off[id + 1] - w->name_off[id];
+		if (l == len && !memcmp(w->blob + w->name_off[id], folded, len))
+			return id;
+		i = (i + 1) & mask;
+	}
+	size_t cap_names = w->cap_names;
+	if (grow((void **)&w->name_off, &cap_names, (size_t)w->nnames + 2, sizeof(uint32_t)) ||
+	    grow((void **)&w->blob, &w->blob_cap, w->blob_len + len, 1))
+		return -1;
+	w->cap_names = (uint32_t)cap_names;
+	memcpy(w->blob + w->blob_len, folded, len);
+	w->blob_len += len;
+	uint32_t id = w->nnames++;
+	w->name_off[id + 1] = (uint32_t)w->blob_len;
+	w->name_slots[i] = id + 1;
+	if ((uint64_t)w->nnames * 2 > w->name_slot_count &&
+	    rehash(w, &w->name_slots, &w->name_slot_count, w->nnames, name_hash, 0))
+		return -1;
+	return id;
+}
+
+static uint64_t addr_hash(const struct trace_writer *w, uint32_t id, int kind)
+{
+	return XXH3_64bits(&w->addrs[kind][id], sizeof(struct trace_addr));
+}
+
+static int64_t intern_addr(struct trace_writer *w, int kind, const struct trace_addr *a)
+{
+	struct trace_addr key;
+	memset(&key, 0, sizeof(key));
+	key.family = a->family;
+	memcpy(key.addr, a->addr, a->family == 4 ? 4 : 16);
+	uint64_t h = XXH3_64bits(&key, sizeof(key));
+	uint32_t mask = w->addr_slot_count[kind] - 1, i = (uint32_t)h & mask;
+	while (w->addr_slots[kind][i]) {
+		uint32_t id = w->addr_slots[kind][i] - 1;
+		if (!memcmp(&w->addrs[kind][id], &key, sizeof(key)))
+			return id;
+		i = (i + 1) & mask;
+	}
+	size_t cap = w->cap_addrs[kind];
+	if (grow((void **)&w->addrs[kind], &cap, (size_t)w->naddrs[kind] + 1, sizeof(key)))
+		return -1;
+	w->cap_addrs[kind] = (uint32_t)cap;
+	uint32_t id = w->naddrs[kind]++;
+	w->addrs[kind][id] = key;
+	w->addr_slots[kind][i] = id + 1;
+	if ((uint64_t)w->naddrs[kind] * 2 > w->addr_slot_count[kind] &&
+	    rehash(w, &w->addr_slots[kind], &w->addr_slot_count[kind], w->naddrs[kind], addr_hash, kind))
+		return -1;
+	return id;
+}
+
+static int64_t intern_wire_name(struct trace_writer *w, const uint8_t *qname, size_t qname_len)
+{
+	uint8_t folded[DNS_NAME_MAX];
+	if (qname_len == 0 || qname_len > DNS_NAME_MAX)
+		return -1;
+	memcpy(folded, qname, qname_len);
+	dns_name_fold(folded, qname_len);
+	return intern_name(w, folded, qname_len);
+}
+
+int trace_writer_add_query(struct trace_writer *w, int64_t time_ns, const uint8_t *qname,
+                           size_t qname_len, uint16_t qtype, uint16_t qclass, uint16_t flags,
+                           const struct trace_addr *client, const struct trace_addr *resolver)
+{
+	int64_t name_id = intern_wire_name(w, qname, qname_len);
+	int64_t client_id = name_id < 0 ? -1 : intern_addr(w, 0, client);
+	int64_t resolver_id = client_id < 0 ? -1 : intern_addr(w, 1, resolver);
+	if (resolver_id < 0 || resolver_id > UINT16_MAX)
+		return -1;
+	if (grow((void **)&w->queries, &w->cap_queries, w->nqueries + 1, sizeof(*w->queries)))
+		return -1;
+	struct pending_query *p = &w->queries[w->nqueries];
+	p->time_ns = time_ns;
+	p->seq = w->nqueries++;
+	memset(&p->q, 0, sizeof(p->q));
+	p->q.name_id = (uint32_t)name_id;
+	p->q.client_id = (uint32_t)client_id;
+	p->q.resolver_id = (uint16_t)resolver_id;
+	p->q.qtype = qtype;
+	p->q.qclass = qclass;
+	p->q.flags = flags;
+	return 0;
+}
+
+static uint64_t record_key(uint32_t name_id, uint16_t qtype, uint16_t qclass)
+{
+	return (uint64_t)name_id << 32 | (uint64_t)qtype << 16 | qclass;
+}
+
+static uint64_t record_hash(const struct trace_writer *w, uint32_t id, int kind)
+{
+	(void)kind;
+	const struct trace_record *r = &w->records[id];
+	uint64_t k = record_key(r->name_id, r->qtype, r->qclass);
+	return XXH3_64bits(&k, sizeof(k));
+}
+
+int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size_t qname_len,
+                              uint16_t qtype, uint16_t qclass, const struct trace_response *r)
+{
+	int64_t name_id = intern_wire_name(w, qname, qname_len);
+	if (name_id < 0)
+		return -1;
+	uint64_t k = record_key((uint32_t)name_id, qtype, qclass);
+	uint64_t h = XXH3_64bits(&k, sizeof(k));
+	uint32_t mask = w->record_slot_count - 1, i = (uint32_t)h & mask;
+	struct trace_record *rec = NULL;
+	uint32_t id = 0;
+	while (w->record_slots[i]) {
+		id = w->record_slots[i] - 1;
+		if (record_key(w->records[id].name_id, w->records[id].qtype, w->records[id].qclass) == k) {
+			rec = &w->records[id];
+			break;
+		}
+		i = (i + 1) & mask;
+	}
+	if (!rec) {
+		size_t cap = w->cap_records, cap2 = w->cap_records;
+		if (grow((void **)&w->records, &cap, (size_t)w->nrecords + 1, sizeof(*w->records)) ||
+		    grow((void **)&w->record_last_time, &cap2, (size_t)w->nrecords + 1, sizeof(int64_t)))
+			return -1;
+		w->cap_records = (uint32_t)cap;
+		id = w->nrecords++;
+		rec = &w->records[id];
+		memset(rec, 0, sizeof(*rec));
+		rec->name_id = (uint32_t)name_id;
+		rec->qtype = qtype;
+		rec->qclass = qclass;
+		w->record_last_time[id] = INT64_MIN;
+		w->record_slots[i] = id + 1;
+		if ((uint64_t)w->nrecords * 2 > w->record_slot_count &&
+		    rehash(w, &w->record_slots, &w->record_slot_count, w->nrecords, record_hash, 0))
+			return -1;
+		rec = &w->records[id];
+	}
+	rec->responses++;
+	w->responses++;
+	/* The largest TTL seen is the closest to the authority's (caches only decrement it). */
+	if (r->ancount > 0 && r->min_ttl > rec->max_ttl)
+		rec->max_ttl = r->min_ttl;
+	if (r->answer_size >= rec->answer_size) {
+		rec->answer_size = r->answer_size;
+		rec->ancount = r->ancount;
+	}
+	if (r->aa) {
+		rec->flags |= TRACE_RF_AA;
+		if (r->ancount > 0)
+			rec->flags |= TRACE_RF_TTL_EXACT;
+	}
+	if (r->time_ns >= w->record_last_time[id]) {
+		w->record_last_time[id] = r->time_ns;
+		rec->rcode = r->rcode;
+	}
+	return 0;
+}
+
+int trace_writer_count(struct trace_writer *w, const char *stat_name, uint64_t n)
+{
+	for (size_t i = 0; i < w->nstats; i++)
+		if (!strcmp(w->stats[i].name, stat_name)) {
+			w->stats[i].count += n;
+			return 0;
+		}
+	if (strlen(stat_name) >= sizeof(w->stats[0].name) ||
+	    grow((void **)&w->stats, &w->cap_stats, w->nstats + 1, sizeof(*w->stats)))
+		return -1;
+	struct trace_stat *s = &w->stats[w->nstats++];
+	memset(s, 0, sizeof(*s));
+	strcpy(s->name, stat_name);
+	s->count = n;
+	return 0;
+}
+
+int trace_writer_add_source(struct trace_writer *w, const char *description)
+{
+	size_t len = strlen(description);
+	char *ns = realloc(w->sources, w->sources_len + len + 2);
+	if (!ns)
+		return -1;
+	w->sources = ns;
+	memcpy(ns + w->sources_len, description, len);
+	w->sources_len += len;
+	ns[w->sources_len++] = '\n';
+	ns[w->sources_len] = '\0';
+	return 0;
+}
+
+static int cmp_pending(const void *a, const void *b)
+{
+	const struct pending_query *x = a, *y = b;
+	if (x->time_ns != y->time_ns)
+		return x->time_ns < y->time_ns ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int cmp_record(const void *a, const void *b)
+{
+	const struct trace_record *x = a, *y = b;
+	uint64_t kx = record_key(x->name_id, x->qtype, x->qclass), ky = record_key(y->name_id, y->qtype, y->qclass);
+	return kx < ky ? -1 : kx > ky;
+}
+
+static int write_section(FILE *f, struct trace_file_header *h, enum trace_section s,
+                         const void *data, uint64_t count, size_t elem)
+{
+	long pos = ftell(f);
+	long aligned = (pos + 7) & ~7L;
+	static const uint8_t zeros[8];
+	if (pos < 0 || fwrite(zeros, 1, (size_t)(aligned - pos), f) != (size_t)(aligned - pos))
+		return -1;
+	h->sections[s].offset = (uint64_t)aligned;
+	h->sections[s].count = count;
+	size_t bytes = (size_t)count * elem;
+	return bytes && fwrite(data, 1, bytes, f) != bytes ? -1 : 0;
+}
+
+int trace_writer_write(struct trace_writer *w, const char *path, char *err, size_t err_size)
+{
+	if (w->nqueries)
+		qsort(w->queries, w->nqueries, sizeof(*w->queries), cmp_pending);
+	struct trace_file_header h;
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, TRACE_MAGIC, 8);
+	h.version = TRACE_VERSION;
+	h.header_size = sizeof(h);
+	h.response_count = w->responses;
+	if (w->nqueries) {
+		h.start_time_ns = w->queries[0].time_ns;
+		h.duration_ns = w->queries[w->nqueries - 1].time_ns - h.start_time_ns;
+	}
+	struct trace_query *qs = malloc((w->nqueries ? w->nqueries : 1) * sizeof(*qs));
+	/* Records are sorted for binary search; keep the name index in step (ids do not move). */
+	if (w->nrecords)
+		qsort(w->records, w->nrecords, sizeof(*w->records), cmp_record);
+	char tmp[4096];
+	if (!qs || snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
+		free(qs);
+		snprintf(err, err_size, "%s: out of memory or path too long", path);
+		return -1;
+	}
+	for (size_t i = 0; i < w->nqueries; i++) {
+		qs[i] = w->queries[i].q;
+		qs[i].time_ns = w->queries[i].time_ns - h.start_time_ns;
+	}
+	FILE *f = fopen(tmp, "wb");
+	if (!f) {
+		free(qs);
+		snprintf(err, err_size, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	const char *sources = w->sources ? w->sources : "";
+	int rc = fwrite(&h, sizeof(h), 1, f) == 1 ? 0 : -1;
+	rc = rc ? rc : write_section(f, &h, TS_QUERIES, qs, w->nqueries, sizeof(*qs));
+	rc = rc ? rc : write_section(f, &h, TS_RECORDS, w->records, w->nrecords, sizeof(*w->records));
+	rc = rc ? rc : write_section(f, &h, TS_NAME_INDEX, w->name_off, (uint64_t)w->nnames + 1, sizeof(uint32_t));
+	rc = rc ? rc : write_section(f, &h, TS_NAME_BLOB, w->blob, w->blob_len, 1);
+	rc = rc ? rc : write_section(f, &h, TS_CLIENTS, w->addrs[0], w->naddrs[0], sizeof(struct trace_addr));
+	rc = rc ? rc : write_section(f, &h, TS_RESOLVERS, w->addrs[1], w->naddrs[1], sizeof(struct trace_addr));
+	rc = rc ? rc : write_section(f, &h, TS_STATS, w->stats, w->nstats, sizeof(*w->stats));
+	rc = rc ? rc : write_section(f, &h, TS_SOURCES, sources, strlen(sources) + 1, 1);
+	rc = rc ? rc : (fseek(f, 0, SEEK_SET) || fwrite(&h, sizeof(h), 1, f) != 1) ? -1 : 0;
+	free(qs);
+	if (fclose(f) != 0)
+		rc = -1;
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = -1;
+	if (rc) {
+		snprintf(err, err_size, "%s: cannot write: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# End-to-end scenarios through the sharesim binary. usage: e2e.sh SCENARIO SHARESIM SOURCE_DIR WORK_DIR
+# Each scenario asserts exact figures measured independently (tshark, dnspython, sqlite3).
+set -euo pipefail
+scenario=$1 sharesim=$2 src=$3 work=$4
+data=$src/traces/data
+py=/usr/bin/python3
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+
+fail() { echo "FAIL [$scenario]: $*" >&2; exit 1; }
+expect_eq() { # what actual expected
+	[ "$2" == "$3" ] || fail "$1: got '$2', expected '$3'"
+	echo "ok: $1 = $3"
+}
+# json FILE a.b.c — a field of a JSON document (keys may contain dots: use / as separator).
+json() { "$py" -c 'import json,sys
+v=json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("/"): v=v[k] if k in v else 0
+print(v)' "$1" "$2"; }
+sql() { sqlite3 -batch -noheader "$1" "$2"; }
+# expect_fail WHAT PATTERN CMD... — CMD must exit 1 and print PATTERN on stderr, without crashing.
+expect_fail() {
+	local what=$1 pattern=$2; shift 2
+	set +e; "$@" >out.txt 2>err.txt; local rc=$?; set -e
+	[ $rc -eq 1 ] || { cat err.txt >&2; fail "$what: exit status $rc, expected 1"; }
+	grep -qF -- "$pattern" err.txt || { cat err.txt >&2; fail "$what: stderr lacks '$pattern'"; }
+	echo "ok: $what -> $(head -1 err.txt)"
+}
+
+# A small demo experiment on the bundled WRCCDC trace, shared by several scenarios.
+import_wrccdc() { "$sharesim" import "$data/wrccdc2018-zeek-dns.log.gz" -o wrccdc.trace >/dev/null; }
+run_point() { # DB [--set ...]...
+	local db=$1; shift
+	"$sharesim" run "$src/experiments/demo.ini" --set experiment.trace="$PWD/wrccdc.trace" \
+		--set resolvers.nodes=4 --set share.transport=unicast "$@" -o "$db" >/dev/null
+}
+
+case "$scenario" in
+import_pcaps)
+	# Counts measured with tshark on each bundled capture (see traces/data/SOURCES.md).
+	"$sharesim" import "$data/cznic-dnsjit-pellets-20191011.pcap" -o pellets.trace
+	"$sharesim" info pellets.trace --json > pellets.json
+	expect_eq "pellets packets" "$(json pellets.json accounting/packets)" 91
+	expect_eq "pellets queries" "$(json pellets.json queries)" 91
+	expect_eq "pellets responses" "$(json pellets.json responses)" 0
+	"$sharesim" import "$data/dnsoarc-dnscap-test-dns.pcap" -o dnscap.trace
+	"$sharesim" info dnscap.trace --json > dnscap.json
+	expect_eq "dnscap packets" "$(json dnscap.json accounting/packets)" 133
+	expect_eq "dnscap queries" "$(json dnscap.json queries)" 41
+	expect_eq "dnscap responses" "$(json dnscap.json responses)" 41
+	"$sharesim" import "$data/icann-root-knot-live-20161006.pcap" -o root.trace
+	"$sharesim" info root.trace --json > root.json
+	"$sharesim" info root.trace > root.txt
+	expect_eq "root packets" "$(json root.json accounting/packets)" 17493
+	# tshark counts 8,174 UDP queries and 8,190 UDP responses: sharesim skips, and counts, 2 queries
+	# whose names exceed 255 octets (bad_label), 2 without a question, an UPDATE and its response
+	# (opcode 5), and 14 packets cut by the snap length (IP total length beyond the capture).
+	expect_eq "root queries" "$(json root.json queries)" 8169
+	expect_eq "root responses" "$(json root.json responses)" 8170
+	expect_eq "root malformed names" "$(json root.json accounting/skipped.malformed.bad_label)" 2
+	expect_eq "root cut by snaplen" "$(json root.json accounting/skipped.truncated)" 14
+	expect_eq "root not query opcode" "$(json root.json accounting/skipped.not_query_opcode)" 2
+	expect_eq "root tcp packets counted" "$(json root.json accounting/skipped.tcp)" 956
+	# Every packet ends in exactly one accounting line.
+	total=$("$py" -c 'import json,sys
+a=json.load(open(sys.argv[1]))["accounting"]
+print(sum(v for k,v in a.items() if k!="packets" and not k.startswith("error.")))' root.json)
+	expect_eq "root accounting adds up" "$total" 17493
+	# Two captures merge in time order into one trace.
+	"$sharesim" import "$data/dnsoarc-dnscap-test-dns.pcap" "$data/cznic-dnsjit-pellets-20191011.pcap" -o merged.trace
+	"$sharesim" info merged.trace --json > merged.json
+	expect_eq "merged queries" "$(json merged.json queries)" 132
+	;;
+import_zeek)
+	import_wrccdc
+	"$sharesim" info wrccdc.trace --json > w.json
+	"$sharesim" info wrccdc.trace
+	expect_eq "wrccdc rows" "$(json w.json accounting/packets)" 53615
+	# Transactions once the merged capture's duplicate rows are dropped (rule in traces/zeek.c),
+	# counted independently here.
+	expected=$("$py" "$src/tests/e2e/zeek_transactions.py" "$data/wrccdc2018-zeek-dns.log.gz")
+	expect_eq "wrccdc queries" "$(json w.json queries)" "$expected"
+	expect_eq "wrccdc clients" "$(json w.json clients)" "$("$py" "$src/tests/e2e/zeek_transactions.py" "$data/wrccdc2018-zeek-dns.log.gz" --clients)"
+	# Detected by content, not by name.
+	cp "$data/wrccdc2018-zeek-dns.log.gz" renamed.bin
+	"$sharesim" import renamed.bin -o renamed.trace >/dev/null
+	"$sharesim" info renamed.trace --json > r.json
+	expect_eq "detected by content" "$(json r.json queries)" "$expected"
+	;;
+demo_sweep)
+	import_wrccdc
+	"$sharesim" run "$src/experiments/demo.ini" --set experiment.trace="$PWD/wrccdc.trace" \
+		--set resolvers.nodes=1,4 -o demo.sqlite
+	expect_eq "runs done" "$(sql demo.sqlite "select count(*) from run where status='done'")" 4
+	q=$(sql demo.sqlite "select distinct queries from run")
+	expect_eq "every run replays the whole trace" "$q" "$(json <("$sharesim" info wrccdc.trace --json) queries)"
+	hits() { sql demo.sqlite "select s.value from scalar s join run r using(runId)
+		join runParam n on n.runId=r.runId and n.paramKey='resolvers.nodes'
+		join runParam t on t.runId=r.runId and t.paramKey='share.transport'
+		where s.node=-1 and s.name='$3' and n.paramValue='$1' and t.paramValue='$2'"; }
+	# One resolver has no peers: sharing must change nothing.
+	expect_eq "1 node: hits equal with and without sharing" "$(hits 1 unicast num.cachehits)" "$(hits 1 none num.cachehits)"
+	expect_eq "1 node: no share messages" "$(hits 1 unicast share.sent.msgs)" 0
+	# Four resolvers: peers' answers must be used, and the hit rate rise.
+	own=$(hits 4 none num.cachehits) shared_total=$(( $(hits 4 unicast num.cachehits) + $(hits 4 unicast num.cachehits.shared) ))
+	[ "$(hits 4 unicast num.cachehits.shared)" -gt 0 ] || fail "4 nodes: no hits from shared data"
+	[ "$shared_total" -gt "$own" ] || fail "4 nodes: sharing did not raise hits ($shared_total <= $own)"
+	echo "ok: 4 nodes: hits $own without sharing, $shared_total with"
+	# Unicast: each eligible resolution goes to the 3 peers.
+	sent=$(hits 4 unicast share.sent.msgs) recv=$(hits 4 unicast share.recv.msgs) lost=$(hits 4 unicast share.lost)
+	expect_eq "sent = received + lost" "$sent" "$((recv + lost))"
+	expect_eq "no rejections with one key" "$(hits 4 unicast share.rejected.badsig)" 0
+	"$sharesim" report demo.sqlite > report.txt
+	cat report.txt
+	expect_eq "report rows" "$(grep -c 'unicast\|none' report.txt)" 4
+	"$sharesim" plot demo.sqlite -o plots
+	for f in hitrate traffic; do
+		[ "$(head -c 8 plots/$f.png | od -An -tx1 | tr -d ' \n')" == 89504e470d0a1a0a ] || fail "plots/$f.png is not a PNG"
+		echo "ok: plots/$f.png ($(stat -c %s plots/$f.png) bytes)"
+	done
+	;;
+share_pcap)
+	import_wrccdc
+	# A key of our own, so the independent verifier gets it from here, not from the program.
+	key=hmac-sha256:share.e2e.example.:$(printf 'e2e-share-key-0123456789abcdef!!' | base64)
+	for question in keep remove; do
+		run_point q-$question.sqlite --set share.key="$key" --set share.question=$question --share-pcap share-$question.pcap
+		sent=$(sql q-$question.sqlite "select value from scalar where node=-1 and name='share.sent.msgs'")
+		[ "$sent" -gt 0 ] || fail "no share messages"
+		expect_eq "pcap packets = share.sent.msgs ($question)" "$(tshark -r share-$question.pcap 2>/dev/null | wc -l)" "$sent"
+		expect_eq "tshark: DNS packets ($question)" "$(tshark -r share-$question.pcap -Y 'dns.flags.response==1 && dns.tsig.mac' 2>/dev/null | wc -l)" "$sent"
+		expect_eq "tshark: malformed ($question)" "$(tshark -r share-$question.pcap -Y '_ws.malformed || _ws.expert.severity>=error' 2>/dev/null | wc -l)" 0
+		"$py" "$src/tests/e2e/verify_share_pcap.py" share-$question.pcap "$key" --question $question | tail -2
+	done
+	;;
+determinism)
+	import_wrccdc
+	run_point a.sqlite --set share.question=remove
+	run_point b.sqlite --set share.question=remove
+	run_point c.sqlite --set share.question=remove --set experiment.seed=2
+	dump() { sqlite3 "$1" "select node,bin,name,value from counter order by 1,2,3;
+		select node,name,value from scalar where name not like 'wall%' order by 1,2;
+		select node,name,binLowerBound,value from histogramBin order by 1,2,3;
+		select paramKey,paramValue from runParam order by 1"; }
+	dump a.sqlite > a.txt; dump b.sqlite > b.txt; dump c.sqlite > c.txt
+	[ "$(wc -l < a.txt)" -gt 100 ] || fail "dump too small to mean anything"
+	cmp a.txt b.txt || fail "same seed, different results"
+	echo "ok: same seed: identical counters, scalars, histograms ($(wc -l < a.txt) rows)"
+	! cmp -s a.txt c.txt || fail "different seed, identical results: the seed is not used"
+	echo "ok: another seed gives other results"
+	;;
+bad_input)
+	head -c 4000 /dev/urandom > garbage.bin
+	expect_fail "garbage capture" "garbage.bin" "$sharesim" import garbage.bin -o g.trace
+	[ ! -e g.trace ] || fail "a failed import left a trace file"
+	expect_fail "missing capture" "missing.pcap" "$sharesim" import missing.pcap -o g.trace
+	expect_fail "info on a non-trace" "garbage.bin" "$sharesim" info garbage.bin
+	"$sharesim" import "$data/dnsoarc-dnscap-test-dns.pcap" -o ok.trace >/dev/null
+	head -c 300 ok.trace > cut.trace
+	expect_fail "truncated trace" "cut.trace" "$sharesim" info cut.trace
+	expect_fail "report on a non-database" "garbage.bin" "$sharesim" report garbage.bin
+	sha=$(sha256sum garbage.bin)
+	expect_fail "plot on a non-database" "garbage.bin" "$sharesim" plot garbage.bin -o p
+	expect_eq "non-database untouched" "$(sha256sum garbage.bin)" "$sha"
+	printf '[experiment]\nname = broken\n[resolvers]\nnodes = many\n' > broken.ini
+	expect_fail "bad number in experiment" "broken.ini:4" "$sharesim" run broken.ini -o x.sqlite
+	printf '[experiment]\nname = broken\n[share]\nwhatever = 1\n' > unknown.ini
+	expect_fail "unknown key in experiment" "unknown.ini:4" "$sharesim" run unknown.ini -o x.sqlite
+	printf '[experiment]\nname = k\ntrace = ok.trace\n[share]\nkey = hmac-sha256:k.:not*base64\n' > badkey.ini
+	expect_fail "bad TSIG key" "badkey.ini" "$sharesim" run badkey.ini -o x.sqlite
+	# A capture cut in the middle of a packet: what was read is imported, the cut is reported.
+	head -c 5000 "$data/dnsoarc-dnscap-test-dns.pcap" > cut.pcap
+	set +e; "$sharesim" import cut.pcap -o cut2.trace 2>err.txt; rc=$?; set -e
+	[ $rc -le 1 ] || fail "truncated capture: exit $rc"
+	grep -qi "truncat" err.txt || fail "truncated capture not reported"
+	echo "ok: truncated capture reported: $(head -1 err.txt)"
+	"$sharesim" --help > /dev/null
+	for c in import info run report plot; do "$sharesim" $c --help > /dev/null || fail "$c --help"; done
+	set +e; "$sharesim" frobnicate 2>/dev/null; rc=$?; set -e
+	expect_eq "unknown command exit status" "$rc" 2
+	;;
+failed_run_keeps_results)
+	import_wrccdc
+	run_point r.sqlite
+	before=$(sqlite3 r.sqlite "select * from run; select count(*), sum(value) from counter")
+	# A run that fails (its trace is gone) is recorded as failed; earlier runs are untouched.
+	cp wrccdc.trace gone.trace
+	"$sharesim" run "$src/experiments/demo.ini" --set experiment.trace="$PWD/gone.trace" \
+		--set resolvers.nodes=2 --dry-run >/dev/null
+	rm gone.trace
+	set +e; "$sharesim" run "$src/experiments/demo.ini" --set experiment.trace="$PWD/gone.trace" \
+		--set resolvers.nodes=2 -o r.sqlite 2>err.txt; rc=$?; set -e
+	expect_eq "run with a missing trace exits 1" "$rc" 1
+	grep -qF "gone.trace" err.txt || fail "error does not name the trace"
+	after=$(sqlite3 r.sqlite "select * from run where runId=1; select count(*), sum(value) from counter")
+	expect_eq "earlier run untouched" "$after" "$before"
+	;;
+*) fail "unknown scenario" ;;
+esac
+echo "PASS [$scenario]"

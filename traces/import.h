@@ -1,0 +1,38 @@
+/*
+ * import — captures and logs in, one trace file out. Formats are detected by content: pcap
+ * (any byte order and time precision), pcapng, Zeek dns.log, each plain or gzip-compressed.
+ * Every packet or log row read ends in exactly one accounting line of the trace.
+ */
+#ifndef SHARESIM_IMPORT_H
+#define SHARESIM_IMPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct trace_writer;
+
+/** Warnings of an import (e.g. a capture cut short), one per line, for the command to print. */
+struct import_log {
+	char text[4096];
+	size_t len;
+	unsigned dropped; /**< warnings that did not fit */
+};
+void import_warn(struct import_log *log, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/** Import every input, merged in time order, into a trace file written atomically at out_path. */
+int trace_import(const char *const *inputs, size_t n, const char *out_path,
+                 struct import_log *log, char *err, size_t err_size);
+
+/** Add one input held in memory (already decompressed) to a writer; name labels errors. */
+int import_buffer(struct trace_writer *w, const uint8_t *data, size_t len, const char *name,
+                  struct import_log *log, char *err, size_t err_size);
+
+/** Zeek dns.log rows (TSV text) into a writer (traces/zeek.c). */
+int zeek_import(struct trace_writer *w, const char *text, size_t len, const char *name,
+                struct import_log *log, char *err, size_t err_size);
+
+/** The DNS port the importers look at. */
+#define IMPORT_DNS_PORT 53
+
+#endif

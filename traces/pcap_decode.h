@@ -1,0 +1,41 @@
+/*
+ * pcap_decode — from one captured frame to the UDP or TCP payload it carries, with the reason
+ * when it carries none. Link types: Ethernet (any number of 802.1Q/802.1ad tags), Linux cooked
+ * v1 and v2, raw IP (v4/v6), BSD loopback (DLT_NULL, DLT_LOOP). Every read is bounds-checked.
+ */
+#ifndef SHARESIM_PCAP_DECODE_H
+#define SHARESIM_PCAP_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "traces/trace.h"
+
+enum pkt_outcome {
+	PKT_UDP = 0,       /**< a UDP datagram on a DNS port */
+	PKT_TCP_DNS,       /**< TCP on a DNS port (not reassembled yet: counted) */
+	PKT_NOT_IP,
+	PKT_FRAGMENT,      /**< an IP fragment (not reassembled yet: counted) */
+	PKT_NOT_UDP_TCP,
+	PKT_NOT_DNS_PORT,
+	PKT_TRUNCATED,     /**< cut by the snap length or a bad length field */
+};
+
+/** Accounting line of an outcome ("skipped.tcp", ...); PKT_UDP has none of its own. */
+const char *pkt_outcome_name(enum pkt_outcome o);
+
+struct decoded_packet {
+	struct trace_addr src, dst;
+	uint16_t sport, dport;
+	const uint8_t *payload;
+	size_t payload_len;
+};
+
+/** 1 if the (DLT_*) link type is decoded. */
+int pcap_linktype_supported(int linktype);
+
+/** Decode a frame of a supported link type; port is the DNS port (53). */
+enum pkt_outcome pcap_decode_packet(int linktype, const uint8_t *frame, size_t caplen,
+                                    uint16_t port, struct decoded_packet *out);
+
+#endif
