@@ -1,1 +1,85 @@
-/* placeholder: being written */
+/*
+ * cache — open addressing with linear probing, grown at 50 % load.
+ */
+#include "nodes/cache.h"
+
+#include <stdlib.h>
+
+static inline uint32_t slot_of(uint64_t key, uint32_t mask)
+{
+	/* Fibonacci hashing: name ids are dense, so spread them before masking. */
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+}
+
+int cache_init(struct cache *c, uint32_t initial_cap)
+{
+	uint32_t cap = 64;
+	while (cap < initial_cap)
+		cap *= 2;
+	c->slots = calloc(cap, sizeof(*c->slots));
+	c->cap = cap;
+	c->used = 0;
+	return c->slots ? 0 : -1;
+}
+
+void cache_free(struct cache *c)
+{
+	free(c->slots);
+	c->slots = NULL;
+	c->cap = c->used = 0;
+}
+
+struct cache_entry *cache_find(const struct cache *c, uint64_t key)
+{
+	uint32_t mask = c->cap - 1;
+	for (uint32_t i = slot_of(key, mask);; i = (i + 1) & mask) {
+		struct cache_entry *e = &c->slots[i];
+		if (!e->used)
+			return NULL;
+		if (e->key == key)
+			return e;
+	}
+}
+
+static int grow(struct cache *c)
+{
+	uint32_t cap = c->cap * 2, mask = cap - 1;
+	struct cache_entry *slots = calloc(cap, sizeof(*slots));
+	if (!slots)
+		return -1;
+	for (uint32_t i = 0; i < c->cap; i++)
+		if (c->slots[i].used) {
+			uint32_t j = slot_of(c->slots[i].key, mask);
+			while (slots[j].used)
+				j = (j + 1) & mask;
+			slots[j] = c->slots[i];
+		}
+	free(c->slots);
+	c->slots = slots;
+	c->cap = cap;
+	return 0;
+}
+
+struct cache_entry *cache_slot(struct cache *c, uint64_t key)
+{
+	struct cache_entry *e = cache_find(c, key);
+	if (e)
+		return e;
+	if ((c->used + 1) * 2 > c->cap && grow(c))
+		return NULL;
+	uint32_t mask = c->cap - 1, i = slot_of(key, mask);
+	while (c->slots[i].used)
+		i = (i + 1) & mask;
+	e = &c->slots[i];
+	*e = (struct cache_entry){ .key = key, .expires = INT64_MIN, .used = 1 };
+	c->used++;
+	return e;
+}
+
+uint32_t cache_live(const struct cache *c, sim_time now)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < c->cap; i++)
+		n += c->slots[i].used && c->slots[i].expires > now;
+	return n;
+}

@@ -1,1 +1,339 @@
-/* placeholder: being written */
+/*
+ * resolver — query handling, resolution completion, share sending and receiving.
+ *
+ * Pools (resolutions, waiters, share buffers, deliveries) are arrays with free lists; events
+ * carry pool indices. Every element starts with its free-list link.
+ */
+#include "nodes/resolver.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nodes/share.h"
+#include "nodes/share_pcap.h"
+#include "traces/trace.h"
+
+#define NONE UINT32_MAX
+
+struct resolution { uint32_t next_free; uint32_t first_waiter; uint64_t key; sim_time started; };
+struct waiter { uint32_t next_free; uint32_t next; sim_time arrival; };
+struct share_buf { uint32_t next_free; uint32_t refs; uint32_t origin; uint16_t len; uint8_t *msg; };
+struct delivery { uint32_t next_free; uint32_t buf; };
+
+/* Take an element from a pool: reuse a freed one or append. Returns its index or NONE. */
+static uint32_t pool_take(void **arr, uint32_t *len, uint32_t *cap, uint32_t *free_head, size_t elem)
+{
+	if (*free_head != NONE) {
+		uint32_t i = *free_head;
+		*free_head = *(uint32_t *)(void *)((char *)*arr + (size_t)i * elem);
+		return i;
+	}
+	if (*len == *cap) {
+		uint32_t ncap = *cap ? *cap * 2 : 256;
+		void *na = realloc(*arr, (size_t)ncap * elem);
+		if (!na)
+			return NONE;
+		/* New slots start zeroed: a share buffer slot has no message buffer yet. */
+		memset((char *)na + (size_t)*cap * elem, 0, (size_t)(ncap - *cap) * elem);
+		*arr = na;
+		*cap = ncap;
+	}
+	return (*len)++;
+}
+
+static void pool_put(void *arr, uint32_t *free_head, size_t elem, uint32_t i)
+{
+	*(uint32_t *)(void *)((char *)arr + (size_t)i * elem) = *free_head;
+	*free_head = i;
+}
+
+#define TAKE(n, pool, len, cap, fr) pool_take((void **)&(n)->pool, &(n)->len, &(n)->cap, &(n)->fr, sizeof(*(n)->pool))
+#define PUT(n, pool, fr, i) pool_put((n)->pool, &(n)->fr, sizeof(*(n)->pool), (i))
+
+int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const struct trace *t,
+                      struct metrics *m, struct rng_streams *rng, struct event_queue *ev,
+                      struct share_pcap *pcap, char *err, size_t err_size)
+{
+	memset(n, 0, sizeof(*n));
+	n->p = p;
+	n->trace = t;
+	n->m = m;
+	n->rng = rng;
+	n->ev = ev;
+	n->pcap = pcap;
+	n->nodes = p->nodes;
+	n->epoch_ns = trace_start_time_ns(t);
+	n->service_time = sim_time_from_ms(p->service_time_ms);
+	n->link_latency = sim_time_from_ms(p->link_latency_ms);
+	n->link_jitter = sim_time_from_ms(p->link_jitter_ms);
+	n->res_free = n->wait_free = n->buf_free = n->dlv_free = NONE;
+	if (authority_init(&n->world, p, t, err, err_size))
+		return -1;
+	char why[256];
+	if (dns_tsig_key_parse(p->key_spec, &n->send_key, why, sizeof(why))) {
+		snprintf(err, err_size, "share.key: %s", why);
+		return -1;
+	}
+	const char *rk = p->receiver_key_spec[0] ? p->receiver_key_spec : p->key_spec;
+	if (dns_tsig_key_parse(rk, &n->recv_key, why, sizeof(why))) {
+		snprintf(err, err_size, "share.receiver_key: %s", why);
+		resolver_net_free(n);
+		return -1;
+	}
+	n->caches = calloc(p->nodes, sizeof(*n->caches));
+	if (!n->caches) {
+		snprintf(err, err_size, "out of memory for %u caches", p->nodes);
+		resolver_net_free(n);
+		return -1;
+	}
+	/* Start each cache near the trace's working set divided among the nodes. */
+	uint32_t initial = (uint32_t)(trace_record_count(t) / p->nodes + 64);
+	for (uint32_t i = 0; i < p->nodes; i++)
+		if (cache_init(&n->caches[i], initial)) {
+			snprintf(err, err_size, "out of memory for %u caches", p->nodes);
+			resolver_net_free(n);
+			return -1;
+		}
+	return 0;
+}
+
+void resolver_net_free(struct resolver_net *n)
+{
+	if (n->caches)
+		for (uint32_t i = 0; i < n->nodes; i++)
+			cache_free(&n->caches[i]);
+	free(n->caches);
+	for (uint32_t i = 0; i < n->buf_len; i++)
+		free(n->bufs[i].msg);
+	free(n->res);
+	free(n->wait);
+	free(n->bufs);
+	free(n->dlv);
+	dns_tsig_key_free(&n->send_key);
+	dns_tsig_key_free(&n->recv_key);
+	memset(n, 0, sizeof(*n));
+}
+
+static void count_answer(struct resolver_net *n, uint32_t node, sim_time now, uint8_t rcode, int negative)
+{
+	if (rcode == DNS_RCODE_NXDOMAIN)
+		metrics_add(n->m, node, now, CTR_ANSWERS_NXDOMAIN, 1);
+	else if (rcode == DNS_RCODE_NOERROR && negative)
+		metrics_add(n->m, node, now, CTR_ANSWERS_NODATA, 1);
+}
+
+static sim_time upstream_latency(struct resolver_net *n)
+{
+	double median = n->p->upstream_latency_median_ms, sigma = n->p->upstream_latency_sigma;
+	if (median <= 0)
+		return 0;
+	if (sigma <= 0)
+		return sim_time_from_ms(median);
+	return sim_time_from_ms(gsl_ran_lognormal(rng_gsl(n->rng, RNG_UPSTREAM_LATENCY), log(median), sigma));
+}
+
+int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const struct trace_query *q)
+{
+	struct metrics *m = n->m;
+	metrics_add(m, node, now, CTR_QUERIES, 1);
+	uint64_t key = cache_key(q->name_id, q->qtype, q->qclass);
+	struct cache_entry *e = cache_slot(&n->caches[node], key);
+	if (!e)
+		return -1;
+	if (e->expires > now) {
+		int shared = e->origin == CACHE_SHARED;
+		metrics_add(m, node, now, shared ? CTR_HITS_SHARED : CTR_HITS_OWN, 1);
+		metrics_latency(m, node, shared ? LAT_HIT_SHARED : LAT_HIT_OWN, n->service_time);
+		count_answer(n, node, now, e->rcode, e->negative);
+		return 0;
+	}
+	if (e->inflight) {
+		uint32_t w = TAKE(n, wait, wait_len, wait_cap, wait_free);
+		if (w == NONE)
+			return -1;
+		struct resolution *r = &n->res[e->inflight - 1];
+		n->wait[w] = (struct waiter){ .next = r->first_waiter, .arrival = now };
+		r->first_waiter = w;
+		metrics_add(m, node, now, CTR_COALESCED, 1);
+		return 0;
+	}
+	uint32_t ri = TAKE(n, res, res_len, res_cap, res_free);
+	if (ri == NONE)
+		return -1;
+	n->res[ri] = (struct resolution){ .first_waiter = NONE, .key = key, .started = now };
+	e->inflight = ri + 1;
+	metrics_add(m, node, now, CTR_MISSES, 1);
+	metrics_add(m, node, now, CTR_UPSTREAM, 1);
+	return ev_push(n->ev, now + upstream_latency(n), EV_RESOLVED, node, ri);
+}
+
+static uint32_t clamp_ttl(const struct sim_params *p, uint32_t ttl)
+{
+	if (ttl < p->cache_min_ttl)
+		ttl = p->cache_min_ttl;
+	return ttl > p->cache_max_ttl ? p->cache_max_ttl : ttl;
+}
+
+static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint32_t name_id,
+                      uint16_t qtype, uint16_t qclass, const struct answer *a, uint32_t ttl);
+
+int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg)
+{
+	struct resolution r = n->res[arg];
+	uint32_t name_id = (uint32_t)(r.key >> 32);
+	uint16_t qtype = (uint16_t)(r.key >> 16), qclass = (uint16_t)r.key;
+	struct answer a;
+	authority_answer(&n->world, name_id, qtype, qclass, &a);
+	int negative = a.rcode != DNS_RCODE_NOERROR || a.ancount == 0;
+	uint32_t ttl = 0;
+	if (a.rcode == DNS_RCODE_NOERROR && a.ancount > 0)
+		ttl = clamp_ttl(n->p, a.ttl);
+	else if (a.rcode == DNS_RCODE_NOERROR || a.rcode == DNS_RCODE_NXDOMAIN)
+		ttl = n->p->negative_ttl; /* RFC 2308; other rcodes are not cached */
+	struct cache_entry *e = cache_slot(&n->caches[node], r.key);
+	if (!e)
+		return -1;
+	e->inflight = 0;
+	e->expires = now + (sim_time)ttl * SIM_S;
+	e->origin = CACHE_OWN;
+	e->rcode = a.rcode;
+	e->negative = (uint8_t)negative;
+
+	metrics_latency(n->m, node, LAT_MISS, now - r.started + n->service_time);
+	count_answer(n, node, now, a.rcode, negative);
+	for (uint32_t w = r.first_waiter; w != NONE;) {
+		metrics_latency(n->m, node, LAT_COALESCED, now - n->wait[w].arrival + n->service_time);
+		count_answer(n, node, now, a.rcode, negative);
+		uint32_t next = n->wait[w].next;
+		PUT(n, wait, wait_free, w);
+		w = next;
+	}
+	PUT(n, res, res_free, (uint32_t)arg);
+	if (n->p->transport == SHARE_NONE || n->nodes < 2)
+		return 0;
+	if (!share_eligible(n->p, a.rcode, a.ancount, a.aa, ttl)) {
+		metrics_add(n->m, node, now, CTR_SHARE_NOT_ELIGIBLE, 1);
+		return 0;
+	}
+	return share_send(n, node, now, name_id, qtype, qclass, &a, ttl);
+}
+
+static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint32_t name_id,
+                      uint16_t qtype, uint16_t qclass, const struct answer *a, uint32_t ttl)
+{
+	uint32_t bi = TAKE(n, bufs, buf_len, buf_cap, buf_free);
+	if (bi == NONE)
+		return -1;
+	struct share_buf *b = &n->bufs[bi];
+	if (!b->msg && !(b->msg = malloc(SHARE_MSG_MAX)))
+		return -1;
+	size_t qlen;
+	const uint8_t *qname = trace_name_wire(n->trace, name_id, &qlen);
+	struct share_content c = {
+		.id = (uint16_t)rng_uniform_int(n->rng, RNG_SHARE_ID, 65536), .qname = qname,
+		.qname_len = qlen, .qtype = qtype, .qclass = qclass, .aa = a->aa, .ttl = ttl,
+		.ancount = a->ancount, .seed = n->p->seed, .name_id = name_id,
+	};
+	uint64_t signed_at = (uint64_t)((n->epoch_ns + now) / 1000000000);
+	size_t len;
+	if (share_build(n->p, &n->send_key, &c, signed_at, b->msg, SHARE_MSG_MAX, &len)) {
+		PUT(n, bufs, buf_free, bi);
+		metrics_add(n->m, node, now, CTR_SHARE_NOT_ELIGIBLE, 1); /* a type without records */
+		return 0;
+	}
+	b->len = (uint16_t)len;
+	b->refs = 0;
+	b->origin = node;
+	uint64_t bytes = len + share_header_overhead(n->p->ip_version);
+	for (uint32_t peer = 0; peer < n->nodes; peer++) {
+		if (peer == node)
+			continue;
+		metrics_add(n->m, node, now, CTR_SHARE_SENT_MSGS, 1);
+		metrics_add(n->m, node, now, CTR_SHARE_SENT_BYTES, bytes);
+		if (n->pcap)
+			share_pcap_write(n->pcap, n->epoch_ns + now, node, peer, n->bufs[bi].msg, len);
+		if (n->p->link_loss > 0 && rng_uniform(n->rng, RNG_LINK_LOSS) < n->p->link_loss) {
+			metrics_add(n->m, node, now, CTR_SHARE_LOST, 1);
+			continue;
+		}
+		sim_time delay = n->link_latency;
+		if (n->link_jitter > 0)
+			delay += (sim_time)(rng_uniform(n->rng, RNG_LINK_LATENCY) * (double)n->link_jitter);
+		uint32_t di = TAKE(n, dlv, dlv_len, dlv_cap, dlv_free);
+		if (di == NONE || ev_push(n->ev, now + delay, EV_DELIVER, peer, di))
+			return -1;
+		n->dlv[di].buf = bi;
+		n->bufs[bi].refs++;
+	}
+	if (n->bufs[bi].refs == 0)
+		PUT(n, bufs, buf_free, bi);
+	return 0;
+}
+
+int resolver_deliver(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg)
+{
+	uint32_t bi = n->dlv[arg].buf;
+	PUT(n, dlv, dlv_free, (uint32_t)arg);
+	resolver_receive(n, node, now, n->bufs[bi].msg, n->bufs[bi].len);
+	if (--n->bufs[bi].refs == 0)
+		PUT(n, bufs, buf_free, bi);
+	return 0;
+}
+
+/* Cache one RRset of an accepted share (D-ANS: Answer section only, D-RECV: no ranking). */
+static void cache_shared(struct resolver_net *n, uint32_t node, sim_time now,
+                         const struct dns_rr *rr, uint32_t ttl)
+{
+	uint32_t name_id;
+	if (trace_name_lookup(n->trace, rr->owner, rr->owner_len, &name_id) != 0)
+		return; /* no client of this trace ever asks for it */
+	struct cache_entry *e = cache_slot(&n->caches[node], cache_key(name_id, rr->type, rr->rclass));
+	if (!e)
+		return;
+	sim_time expires = now + (sim_time)clamp_ttl(n->p, ttl) * SIM_S;
+	if (e->expires > now && e->expires >= expires)
+		return; /* what the node holds is at least as fresh */
+	e->expires = expires;
+	e->origin = CACHE_SHARED;
+	e->rcode = DNS_RCODE_NOERROR;
+	e->negative = 0;
+	metrics_add(n->m, node, now, CTR_SHARE_RRSETS_CACHED, 1);
+}
+
+void resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg,
+                      size_t len)
+{
+	metrics_add(n->m, node, now, CTR_SHARE_RECV_MSGS, 1);
+	metrics_add(n->m, node, now, CTR_SHARE_RECV_BYTES, len + share_header_overhead(n->p->ip_version));
+	struct dns_msg parsed;
+	uint64_t now_s = (uint64_t)((n->epoch_ns + now) / 1000000000);
+	enum metrics_counter verdict = share_check(n->p, &n->recv_key, msg, len, now_s, &parsed);
+	metrics_add(n->m, node, now, verdict, 1);
+	if (verdict != CTR_SHARE_ACCEPTED)
+		return;
+	/* Consecutive records with the same owner, type and class form one RRset. */
+	struct dns_rr rr, set;
+	uint32_t set_ttl = 0;
+	int have_set = 0;
+	size_t off = parsed.answer_off;
+	for (unsigned i = 0; i < parsed.hdr.ancount; i++) {
+		if (dns_rr_read(msg, len, &off, &rr) != DNS_OK)
+			return;
+		if (have_set && rr.type == set.type && rr.rclass == set.rclass &&
+		    dns_name_equal(rr.owner, rr.owner_len, set.owner, set.owner_len)) {
+			if (rr.ttl < set_ttl)
+				set_ttl = rr.ttl;
+			continue;
+		}
+		if (have_set)
+			cache_shared(n, node, now, &set, set_ttl);
+		set = rr;
+		set_ttl = rr.ttl;
+		have_set = 1;
+	}
+	if (have_set)
+		cache_shared(n, node, now, &set, set_ttl);
+}

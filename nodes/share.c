@@ -1,1 +1,70 @@
-/* placeholder: being written */
+/*
+ * share — building and checking share messages.
+ */
+#include "nodes/share.h"
+
+#include "dns/dns_build.h"
+#include "nodes/authority.h"
+
+int share_eligible(const struct sim_params *p, uint8_t rcode, uint16_t ancount, uint8_t aa,
+                   uint32_t ttl)
+{
+	if (rcode != DNS_RCODE_NOERROR || ancount == 0) /* D-NONEG */
+		return 0;
+	if (p->require_aa && !aa) /* D-SURE */
+		return 0;
+	return ttl >= p->ttl_threshold; /* D-TTL */
+}
+
+int share_build(const struct sim_params *p, const struct dns_tsig_key *key,
+                const struct share_content *c, uint64_t time_signed, uint8_t *buf, size_t cap,
+                size_t *len)
+{
+	struct dns_builder b;
+	uint16_t flags = DNS_FLAG_QR | DNS_FLAG_RD | DNS_FLAG_RA | (c->aa ? DNS_FLAG_AA : 0);
+	int rc = dns_build_init(&b, buf, cap, c->id, flags);
+	if (rc)
+		return rc;
+	if (p->question == SHARE_QUESTION_KEEP &&
+	    (rc = dns_build_question(&b, c->qname, c->qname_len, c->qtype, c->qclass)))
+		return rc;
+	unsigned n = c->ancount < SHARE_MAX_RRS ? c->ancount : SHARE_MAX_RRS;
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t rdata[512];
+		int rdlen = authority_rdata(c->seed, c->name_id, c->qtype, i, rdata, sizeof(rdata));
+		if (rdlen < 0)
+			return DNS_EINVAL;
+		rc = dns_build_rr(&b, 1, c->qname, c->qname_len, c->qtype, c->qclass, c->ttl, rdata,
+		                  (uint16_t)rdlen);
+		if (rc)
+			return rc;
+	}
+	if ((rc = dns_build_opt(&b, p->edns_udp_size, 0)))
+		return rc;
+	*len = dns_build_len(&b);
+	return dns_tsig_sign(key, buf, len, cap, time_signed, p->tsig_fudge);
+}
+
+enum metrics_counter share_check(const struct sim_params *p, const struct dns_tsig_key *key,
+                                 const uint8_t *msg, size_t len, uint64_t now_s,
+                                 struct dns_msg *parsed)
+{
+	if (dns_msg_parse(msg, len, parsed) != DNS_OK)
+		return CTR_REJ_MALFORMED;
+	switch (dns_tsig_verify(key, parsed, now_s)) {
+	case DNS_TSIG_OK: break;
+	case DNS_TSIG_UNSIGNED: return CTR_REJ_UNSIGNED;
+	case DNS_TSIG_BADKEY: return CTR_REJ_BADKEY;
+	case DNS_TSIG_BADSIG: return CTR_REJ_BADSIG;
+	case DNS_TSIG_BADTIME: return CTR_REJ_BADTIME;
+	case DNS_TSIG_FORMERR: return CTR_REJ_MALFORMED;
+	}
+	if (!(parsed->hdr.flags & DNS_FLAG_QR) || DNS_OPCODE(parsed->hdr.flags) != 0)
+		return CTR_REJ_NOT_RESPONSE;
+	if (DNS_RCODE(parsed->hdr.flags) != DNS_RCODE_NOERROR || parsed->hdr.ancount == 0)
+		return CTR_REJ_NEGATIVE;
+	/* Unbound's proof of concept (PR #1250) drops shares without exactly one question. */
+	if (p->receiver == RECEIVER_UNBOUND_POC && parsed->hdr.qdcount != 1)
+		return CTR_REJ_PROFILE;
+	return CTR_SHARE_ACCEPTED;
+}

@@ -1,1 +1,83 @@
-/* placeholder: being written */
+/*
+ * cmd_results — `sharesim report` and `sharesim plot`.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis/plot.h"
+#include "analysis/report.h"
+#include "sim/commands.h"
+
+static const char report_usage[] =
+	"usage: sharesim report RESULTS.sqlite [--experiment NAME] [--csv|--tsv]\n\n"
+	"A table per experiment: per run, its swept parameters, status, queries, hit rate (all, from\n"
+	"the node's own resolutions, from peers' shares), upstream queries, share messages and bytes\n"
+	"sent per resolver per second, rejected shares and wall time.\n";
+
+int cmd_report(int argc, char **argv)
+{
+	const char *path = NULL, *experiment = NULL;
+	enum report_format format = REPORT_TEXT;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(report_usage, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--csv")) {
+			format = REPORT_CSV;
+		} else if (!strcmp(argv[i], "--tsv")) {
+			format = REPORT_TSV;
+		} else if (!strcmp(argv[i], "--experiment") && i + 1 < argc) {
+			experiment = argv[++i];
+		} else if (argv[i][0] == '-' || path) {
+			fprintf(stderr, "sharesim report: unexpected argument '%s'\n%s", argv[i], report_usage);
+			return 2;
+		} else {
+			path = argv[i];
+		}
+	}
+	if (!path) {
+		fputs(report_usage, stderr);
+		return 2;
+	}
+	char err[1024];
+	if (report_print(path, experiment, format, stdout, err, sizeof(err))) {
+		fprintf(stderr, "sharesim report: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+static const char plot_usage[] =
+	"usage: sharesim plot RESULTS.sqlite -o DIR\n\n"
+	"Draws with gnuplot: DIR/hitrate.png (hit rate against the number of resolvers, with and\n"
+	"without sharing) and DIR/traffic.png (share messages and bytes per resolver per second).\n"
+	"Beside each PNG: the plotted data (.tsv) and the gnuplot script (.gp) that drew it.\n";
+
+int cmd_plot(int argc, char **argv)
+{
+	const char *path = NULL, *dir = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(plot_usage, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			dir = argv[++i];
+		} else if (argv[i][0] == '-' || path) {
+			fprintf(stderr, "sharesim plot: unexpected argument '%s'\n%s", argv[i], plot_usage);
+			return 2;
+		} else {
+			path = argv[i];
+		}
+	}
+	if (!path || !dir) {
+		fputs(plot_usage, stderr);
+		return 2;
+	}
+	char err[1024];
+	if (plot_all(path, dir, err, sizeof(err))) {
+		fprintf(stderr, "sharesim plot: %s\n", err);
+		return 1;
+	}
+	printf("%s/hitrate.png\n%s/traffic.png\n", dir, dir);
+	return 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * authority — the world the resolvers query: what the authoritative side answers for a
+ * (name, type, class). Answers the trace saw come from its record model; names the trace never
+ * saw answered get the declared defaults (authority.* parameters), decided by a stateless hash
+ * of (seed, name) so the world does not depend on the order in which resolvers ask.
+ */
+#ifndef SHARESIM_AUTHORITY_H
+#define SHARESIM_AUTHORITY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/params.h"
+
+struct trace;
+
+struct answer {
+	uint8_t rcode;
+	uint8_t aa;
+	uint16_t ancount;
+	uint32_t ttl;
+	uint8_t from_trace; /**< 1 if the record model had it */
+};
+
+struct authority {
+	const struct trace *trace;
+	uint64_t seed;
+	double nxdomain_share;
+	uint32_t default_ttl;
+	uint16_t default_answer_rrs;
+	uint8_t aa;
+};
+
+/** Check the authority.* parameters; errors name the parameter. */
+int authority_init(struct authority *a, const struct sim_params *p, const struct trace *t,
+                   char *err, size_t err_size);
+
+void authority_answer(const struct authority *a, uint32_t name_id, uint16_t qtype,
+                      uint16_t qclass, struct answer *out);
+
+/**
+ * RDATA of the i-th record of an answer of this type, deterministic in (seed, name, i), in a
+ * valid wire form for the type (addresses from the documentation prefixes, names under
+ * example.net). Returns its length, or -1 for types that have no records (ANY, AXFR, ...).
+ */
+int authority_rdata(uint64_t seed, uint32_t name_id, uint16_t type, unsigned i, uint8_t *out,
+                    size_t cap);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * cache — one resolver's RRset cache: a flat open-addressing table keyed by
+ * (name_id, qtype, qclass) packed in 64 bits. Entries are overwritten, never deleted, so a
+ * lookup is a probe sequence without tombstones; expiry is a time compared at lookup.
+ * A slot also remembers a resolution in flight for its key (in-flight coalescing).
+ */
+#ifndef SHARESIM_CACHE_H
+#define SHARESIM_CACHE_H
+
+#include <stdint.h>
+
+#include "sim/time.h"
+
+enum cache_origin { CACHE_OWN = 0, CACHE_SHARED = 1 };
+
+struct cache_entry {
+	uint64_t key;
+	sim_time expires;   /**< INT64_MIN: nothing cached (only a resolution in flight) */
+	uint32_t inflight;  /**< 1 + index of the resolution in flight for this key, or 0 */
+	uint8_t used;
+	uint8_t origin;     /**< enum cache_origin */
+	uint8_t rcode;
+	uint8_t negative;   /**< NXDOMAIN or NODATA */
+};
+
+struct cache {
+	struct cache_entry *slots;
+	uint32_t cap;  /**< a power of two */
+	uint32_t used;
+};
+
+static inline uint64_t cache_key(uint32_t name_id, uint16_t qtype, uint16_t qclass)
+{
+	return (uint64_t)name_id << 32 | (uint64_t)qtype << 16 | qclass;
+}
+
+int cache_init(struct cache *c, uint32_t initial_cap);
+void cache_free(struct cache *c);
+/** The slot of key, or NULL if the key was never stored. */
+struct cache_entry *cache_find(const struct cache *c, uint64_t key);
+/** The slot of key, created empty (expires INT64_MIN) if new; NULL on allocation failure. */
+struct cache_entry *cache_slot(struct cache *c, uint64_t key);
+/** Entries whose data has not expired at now (a gauge; O(capacity)). */
+uint32_t cache_live(const struct cache *c, sim_time now);
+
+#endif

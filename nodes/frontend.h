@@ -1,0 +1,26 @@
+/*
+ * frontend — which resolver a client query reaches (resolvers.frontend): the resolver address
+ * the capture saw (modulo the number of nodes), a hash of the client (an anycast or load
+ * balancer keeping clients sticky), uniformly random, or round robin.
+ */
+#ifndef SHARESIM_FRONTEND_H
+#define SHARESIM_FRONTEND_H
+
+#include <stdint.h>
+
+#include "sim/params.h"
+#include "sim/rng.h"
+
+struct trace_query;
+
+struct frontend {
+	enum frontend_policy policy;
+	uint32_t nodes;
+	uint64_t seed;
+	uint64_t next; /**< round robin position */
+};
+
+void frontend_init(struct frontend *f, const struct sim_params *p);
+uint32_t frontend_pick(struct frontend *f, struct rng_streams *rng, const struct trace_query *q);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * resolver — the resolvers of one run and what they do on each event: answer a client query
+ * from cache or start (or join) a resolution, complete a resolution and share it with peers,
+ * receive a share and cache its Answer section. The engine (sim/run.c) owns the clock and the
+ * event queue; resolvers schedule through it.
+ *
+ * Costs: a query is O(1); a share is built and signed once and sent to each peer in O(peers),
+ * the copies referencing one buffer.
+ */
+#ifndef SHARESIM_RESOLVER_H
+#define SHARESIM_RESOLVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dns/dns_tsig.h"
+#include "nodes/authority.h"
+#include "nodes/cache.h"
+#include "sim/event.h"
+#include "sim/metrics.h"
+#include "sim/params.h"
+#include "sim/rng.h"
+
+struct trace;
+struct trace_query;
+struct share_pcap;
+
+enum resolver_event { EV_ARRIVAL = 0, EV_RESOLVED, EV_DELIVER };
+
+struct resolution;  /* a resolution in flight (pool entry) */
+struct waiter;      /* a client query waiting on one */
+struct share_buf;   /* a built share message, shared by its copies */
+struct delivery;    /* one copy on its way to one peer */
+
+struct resolver_net {
+	const struct sim_params *p;
+	const struct trace *trace;
+	struct metrics *m;
+	struct rng_streams *rng;
+	struct event_queue *ev;
+	struct share_pcap *pcap;
+	struct authority world;
+	struct dns_tsig_key send_key, recv_key;
+	int64_t epoch_ns;          /**< Unix time of simulated time 0 */
+	sim_time service_time, link_latency, link_jitter;
+	uint32_t nodes;
+	struct cache *caches;      /**< [nodes] */
+	/* pools with free lists: indices, not pointers, so they can grow */
+	struct resolution *res; uint32_t res_len, res_cap, res_free;
+	struct waiter *wait; uint32_t wait_len, wait_cap, wait_free;
+	struct share_buf *bufs; uint32_t buf_len, buf_cap, buf_free;
+	struct delivery *dlv; uint32_t dlv_len, dlv_cap, dlv_free;
+};
+
+int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const struct trace *t,
+                      struct metrics *m, struct rng_streams *rng, struct event_queue *ev,
+                      struct share_pcap *pcap, char *err, size_t err_size);
+void resolver_net_free(struct resolver_net *n);
+
+/** A client query reaches resolver node at now. Returns 0 or -1 (out of memory). */
+int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const struct trace_query *q);
+/** A resolution completes (event argument: its pool index). */
+int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg);
+/** A share copy arrives at its peer (event argument: its delivery index). */
+int resolver_deliver(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg);
+/**
+ * Receive a share message at node (public for the fuzz target and tests): checks it, counts
+ * the outcome, and caches its Answer section when accepted.
+ */
+void resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg,
+                      size_t len);
+
+#endif
