@@ -94,7 +94,7 @@ demo_sweep)
 	expect_eq "runs done" "$(sql demo.sqlite "select count(*) from run where status='done'")" 4
 	q=$(sql demo.sqlite "select distinct queries from run")
 	expect_eq "every run replays the whole trace" "$q" "$(json <("$sharesim" info wrccdc.trace --json) queries)"
-	hits() { sql demo.sqlite "select s.value from scalar s join run r using(runId)
+	hits() { sql demo.sqlite "select cast(s.value as integer) from scalar s join run r using(runId)
 		join runParam n on n.runId=r.runId and n.paramKey='resolvers.nodes'
 		join runParam t on t.runId=r.runId and t.paramKey='share.transport'
 		where s.node=-1 and s.name='$3' and n.paramValue='$1' and t.paramValue='$2'"; }
@@ -125,7 +125,7 @@ share_pcap)
 	key=hmac-sha256:share.e2e.example.:$(printf 'e2e-share-key-0123456789abcdef!!' | base64)
 	for question in keep remove; do
 		run_point q-$question.sqlite --set share.key="$key" --set share.question=$question --share-pcap share-$question.pcap
-		sent=$(sql q-$question.sqlite "select value from scalar where node=-1 and name='share.sent.msgs'")
+		sent=$(sql q-$question.sqlite "select cast(value as integer) from scalar where node=-1 and name='share.sent.msgs'")
 		[ "$sent" -gt 0 ] || fail "no share messages"
 		expect_eq "pcap packets = share.sent.msgs ($question)" "$(tshark -r share-$question.pcap 2>/dev/null | wc -l)" "$sent"
 		expect_eq "tshark: DNS packets ($question)" "$(tshark -r share-$question.pcap -Y 'dns.flags.response==1 && dns.tsig.mac' 2>/dev/null | wc -l)" "$sent"

@@ -1,0 +1,215 @@
+/*
+ * A replay scenario in the spirit of Unbound's testbound files: two resolvers, round robin,
+ * 10 ms resolutions, 1 ms links, and the exact counters the draft's rules imply.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "scenario_util.h"
+#include "sim/run.h"
+
+static const struct record_spec records[] = {
+	{ "a.example", DNS_RCODE_NOERROR, 1, 1, 300 },
+	{ "b.example", DNS_RCODE_NOERROR, 1, 1, 300 },
+	{ "c.example", DNS_RCODE_NOERROR, 1, 2, 300 },
+	{ "nx.example", DNS_RCODE_NXDOMAIN, 1, 0, 0 },
+	{ "short.example", DNS_RCODE_NOERROR, 1, 1, 30 },  /* below share.ttl_threshold 60 */
+	{ "noaa.example", DNS_RCODE_NOERROR, 0, 1, 300 },  /* not AA: D-SURE forbids sharing */
+};
+
+/* Round robin: even queries reach node 0, odd ones node 1. */
+static const struct query_spec queries[] = {
+	{ 0, "a.example" },      /* n0 miss; resolved at 10, share reaches n1 at 11 */
+	{ 5, "b.example" },      /* n1 miss; resolved at 15, share reaches n0 at 16 */
+	{ 20, "b.example" },     /* n0 hit from the share */
+	{ 25, "A.EXAMPLE" },     /* n1 hit from the share (names are case-insensitive) */
+	{ 30, "nx.example" },    /* n0 miss, NXDOMAIN: never shared (D-NONEG) */
+	{ 35, "nx.example" },    /* n1 miss, NXDOMAIN */
+	{ 50, "short.example" }, /* n0 miss, TTL 30 < 60: not shared (D-TTL) */
+	{ 52, "noaa.example" },  /* n1 miss, no AA: not shared (D-SURE) */
+	{ 54, "a.example" },     /* n0 hit, own data */
+	{ 55, "a.example" },     /* n1 hit, shared data */
+	{ 56, "c.example" },     /* n0 miss; resolved at 66, share reaches n1 at 67 */
+	{ 60, "c.example" },     /* n1 miss (share not there yet); resolved at 70, share reaches n0 at 71 */
+	{ 62, "c.example" },     /* n0 coalesced with its resolution in flight */
+	{ 400000, "a.example" }, /* n1: the shared copy (TTL 300 s) expired: miss, shared again */
+};
+
+static uint64_t node_total(const struct metrics *m, uint32_t node, enum metrics_counter c)
+{
+	uint64_t sum = 0;
+	for (uint32_t b = 0; b < m->bins; b++)
+		sum += m->counters[((size_t)node * m->bins + b) * CTR__COUNT + c];
+	return sum;
+}
+
+struct expected { enum metrics_counter c; uint64_t node0, node1; };
+
+static void check(const struct metrics *m, const struct expected *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t got0 = node_total(m, 0, e[i].c), got1 = node_total(m, 1, e[i].c);
+		if (got0 != e[i].node0 || got1 != e[i].node1)
+			fail_msg("%s: node0 %llu (expected %llu), node1 %llu (expected %llu)",
+			         metrics_counter_name(e[i].c), (unsigned long long)got0,
+			         (unsigned long long)e[i].node0, (unsigned long long)got1,
+			         (unsigned long long)e[i].node1);
+	}
+}
+
+static void test_unicast_sharing(void **state)
+{
+	(void)state;
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, queries, 14, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const struct expected e[] = {
+		{ CTR_QUERIES, 7, 7 },
+		{ CTR_HITS_OWN, 1, 0 },
+		{ CTR_HITS_SHARED, 1, 2 },
+		{ CTR_MISSES, 4, 5 },
+		{ CTR_COALESCED, 1, 0 },
+		{ CTR_UPSTREAM, 4, 5 },
+		{ CTR_ANSWERS_NXDOMAIN, 1, 1 },
+		{ CTR_SHARE_SENT_MSGS, 2, 3 },    /* a, c from n0; b, c, a again from n1 */
+		{ CTR_SHARE_NOT_ELIGIBLE, 2, 2 }, /* n0: nx, short; n1: nx, noaa */
+		{ CTR_SHARE_RECV_MSGS, 3, 2 },
+		{ CTR_SHARE_ACCEPTED, 3, 2 },
+		{ CTR_SHARE_RRSETS_CACHED, 3, 2 },
+		{ CTR_REJ_BADSIG, 0, 0 },
+		{ CTR_SHARE_LOST, 0, 0 },
+	};
+	check(&m, e, sizeof(e) / sizeof(e[0]));
+	/* Every byte sent was received: one key, no loss. */
+	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_BYTES), metrics_total(&m, CTR_SHARE_RECV_BYTES));
+	/* Exact latencies: a miss is 10 ms + 0.1 ms service; the coalesced query waited 4 ms. */
+	assert_int_equal(m.latency_sum_ns[0 * LAT__COUNT + LAT_MISS], 4 * 10100000LL);
+	assert_int_equal(m.latency_sum_ns[1 * LAT__COUNT + LAT_MISS], 5 * 10100000LL);
+	assert_int_equal(m.latency_sum_ns[0 * LAT__COUNT + LAT_COALESCED], 4100000LL);
+	assert_int_equal(m.latency_sum_ns[1 * LAT__COUNT + LAT_HIT_SHARED], 2 * 100000LL);
+	assert_int_equal(s.queries, 14);
+	metrics_free(&m);
+
+	/* The baseline: no transport, no shares, every first query per node a miss. */
+	p.transport = SHARE_NONE;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 0);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_MSGS), 0);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_NOT_ELIGIBLE), 0);
+	/* Without sharing each node learns alone: n0 hits a at 54; n1 misses a at 25, hits it at
+	 * 55, and misses it again at 400 s. */
+	const struct expected none[] = {
+		{ CTR_HITS_OWN, 1, 1 },
+		{ CTR_MISSES, 5, 6 },
+		{ CTR_COALESCED, 1, 0 },
+		{ CTR_UPSTREAM, 5, 6 },
+	};
+	check(&m, none, sizeof(none) / sizeof(none[0]));
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
+static void test_question_removed_and_unbound_receiver(void **state)
+{
+	(void)state;
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, queries, 14, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.question = SHARE_QUESTION_REMOVE;
+	p.receiver = RECEIVER_UNBOUND_POC;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	/* Unbound's proof of concept drops every question-less share: nothing shared is used. */
+	assert_int_equal(metrics_total(&m, CTR_REJ_PROFILE), 7); /* no shared data: 7 resolutions */
+	assert_int_equal(metrics_total(&m, CTR_SHARE_ACCEPTED), 0);
+	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 0);
+	metrics_free(&m);
+	p.receiver = RECEIVER_DRAFT; /* the draft's receiver takes them */
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_ACCEPTED), 5);
+	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 3);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
+static void test_wrong_receiver_key_caches_nothing(void **state)
+{
+	(void)state;
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, queries, 14, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	snprintf(p.receiver_key_spec, sizeof(p.receiver_key_spec), "hmac-sha256:share.test.:c2VjcmV0");
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_REJ_BADSIG), 7);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_RRSETS_CACHED), 0);
+	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 0);
+	metrics_free(&m);
+	snprintf(p.receiver_key_spec, sizeof(p.receiver_key_spec), "hmac-sha256:other.test.:c2VjcmV0");
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_REJ_BADKEY), 7);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
+static void test_loss_and_determinism(void **state)
+{
+	(void)state;
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, queries, 14, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.link_loss = 1.0;
+	struct metrics a, b;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &a, &s, err, sizeof(err)), 0);
+	/* Nothing arrives, so each node resolves (and shares) what the other already had: 7 shares. */
+	assert_int_equal(metrics_total(&a, CTR_SHARE_LOST), 7);
+	assert_int_equal(metrics_total(&a, CTR_SHARE_RECV_MSGS), 0);
+	metrics_free(&a);
+	p.link_loss = 0.5;
+	p.upstream_latency_sigma = 1.0;
+	p.link_jitter_ms = 3;
+	assert_int_equal(sim_run(&p, t, NULL, &a, &s, err, sizeof(err)), 0);
+	assert_int_equal(sim_run(&p, t, NULL, &b, &s, err, sizeof(err)), 0);
+	size_t n = (size_t)a.nodes * a.bins * CTR__COUNT;
+	assert_memory_equal(a.counters, b.counters, n * sizeof(uint64_t));
+	assert_memory_equal(a.latency_sum_ns, b.latency_sum_ns, (size_t)a.nodes * LAT__COUNT * sizeof(uint64_t));
+	metrics_free(&b);
+	p.seed = 2;
+	assert_int_equal(sim_run(&p, t, NULL, &b, &s, err, sizeof(err)), 0);
+	assert_memory_not_equal(a.latency_sum_ns, b.latency_sum_ns, (size_t)a.nodes * LAT__COUNT * sizeof(uint64_t));
+	metrics_free(&a);
+	metrics_free(&b);
+	trace_close(t);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unicast_sharing),
+		cmocka_unit_test(test_question_removed_and_unbound_receiver),
+		cmocka_unit_test(test_wrong_receiver_key_caches_nothing),
+		cmocka_unit_test(test_loss_and_determinism),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
