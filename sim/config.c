@@ -247,7 +247,7 @@ static int experiment_ini_line(void *user, const char *section, const char *key,
 {
 	struct experiment *e = user;
 	char name[256];
-	size_t index;
+	size_t index = 0;
 	snprintf(name, sizeof(name), "%s.%s", section, key);
 	if (!find_param(name, &index)) {
 		int known_section = 0;
@@ -281,7 +281,7 @@ static int apply_override(struct experiment *e, const char *override, char *err,
 {
 	const char *eq = strchr(override, '=');
 	char name[256], reason[512];
-	size_t index;
+	size_t index = 0;
 	if (!eq || (size_t)(eq - override) >= sizeof(name)) {
 		snprintf(err, err_size, "--set %s: error: expected section.key=value", override);
 		return -1;
@@ -341,7 +341,7 @@ int experiment_load(const char *path, const char *const *overrides, size_t overr
 			experiment_free(e);
 			return -1;
 		}
-	size_t index;
+	size_t index = 0;
 	find_param("experiment.repeat", &index);
 	e->repeat = (uint32_t)strtoul(e->lists[index].values[0], NULL, 10);
 	e->point_count = e->repeat;
@@ -359,7 +359,7 @@ int experiment_load(const char *path, const char *const *overrides, size_t overr
 
 const char *experiment_name(const struct experiment *e)
 {
-	size_t index;
+	size_t index = 0;
 	find_param("experiment.name", &index);
 	return e->lists[index].values[0];
 }
