@@ -87,6 +87,9 @@ static int check_contents(struct trace *t, const char *path, char *err, size_t e
 			pos += (size_t)t->name_blob[pos] + 1;
 		if (pos != b - 1u || t->name_blob[pos] != 0)
 			return fail(err, err_size, path, "damaged trace file: a name is not in wire form");
+		for (size_t k = a; k < b; k++) /* names are stored folded: lookups rely on it */
+			if (t->name_blob[k] >= 'A' && t->name_blob[k] <= 'Z')
+				return fail(err, err_size, path, "damaged trace file: a name is not case-folded");
 	}
 	uint64_t nclients = h->sections[TS_CLIENTS].count, nres = h->sections[TS_RESOLVERS].count;
 	int64_t last = 0;
@@ -121,8 +124,13 @@ static int build_name_index(struct trace *t)
 		size_t len;
 		const uint8_t *w = trace_name_wire(t, id, &len);
 		uint32_t i = (uint32_t)XXH3_64bits(w, len) & (count - 1);
-		while (t->name_slots[i])
+		while (t->name_slots[i]) {
+			size_t other_len;
+			const uint8_t *other = trace_name_wire(t, t->name_slots[i] - 1, &other_len);
+			if (other_len == len && !memcmp(other, w, len))
+				return 1; /* ids must be unique per name */
 			i = (i + 1) & (count - 1);
+		}
 		t->name_slots[i] = id + 1;
 	}
 	return 0;
@@ -173,8 +181,11 @@ int trace_open(const char *path, struct trace **out, char *err, size_t err_size)
 		fail(err, err_size, path, "trace file of another format version; re-import the capture");
 	else if (check_sections(t, path, err, err_size) == 0 &&
 	         check_contents(t, path, err, err_size) == 0) {
-		if (build_name_index(t) != 0)
+		int built = build_name_index(t);
+		if (built < 0)
 			fail(err, err_size, path, "out of memory");
+		else if (built > 0)
+			fail(err, err_size, path, "damaged trace file: a name appears twice");
 		else
 			rc = 0;
 	}
