@@ -13,15 +13,41 @@
 #include "traces/trace.h"
 
 static const char import_usage[] =
-	"usage: sharesim import CAPTURE... -o FILE.trace\n\n"
+	"usage: sharesim import CAPTURE... -o FILE.trace [--resolver ADDR[,ADDR...]]\n\n"
 	"Reads pcap, pcapng or Zeek dns.log files (each plain or gzip-compressed, detected by\n"
 	"content), merges them in time order and writes one trace file. DNS over UDP port 53 is\n"
-	"imported; every other packet is counted by reason (see `sharesim info`).\n";
+	"imported; every other packet is counted by reason (see `sharesim info`).\n"
+	"--resolver keeps as client queries only those sent to these addresses (the client side of\n"
+	"your resolvers, when the capture also holds their upstream traffic); every response seen\n"
+	"still feeds the record model.\n";
+
+/* "10.0.0.100,2001:db8::53" into addresses; returns how many, or -1 naming the bad one. */
+static int parse_resolvers(char *list, struct trace_addr *out, size_t cap, size_t n)
+{
+	char *save = NULL;
+	for (char *a = strtok_r(list, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+		if (n == cap)
+			return -1;
+		memset(&out[n], 0, sizeof(out[n]));
+		if (inet_pton(AF_INET, a, out[n].addr) == 1)
+			out[n].family = 4;
+		else if (inet_pton(AF_INET6, a, out[n].addr) == 1)
+			out[n].family = 6;
+		else {
+			fprintf(stderr, "sharesim import: --resolver: '%s' is not an IPv4 or IPv6 address\n", a);
+			return -1;
+		}
+		n++;
+	}
+	return (int)n;
+}
 
 int cmd_import(int argc, char **argv)
 {
 	const char *out = NULL;
 	const char **inputs = calloc((size_t)argc, sizeof(*inputs));
+	struct trace_addr resolvers[64];
+	int nresolvers = 0;
 	size_t n = 0;
 	if (!inputs)
 		return 1;
@@ -32,6 +58,12 @@ int cmd_import(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
 			out = argv[++i];
+		} else if (!strcmp(argv[i], "--resolver") && i + 1 < argc) {
+			nresolvers = parse_resolvers(argv[++i], resolvers, 64, (size_t)nresolvers);
+			if (nresolvers < 0) {
+				free(inputs);
+				return 2;
+			}
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			fprintf(stderr, "sharesim import: unknown option '%s'\n%s", argv[i], import_usage);
 			free(inputs);
@@ -47,7 +79,8 @@ int cmd_import(int argc, char **argv)
 	}
 	struct import_log log = { .len = 0 };
 	char err[1024];
-	int rc = trace_import(inputs, n, out, &log, err, sizeof(err));
+	struct import_ctx options = { .log = &log, .resolvers = resolvers, .resolver_count = (size_t)nresolvers };
+	int rc = trace_import(inputs, n, out, &options, err, sizeof(err));
 	free(inputs);
 	if (log.len)
 		fprintf(stderr, "%s", log.text);

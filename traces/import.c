@@ -115,8 +115,20 @@ static void digest_hex(const uint8_t *data, size_t len, char out[65])
 }
 
 /* One DNS payload: a query becomes an arrival, a response feeds the record model. */
-static int take_dns(struct trace_writer *w, int64_t time_ns, const struct decoded_packet *p)
+int import_keeps_query(const struct import_ctx *ctx, const struct trace_addr *dst)
 {
+	if (ctx->resolver_count == 0)
+		return 1;
+	for (size_t i = 0; i < ctx->resolver_count; i++)
+		if (ctx->resolvers[i].family == dst->family &&
+		    !memcmp(ctx->resolvers[i].addr, dst->addr, dst->family == 4 ? 4 : 16))
+			return 1;
+	return 0;
+}
+
+static int take_dns(const struct import_ctx *ctx, int64_t time_ns, const struct decoded_packet *p)
+{
+	struct trace_writer *w = ctx->w;
 	struct dns_msg m;
 	int rc = dns_msg_parse(p->payload, p->payload_len, &m);
 	if (rc != DNS_OK) {
@@ -129,6 +141,8 @@ static int take_dns(struct trace_writer *w, int64_t time_ns, const struct decode
 	if (m.hdr.qdcount == 0)
 		return trace_writer_count(w, "skipped.no_question", 1);
 	if (!(m.hdr.flags & DNS_FLAG_QR)) {
+		if (!import_keeps_query(ctx, &p->dst))
+			return trace_writer_count(w, "skipped.not_to_resolver", 1);
 		uint16_t flags = (m.hdr.flags & DNS_FLAG_RD ? TRACE_QF_RD : 0) |
 		                 (m.hdr.flags & DNS_FLAG_CD ? TRACE_QF_CD : 0) |
 		                 (m.edns_do ? TRACE_QF_DO : 0);
@@ -155,9 +169,10 @@ static int take_dns(struct trace_writer *w, int64_t time_ns, const struct decode
 	return trace_writer_count(w, "response", 1);
 }
 
-static int import_pcap(struct trace_writer *w, const uint8_t *data, size_t len, const char *name,
-                       struct import_log *log, char *err, size_t err_size)
+static int import_pcap(const struct import_ctx *ctx, const uint8_t *data, size_t len,
+                       const char *name, char *err, size_t err_size)
 {
+	struct trace_writer *w = ctx->w;
 	FILE *f = fmemopen((void *)data, len, "rb");
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *pc = f ? pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, perr) : NULL;
@@ -183,7 +198,7 @@ static int import_pcap(struct trace_writer *w, const uint8_t *data, size_t len, 
 		int64_t t = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec; /* tv_usec holds ns */
 		struct decoded_packet p;
 		enum pkt_outcome o = pcap_decode_packet(linktype, frame, h->caplen, IMPORT_DNS_PORT, &p);
-		int wrc = o == PKT_UDP ? take_dns(w, t, &p) : trace_writer_count(w, pkt_outcome_name(o), 1);
+		int wrc = o == PKT_UDP ? take_dns(ctx, t, &p) : trace_writer_count(w, pkt_outcome_name(o), 1);
 		if (wrc) {
 			pcap_close(pc);
 			snprintf(err, err_size, "%s: out of memory at packet %llu", name, (unsigned long long)packets);
@@ -191,7 +206,7 @@ static int import_pcap(struct trace_writer *w, const uint8_t *data, size_t len, 
 		}
 	}
 	if (rc == PCAP_ERROR) {
-		import_warn(log, "%s: capture truncated or damaged after packet %llu: %s", name,
+		import_warn(ctx->log, "%s: capture truncated or damaged after packet %llu: %s", name,
 		            (unsigned long long)packets, pcap_geterr(pc));
 		trace_writer_count(w, "error.truncated_capture", 1);
 	}
@@ -203,8 +218,8 @@ static int import_pcap(struct trace_writer *w, const uint8_t *data, size_t len, 
 	return trace_writer_count(w, "packets", packets) || trace_writer_add_source(w, line);
 }
 
-int import_buffer(struct trace_writer *w, const uint8_t *data, size_t len, const char *name,
-                  struct import_log *log, char *err, size_t err_size)
+int import_buffer(const struct import_ctx *ctx, const uint8_t *data, size_t len, const char *name,
+                  char *err, size_t err_size)
 {
 	static const uint8_t pcap_magics[][4] = {
 		{ 0xd4, 0xc3, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0xc3, 0xd4 }, { 0x4d, 0x3c, 0xb2, 0xa1 },
@@ -212,21 +227,23 @@ int import_buffer(struct trace_writer *w, const uint8_t *data, size_t len, const
 	};
 	for (size_t i = 0; i < sizeof(pcap_magics) / sizeof(pcap_magics[0]); i++)
 		if (len >= 4 && !memcmp(data, pcap_magics[i], 4))
-			return import_pcap(w, data, len, name, log, err, err_size);
+			return import_pcap(ctx, data, len, name, err, err_size);
 	if (len >= 10 && !memcmp(data, "#separator", 10))
-		return zeek_import(w, (const char *)data, len, name, log, err, err_size);
+		return zeek_import(ctx, (const char *)data, len, name, err, err_size);
 	snprintf(err, err_size, "%s: not a pcap, pcapng or Zeek dns.log (plain or gzip)", name);
 	return -1;
 }
 
 int trace_import(const char *const *inputs, size_t n, const char *out_path,
-                 struct import_log *log, char *err, size_t err_size)
+                 const struct import_ctx *options, char *err, size_t err_size)
 {
 	struct trace_writer *w;
 	if (trace_writer_new(&w)) {
 		snprintf(err, err_size, "out of memory");
 		return -1;
 	}
+	struct import_ctx ctx = *options;
+	ctx.w = w;
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		uint8_t *data;
@@ -234,7 +251,7 @@ int trace_import(const char *const *inputs, size_t n, const char *out_path,
 		int gz;
 		rc = read_input(inputs[i], &data, &len, &gz, err, err_size);
 		if (rc == 0) {
-			rc = import_buffer(w, data, len, inputs[i], log, err, err_size);
+			rc = import_buffer(&ctx, data, len, inputs[i], err, err_size);
 			free(data);
 		}
 	}

@@ -20,17 +20,36 @@ struct import_log {
 void import_warn(struct import_log *log, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+struct trace_addr;
+
+/** Where an import goes and what it keeps. */
+struct import_ctx {
+	struct trace_writer *w;
+	struct import_log *log;
+	/**
+	 * If not empty, only queries sent to one of these addresses become arrivals (the client
+	 * side of these resolvers); other queries are counted as "skipped.not_to_resolver", while
+	 * every response still feeds the record model (a resolver's upstream answers carry AA and
+	 * full TTLs).
+	 */
+	const struct trace_addr *resolvers;
+	size_t resolver_count;
+};
+
+/** 1 if a query sent to dst is kept under ctx's resolver filter. */
+int import_keeps_query(const struct import_ctx *ctx, const struct trace_addr *dst);
+
 /** Import every input, merged in time order, into a trace file written atomically at out_path. */
 int trace_import(const char *const *inputs, size_t n, const char *out_path,
-                 struct import_log *log, char *err, size_t err_size);
+                 const struct import_ctx *options, char *err, size_t err_size);
 
-/** Add one input held in memory (already decompressed) to a writer; name labels errors. */
-int import_buffer(struct trace_writer *w, const uint8_t *data, size_t len, const char *name,
-                  struct import_log *log, char *err, size_t err_size);
+/** Add one input held in memory (already decompressed); name labels errors. */
+int import_buffer(const struct import_ctx *ctx, const uint8_t *data, size_t len, const char *name,
+                  char *err, size_t err_size);
 
-/** Zeek dns.log rows (TSV text) into a writer (traces/zeek.c). */
-int zeek_import(struct trace_writer *w, const char *text, size_t len, const char *name,
-                struct import_log *log, char *err, size_t err_size);
+/** Zeek dns.log rows (TSV text) (traces/zeek.c). */
+int zeek_import(const struct import_ctx *ctx, const char *text, size_t len, const char *name,
+                char *err, size_t err_size);
 
 /** The DNS port the importers look at. */
 #define IMPORT_DNS_PORT 53

@@ -150,6 +150,7 @@ static void answers_summary(char *answers, char *ttls, struct trace_response *r)
 
 struct zeek_state {
 	struct trace_writer *w;
+	const struct import_ctx *ctx;
 	int col[ZC__COUNT];
 	int have_fields;
 	struct seen_table seen;
@@ -206,20 +207,21 @@ static const char *zeek_row(struct zeek_state *z, char *line, const char *name,
 		return NULL;
 	if (prev != INT64_MIN && t - prev < ZEEK_DUPLICATE_NS)
 		return "skipped.zeek.duplicate";
+	int keep = import_keeps_query(z->ctx, &resolver);
 	uint16_t flags = (!strcmp(v[ZC_RD], "T") ? TRACE_QF_RD : 0) |
 	                 (!strcmp(v[ZC_PROTO], "tcp") ? TRACE_QF_TCP : 0);
-	if (trace_writer_add_query(z->w, t, qname, qname_len, qtype, qclass, flags, &client, &resolver) ||
-	    trace_writer_count(z->w, "query", 1))
+	if (keep && (trace_writer_add_query(z->w, t, qname, qname_len, qtype, qclass, flags, &client, &resolver) ||
+	             trace_writer_count(z->w, "query", 1)))
 		return NULL;
 	uint16_t rcode;
 	if (!strcmp(v[ZC_RCODE], "-") || parse_u16(v[ZC_RCODE], &rcode) || rcode > 15)
-		return "zeek.unanswered";
+		return keep ? "zeek.unanswered" : "skipped.zeek.not_to_resolver";
 	struct trace_response r = { .time_ns = t, .rcode = (uint8_t)rcode, .aa = !strcmp(v[ZC_AA], "T") };
 	answers_summary(field[z->col[ZC_ANSWERS]], field[z->col[ZC_TTLS]], &r);
 	if (trace_writer_add_response(z->w, qname, qname_len, qtype, qclass, &r) ||
 	    trace_writer_count(z->w, "response", 1))
 		return NULL;
-	return "zeek.answered";
+	return keep ? "zeek.answered" : "zeek.response_only";
 }
 
 static int zeek_fields(struct zeek_state *z, char *line, const char *name, unsigned long lineno,
@@ -244,10 +246,12 @@ static int zeek_fields(struct zeek_state *z, char *line, const char *name, unsig
 	return 0;
 }
 
-int zeek_import(struct trace_writer *w, const char *text, size_t len, const char *name,
-                struct import_log *log, char *err, size_t err_size)
+int zeek_import(const struct import_ctx *ctx, const char *text, size_t len, const char *name,
+                char *err, size_t err_size)
 {
-	struct zeek_state z = { .w = w };
+	struct trace_writer *w = ctx->w;
+	struct import_log *log = ctx->log;
+	struct zeek_state z = { .w = w, .ctx = ctx };
 	char line[8192];
 	unsigned long lineno = 0;
 	uint64_t rows = 0;

@@ -81,6 +81,12 @@ import_zeek)
 	expected=$("$py" "$src/tests/e2e/zeek_transactions.py" "$data/wrccdc2018-zeek-dns.log.gz")
 	expect_eq "wrccdc queries" "$(json w.json queries)" "$expected"
 	expect_eq "wrccdc clients" "$(json w.json clients)" "$("$py" "$src/tests/e2e/zeek_transactions.py" "$data/wrccdc2018-zeek-dns.log.gz" --clients)"
+	# Only the client side of one resolver: queries sent to it; every answer still feeds the model.
+	"$sharesim" import --resolver 10.0.0.100 "$data/wrccdc2018-zeek-dns.log.gz" -o one.trace >/dev/null
+	"$sharesim" info one.trace --json > one.json
+	expect_eq "queries to 10.0.0.100" "$(json one.json queries)" "$("$py" "$src/tests/e2e/zeek_transactions.py" "$data/wrccdc2018-zeek-dns.log.gz" --resolver 10.0.0.100)"
+	expect_eq "clients of 10.0.0.100" "$(json one.json clients)" "$("$py" "$src/tests/e2e/zeek_transactions.py" "$data/wrccdc2018-zeek-dns.log.gz" --resolver 10.0.0.100 --clients)"
+	expect_eq "responses kept for the record model" "$(json one.json responses)" "$(json w.json responses)"
 	# Detected by content, not by name.
 	cp "$data/wrccdc2018-zeek-dns.log.gz" renamed.bin
 	"$sharesim" import renamed.bin -o renamed.trace >/dev/null

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Count the transactions of a Zeek dns.log independently of sharesim, with the same duplicate
 rule as traces/zeek.c: a row repeats an earlier one when (uid, trans_id, query, qtype) was seen
-less than 1 ms before. usage: zeek_transactions.py LOG[.gz] [--clients]"""
+less than 1 ms before. usage: zeek_transactions.py LOG[.gz] [--clients] [--resolver ADDR]"""
 import gzip
 import sys
 
@@ -27,6 +27,8 @@ with opener(path, "rt") as f:
         prev = last_seen.get(key)
         last_seen[key] = ts
         if prev is not None and ts - prev < 0.001:
+            continue
+        if "--resolver" in sys.argv and row["id.resp_h"] != sys.argv[sys.argv.index("--resolver") + 1]:
             continue
         transactions += 1
         clients.add(row["id.orig_h"])

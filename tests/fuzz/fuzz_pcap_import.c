@@ -12,7 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512];
 	if (trace_writer_new(&w))
 		return 0;
-	(void)import_buffer(w, data, size, "fuzz", &log, err, sizeof(err));
+	struct import_ctx ctx = { .w = w, .log = &log };
+	(void)import_buffer(&ctx, data, size, "fuzz", err, sizeof(err));
 	trace_writer_free(w);
 	return 0;
 }

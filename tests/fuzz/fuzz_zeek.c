@@ -24,7 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text + sizeof(header) - 1, data, size);
 	struct import_log log = { .len = 0 };
 	char err[512];
-	(void)zeek_import(w, text, sizeof(header) - 1 + size, "fuzz", &log, err, sizeof(err));
+	struct import_ctx ctx = { .w = w, .log = &log };
+	(void)zeek_import(&ctx, text, sizeof(header) - 1 + size, "fuzz", err, sizeof(err));
 	trace_writer_free(w);
 	free(text);
 	return 0;
