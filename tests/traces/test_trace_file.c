@@ -1,0 +1,169 @@
+/* The trace file: an exact round trip, stable time order, the record model, and damaged files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <openssl/evp.h>
+
+#include "dns/dns_wire.h"
+#include "traces/trace.h"
+#include "traces/trace_writer.h"
+
+static char path[64];
+
+static void name(const char *text, uint8_t *wire, uint8_t *len)
+{
+	assert_int_equal(dns_name_from_text(text, wire, len), 0);
+}
+
+static void write_sample(void)
+{
+	struct trace_writer *w;
+	struct trace_addr c4 = { .family = 4, .addr = { 10, 0, 0, 1 } };
+	struct trace_addr c6 = { .family = 6, .addr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 } };
+	struct trace_addr r = { .family = 4, .addr = { 10, 0, 0, 53 } };
+	uint8_t a[DNS_NAME_MAX], b[DNS_NAME_MAX], al, bl;
+	char err[256];
+	name("WWW.Example.com", a, &al);
+	name("mail.example.com", b, &bl);
+	assert_int_equal(trace_writer_new(&w), 0);
+	/* Out of order, with a tie at 3 s kept in insertion order. */
+	assert_int_equal(trace_writer_add_query(w, 3000000000, a, al, 1, 1, TRACE_QF_RD, &c4, &r), 0);
+	assert_int_equal(trace_writer_add_query(w, 1000000000, b, bl, 28, 1, 0, &c6, &r), 0);
+	assert_int_equal(trace_writer_add_query(w, 3000000000, b, bl, 1, 1, TRACE_QF_DO, &c4, &r), 0);
+	name("www.EXAMPLE.com", a, &al);
+	assert_int_equal(trace_writer_add_query(w, 2000000000, a, al, 1, 1, 0, &c4, &r), 0);
+	struct trace_response r1 = { .time_ns = 1, .rcode = 0, .aa = 0, .ancount = 2, .answer_size = 32, .min_ttl = 250 };
+	struct trace_response r2 = { .time_ns = 2, .rcode = 0, .aa = 1, .ancount = 1, .answer_size = 16, .min_ttl = 300 };
+	struct trace_response r3 = { .time_ns = 3, .rcode = 3, .aa = 1, .ancount = 0, .answer_size = 0, .min_ttl = 0 };
+	assert_int_equal(trace_writer_add_response(w, a, al, 1, 1, &r1), 0);
+	assert_int_equal(trace_writer_add_response(w, a, al, 1, 1, &r2), 0);
+	assert_int_equal(trace_writer_add_response(w, b, bl, 28, 1, &r3), 0);
+	assert_int_equal(trace_writer_count(w, "query", 4), 0);
+	assert_int_equal(trace_writer_add_source(w, "test sample"), 0);
+	snprintf(path, sizeof(path), "/tmp/sharesim-trace-%d.trace", (int)getpid());
+	assert_int_equal(trace_writer_write(w, path, err, sizeof(err)), 0);
+	trace_writer_free(w);
+}
+
+static void test_round_trip(void **state)
+{
+	(void)state;
+	write_sample();
+	struct trace *t;
+	char err[256];
+	assert_int_equal(trace_open(path, &t, err, sizeof(err)), 0);
+	assert_int_equal(trace_query_count(t), 4);
+	assert_int_equal(trace_name_count(t), 2); /* case-folded: one www.example.com */
+	assert_int_equal(trace_client_count(t), 2);
+	assert_int_equal(trace_resolver_count(t), 1);
+	assert_int_equal(trace_start_time_ns(t), 1000000000);
+	assert_int_equal(trace_duration_ns(t), 2000000000);
+	assert_int_equal(trace_response_count(t), 3);
+	const struct trace_query *q = trace_queries(t);
+	const int64_t times[] = { 0, 1000000000, 2000000000, 2000000000 };
+	const uint16_t types[] = { 28, 1, 1, 1 };
+	const uint16_t flags[] = { 0, 0, TRACE_QF_RD, TRACE_QF_DO };
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(q[i].time_ns, times[i]);
+		assert_int_equal(q[i].qtype, types[i]);
+		assert_int_equal(q[i].flags, flags[i]);
+	}
+	uint8_t wire[DNS_NAME_MAX], len;
+	uint32_t id;
+	name("Www.Example.Com.", wire, &len);
+	assert_int_equal(trace_name_lookup(t, wire, len, &id), 0);
+	assert_int_equal(id, q[2].name_id);
+	size_t wl;
+	assert_memory_equal(trace_name_wire(t, id, &wl), "\3www\7example\3com", 17);
+	name("nope.example", wire, &len);
+	assert_int_not_equal(trace_name_lookup(t, wire, len, &id), 0);
+	const struct trace_record *r = trace_record_find(t, q[2].name_id, 1, 1);
+	assert_non_null(r);
+	assert_int_equal(r->max_ttl, 300);
+	assert_int_equal(r->responses, 2);
+	assert_int_equal(r->answer_size, 32);
+	assert_int_equal(r->ancount, 2);
+	assert_int_equal(r->flags, TRACE_RF_AA | TRACE_RF_TTL_EXACT);
+	r = trace_record_find(t, q[0].name_id, 28, 1);
+	assert_non_null(r);
+	assert_int_equal(r->rcode, 3);
+	assert_null(trace_record_find(t, q[0].name_id, 1, 1));
+	assert_string_equal(trace_sources(t), "test sample\n");
+	assert_int_equal(trace_client(t, q[0].client_id)->family, 6);
+	/* The digest is the file's SHA-256. */
+	FILE *f = fopen(path, "rb");
+	uint8_t buf[8192];
+	size_t n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	unsigned char md[32];
+	char hex[65];
+	EVP_Digest(buf, n, md, NULL, EVP_sha256(), NULL);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	assert_string_equal(trace_digest(t), hex);
+	trace_close(t);
+}
+
+static void test_damaged_files(void **state)
+{
+	(void)state;
+	write_sample();
+	FILE *f = fopen(path, "rb");
+	uint8_t orig[8192];
+	size_t n = fread(orig, 1, sizeof(orig), f);
+	fclose(f);
+	char err[256], damaged[80];
+	struct trace *t;
+	snprintf(damaged, sizeof(damaged), "%s.bad", path);
+	/* Every truncation fails cleanly. */
+	for (size_t cut = 0; cut < n; cut += 7) {
+		f = fopen(damaged, "wb");
+		fwrite(orig, 1, cut, f);
+		fclose(f);
+		assert_int_not_equal(trace_open(damaged, &t, err, sizeof(err)), 0);
+		assert_non_null(strstr(err, damaged));
+	}
+	/* Every single-byte change in the header and tables is caught or harmless. */
+	for (size_t i = 0; i < n; i++) {
+		uint8_t copy[8192];
+		memcpy(copy, orig, n);
+		copy[i] ^= 0xff;
+		f = fopen(damaged, "wb");
+		fwrite(copy, 1, n, f);
+		fclose(f);
+		if (trace_open(damaged, &t, err, sizeof(err)) == 0) {
+			const struct trace_query *q = trace_queries(t);
+			for (uint64_t k = 0; k < trace_query_count(t); k++) {
+				size_t len;
+				(void)trace_name_wire(t, q[k].name_id, &len);
+				(void)trace_record_find(t, q[k].name_id, q[k].qtype, q[k].qclass);
+			}
+			trace_close(t);
+		}
+	}
+	memcpy(orig, "NOTATRACE", 8);
+	f = fopen(damaged, "wb");
+	fwrite(orig, 1, n, f);
+	fclose(f);
+	assert_int_not_equal(trace_open(damaged, &t, err, sizeof(err)), 0);
+	char expected[200];
+	snprintf(expected, sizeof(expected), "%s: not a sharesim trace file (bad magic); make one with 'sharesim import'", damaged);
+	assert_string_equal(err, expected);
+	unlink(damaged);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_damaged_files),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
