@@ -66,6 +66,17 @@ import_pcaps)
 a=json.load(open(sys.argv[1]))["accounting"]
 print(sum(v for k,v in a.items() if k!="packets" and not k.startswith("error.")))' root.json)
 	expect_eq "root accounting adds up" "$total" 17493
+	# The same capture as pcapng (editcap), and a gzip-compressed pcap: the same trace contents.
+	editcap -F pcapng "$data/dnsoarc-dnscap-test-dns.pcap" dnscap.pcapng
+	"$sharesim" import dnscap.pcapng -o dnscap-ng.trace > /dev/null
+	"$sharesim" info dnscap-ng.trace --json > dnscap-ng.json
+	expect_eq "pcapng queries" "$(json dnscap-ng.json queries)" 41
+	expect_eq "pcapng responses" "$(json dnscap-ng.json responses)" 41
+	cmp <("$sharesim" info dnscap.trace | sed -n '/^queries/,/^accounting/p') \
+	    <("$sharesim" info dnscap-ng.trace | sed -n '/^queries/,/^accounting/p') || fail "pcapng and pcap differ"
+	gzip -c "$data/cznic-dnsjit-pellets-20191011.pcap" > pellets.pcap.gz
+	"$sharesim" import pellets.pcap.gz -o pellets-gz.trace > /dev/null
+	expect_eq "gzip pcap queries" "$("$sharesim" info pellets-gz.trace --json | sed 's/.*"queries":\([0-9]*\).*/\1/')" 91
 	# Two captures merge in time order into one trace.
 	"$sharesim" import "$data/dnsoarc-dnscap-test-dns.pcap" "$data/cznic-dnsjit-pellets-20191011.pcap" -o merged.trace
 	"$sharesim" info merged.trace --json > merged.json
