@@ -1,7 +1,7 @@
 /*
  * cmd_run — `sharesim run`: every point of an experiment's sweep into a results database.
- * A point that fails is marked failed and the sweep goes on; SIGINT/SIGTERM stop it between
- * points, marking nothing else.
+ * A point that fails is marked failed and the sweep goes on; SIGINT/SIGTERM stop the run in
+ * progress (marked interrupted) and the sweep.
  */
 #include <errno.h>
 #include <signal.h>
@@ -24,6 +24,7 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+	sim_run_interrupt();
 }
 
 static const char run_usage[] =
@@ -81,7 +82,8 @@ static int run_point(struct results_db *db, const struct experiment *e, size_t i
 		fprintf(stderr, "sharesim run: %s: %s\n", pt.run_name, err);
 		char dberr[1024];
 		metrics_free(&m);
-		if (results_run_fail(db, run_id, "failed", err, dberr, sizeof(dberr)))
+		if (results_run_fail(db, run_id, rc == SIM_RUN_INTERRUPTED ? "interrupted" : "failed", err,
+		                     dberr, sizeof(dberr)))
 			fprintf(stderr, "sharesim run: %s\n", dberr);
 		return 1;
 	}
@@ -200,7 +202,8 @@ int cmd_run(int argc, char **argv)
 	if (stop_requested)
 		fprintf(stderr, "sharesim run: interrupted; finished runs are stored in %s\n", out);
 	status = failures || stop_requested ? 1 : 0;
-	printf("%s: %zu run(s)%s\n", out, count, failures ? ", some failed" : "");
+	if (!stop_requested)
+		printf("%s: %zu run(s)%s\n", out, count, failures ? ", some failed" : "");
 done:
 	if (sp && share_pcap_close(sp, err, sizeof(err))) {
 		fprintf(stderr, "sharesim run: %s\n", err);

@@ -5,6 +5,7 @@
  */
 #include "sim/run.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,14 @@
 #include "sim/event.h"
 #include "sim/rng.h"
 #include "traces/trace.h"
+
+/* The one process-wide flag: a signal handler cannot be given context. */
+static volatile sig_atomic_t interrupt_requested;
+
+void sim_run_interrupt(void)
+{
+	interrupt_requested = 1;
+}
 
 int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap *share_pcap,
             struct metrics *metrics, struct run_summary *summary, char *err, size_t err_size)
@@ -54,7 +63,10 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 	sim_time now = 0;
 	while (rc == 0 && ev_pop(&ev, &e) == 0) {
 		now = e.time;
-		summary->events++;
+		if ((++summary->events & 4095) == 0 && interrupt_requested) {
+			rc = SIM_RUN_INTERRUPTED;
+			break;
+		}
 		switch (e.kind) {
 		case EV_ARRIVAL:
 			rc = resolver_query(&net, frontend_pick(&fe, &rng, &q[e.arg]), now, &q[e.arg]);
@@ -70,7 +82,9 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 			break;
 		}
 	}
-	if (rc)
+	if (rc == SIM_RUN_INTERRUPTED)
+		snprintf(err, err_size, "interrupted at simulated time %.3f s", sim_time_to_s(now));
+	else if (rc)
 		snprintf(err, err_size, "out of memory at simulated time %.3f s", sim_time_to_s(now));
 	for (uint32_t i = 0; i < p->nodes && rc == 0; i++)
 		metrics_set(metrics, i, now, CTR_CACHE_ENTRIES, cache_live(&net.caches[i], now));
@@ -78,5 +92,5 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 	resolver_net_free(&net);
 	ev_free(&ev);
 	rng_free(&rng);
-	return rc ? -1 : 0;
+	return rc == SIM_RUN_INTERRUPTED ? rc : rc ? -1 : 0;
 }

@@ -31,4 +31,13 @@ struct run_summary {
 int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap *share_pcap,
             struct metrics *metrics, struct run_summary *summary, char *err, size_t err_size);
 
+/** sim_run's return value when sim_run_interrupt() stopped it. */
+#define SIM_RUN_INTERRUPTED (-2)
+
+/**
+ * Ask the run in progress to stop at its next check (every few thousand events). Safe to call
+ * from a signal handler: it only sets a flag of type sig_atomic_t.
+ */
+void sim_run_interrupt(void);
+
 #endif

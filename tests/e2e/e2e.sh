@@ -212,6 +212,26 @@ failed_run_keeps_results)
 	after=$(sqlite3 r.sqlite "select * from run where runId=1; select count(*), sum(value) from counter")
 	expect_eq "earlier run untouched" "$after" "$before"
 	;;
+interrupted_run)
+	import_wrccdc
+	# Two points: a quick one, then 1,024 resolvers sharing (seconds of work). Stop the second.
+	"$sharesim" run "$src/experiments/demo.ini" --set experiment.trace="$PWD/wrccdc.trace" \
+		--set resolvers.nodes=1,1024 --set share.transport=unicast -o i.sqlite > out.txt 2> err.txt &
+	pid=$!
+	for i in $(seq 1 100); do
+		[ "$(sqlite3 i.sqlite "select count(*) from run where status='done'" 2>/dev/null)" == 1 ] && break
+		sleep 0.2
+	done
+	sleep 0.5
+	kill -TERM $pid
+	set +e; wait $pid; rc=$?; set -e
+	expect_eq "interrupted sweep exit status" "$rc" 1
+	expect_eq "statuses" "$(sqlite3 i.sqlite "select group_concat(status, ',') from run")" "done,interrupted"
+	expect_eq "the interrupted run stored nothing" "$(sqlite3 i.sqlite "select count(*) from counter where runId = 2")" 0
+	grep -q "interrupted at simulated time" err.txt || fail "no interruption message"
+	"$sharesim" report i.sqlite | grep -q "interrupted: interrupted at simulated time" || fail "report hides the interruption"
+	echo "ok: $(grep interrupted err.txt | head -1)"
+	;;
 *) fail "unknown scenario" ;;
 esac
 echo "PASS [$scenario]"
