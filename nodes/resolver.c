@@ -221,6 +221,25 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 	return share_send(n, node, now, name_id, qtype, qclass, &a, ttl);
 }
 
+/* One copy of share buffer bi on its way to peer: lost, or delivered after the link's delay. */
+static int share_deliver_copy(struct resolver_net *n, uint32_t node, uint32_t peer, uint32_t bi,
+                              sim_time now)
+{
+	if (n->p->link_loss > 0 && rng_uniform(n->rng, RNG_LINK_LOSS) < n->p->link_loss) {
+		metrics_add(n->m, node, now, CTR_SHARE_LOST, 1);
+		return 0;
+	}
+	sim_time delay = n->link_latency;
+	if (n->link_jitter > 0)
+		delay += (sim_time)(rng_uniform(n->rng, RNG_LINK_LATENCY) * (double)n->link_jitter);
+	uint32_t di = TAKE(n, dlv, dlv_len, dlv_cap, dlv_free);
+	if (di == NONE || ev_push(n->ev, now + delay, EV_DELIVER, peer, di))
+		return -1;
+	n->dlv[di].buf = bi;
+	n->bufs[bi].refs++;
+	return 0;
+}
+
 static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint32_t name_id,
                       uint16_t qtype, uint16_t qclass, const struct answer *a, uint32_t ttl)
 {
@@ -248,29 +267,36 @@ static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint3
 	b->refs = 0;
 	b->origin = node;
 	uint64_t bytes = len + share_header_overhead(n->p->ip_version);
-	for (uint32_t peer = 0; peer < n->nodes; peer++) {
-		if (peer == node)
-			continue;
-		metrics_add(n->m, node, now, CTR_SHARE_SENT_MSGS, 1);
-		metrics_add(n->m, node, now, CTR_SHARE_SENT_BYTES, bytes);
-		if (n->pcap)
-			share_pcap_write(n->pcap, n->epoch_ns + now, node, peer, n->bufs[bi].msg, len);
-		if (n->p->link_loss > 0 && rng_uniform(n->rng, RNG_LINK_LOSS) < n->p->link_loss) {
-			metrics_add(n->m, node, now, CTR_SHARE_LOST, 1);
-			continue;
+	int rc = 0;
+	if (n->p->transport == SHARE_MULTICAST) {
+		/* One send per group that has a member other than the sender, then independent
+		 * delivery (latency, loss) to each member. */
+		uint32_t groups = n->p->multicast_groups ? n->p->multicast_groups : 1;
+		for (uint32_t g = 0; g < groups && g < n->nodes && rc == 0; g++) {
+			if (g == node % groups && g + groups >= n->nodes)
+				continue; /* the sender is alone in its group */
+			metrics_add(n->m, node, now, CTR_SHARE_SENT_MSGS, 1);
+			metrics_add(n->m, node, now, CTR_SHARE_SENT_BYTES, bytes);
+			if (n->pcap)
+				share_pcap_write_group(n->pcap, n->epoch_ns + now, node, g, n->bufs[bi].msg, len);
+			for (uint32_t peer = g; peer < n->nodes && rc == 0; peer += groups)
+				if (peer != node)
+					rc = share_deliver_copy(n, node, peer, bi, now);
 		}
-		sim_time delay = n->link_latency;
-		if (n->link_jitter > 0)
-			delay += (sim_time)(rng_uniform(n->rng, RNG_LINK_LATENCY) * (double)n->link_jitter);
-		uint32_t di = TAKE(n, dlv, dlv_len, dlv_cap, dlv_free);
-		if (di == NONE || ev_push(n->ev, now + delay, EV_DELIVER, peer, di))
-			return -1;
-		n->dlv[di].buf = bi;
-		n->bufs[bi].refs++;
+	} else {
+		for (uint32_t peer = 0; peer < n->nodes && rc == 0; peer++) {
+			if (peer == node)
+				continue;
+			metrics_add(n->m, node, now, CTR_SHARE_SENT_MSGS, 1);
+			metrics_add(n->m, node, now, CTR_SHARE_SENT_BYTES, bytes);
+			if (n->pcap)
+				share_pcap_write(n->pcap, n->epoch_ns + now, node, peer, n->bufs[bi].msg, len);
+			rc = share_deliver_copy(n, node, peer, bi, now);
+		}
 	}
 	if (n->bufs[bi].refs == 0)
 		PUT(n, bufs, buf_free, bi);
-	return 0;
+	return rc;
 }
 
 int resolver_deliver(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg)

@@ -68,14 +68,19 @@ static uint16_t fold(uint32_t sum)
 	return (uint16_t)~sum;
 }
 
+#define GROUP_BIT 0x80000000u /* a destination that is a multicast group, not a node */
+
 static void node_address(int v, uint32_t node, uint8_t *out)
 {
-	uint32_t host = node + 1;
+	uint32_t host = (node & ~GROUP_BIT) + 1;
 	if (v == 4) {
-		out[0] = 10; out[1] = 53; out[2] = (uint8_t)(host >> 8); out[3] = (uint8_t)host;
+		out[0] = node & GROUP_BIT ? 239 : 10; out[1] = 53;
+		out[2] = (uint8_t)(host >> 8); out[3] = (uint8_t)host;
 	} else {
 		memset(out, 0, 16);
-		out[0] = 0xfd; out[3] = 0x53;
+		out[0] = node & GROUP_BIT ? 0xff : 0xfd;
+		out[1] = node & GROUP_BIT ? 0x15 : 0;
+		out[3] = 0x53;
 		out[12] = (uint8_t)(host >> 24); out[13] = (uint8_t)(host >> 16);
 		out[14] = (uint8_t)(host >> 8); out[15] = (uint8_t)host;
 	}
@@ -102,7 +107,8 @@ int share_pcap_write(struct share_pcap *sp, int64_t unix_time_ns, uint32_t src_n
 		ip[4] = (uint8_t)(sp->ip_id >> 8); ip[5] = (uint8_t)sp->ip_id;
 		sp->ip_id++;
 		ip[6] = 0x40; /* DF */
-		ip[8] = 64; ip[9] = 17;
+		ip[8] = dst_node & GROUP_BIT ? 1 : 64; /* multicast: TTL 1, one site */
+		ip[9] = 17;
 		memcpy(ip + 12, src, 4);
 		memcpy(ip + 16, dst, 4);
 		uint16_t c = fold(sum16(ip, 20, 0));
@@ -126,4 +132,10 @@ int share_pcap_write(struct share_pcap *sp, int64_t unix_time_ns, uint32_t src_n
 	h.caplen = h.len = (bpf_u_int32)(ip_len + udp_len);
 	pcap_dump((u_char *)sp->dumper, &h, pkt);
 	return 0;
+}
+
+int share_pcap_write_group(struct share_pcap *sp, int64_t unix_time_ns, uint32_t src_node,
+                           uint32_t group, const uint8_t *msg, size_t len)
+{
+	return share_pcap_write(sp, unix_time_ns, src_node, group | GROUP_BIT, msg, len);
 }

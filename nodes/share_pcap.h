@@ -19,6 +19,10 @@ int share_pcap_close(struct share_pcap *sp, char *err, size_t err_size);
 int share_pcap_write(struct share_pcap *sp, int64_t unix_time_ns, uint32_t src_node,
                      uint32_t dst_node, const uint8_t *msg, size_t len);
 
+/** A share sent to multicast group g (239.53.0.0/16 + g + 1, or ff15::53:0:g+1), once. */
+int share_pcap_write_group(struct share_pcap *sp, int64_t unix_time_ns, uint32_t src_node,
+                           uint32_t group, const uint8_t *msg, size_t len);
+
 /** Bytes of IP and UDP headers in front of a share message. */
 static inline size_t share_header_overhead(int ip_version) { return ip_version == 6 ? 48 : 28; }
 

@@ -25,10 +25,10 @@
 	X(UPSTREAM, "num.upstream", "queries sent to authorities") \
 	X(ANSWERS_NXDOMAIN, "num.answer.nxdomain", "client answers with NXDOMAIN") \
 	X(ANSWERS_NODATA, "num.answer.nodata", "client answers NOERROR with no answer records") \
-	X(SHARE_SENT_MSGS, "share.sent.msgs", "share messages sent (one per peer for unicast)") \
+	X(SHARE_SENT_MSGS, "share.sent.msgs", "share messages sent (unicast: one per peer; multicast: one per group)") \
 	X(SHARE_SENT_BYTES, "share.sent.bytes", "bytes of share messages sent, with IP/UDP headers") \
 	X(SHARE_NOT_ELIGIBLE, "share.skipped", "resolutions not shared (negative, no AA, TTL below threshold)") \
-	X(SHARE_LOST, "share.lost", "share messages lost on the link") \
+	X(SHARE_LOST, "share.lost", "share copies lost on the way to a receiver") \
 	X(SHARE_RECV_MSGS, "share.recv.msgs", "share messages received") \
 	X(SHARE_RECV_BYTES, "share.recv.bytes", "bytes of share messages received, with IP/UDP headers") \
 	X(SHARE_ACCEPTED, "share.accepted", "share messages accepted") \

@@ -108,7 +108,7 @@ demo_sweep)
 	import_wrccdc
 	"$sharesim" run "$src/experiments/demo.ini" --set experiment.trace="$PWD/wrccdc.trace" \
 		--set resolvers.nodes=1,4 -o demo.sqlite
-	expect_eq "runs done" "$(sql demo.sqlite "select count(*) from run where status='done'")" 4
+	expect_eq "runs done" "$(sql demo.sqlite "select count(*) from run where status='done'")" 6
 	q=$(sql demo.sqlite "select distinct queries from run")
 	expect_eq "every run replays the whole trace" "$q" "$(json <("$sharesim" info wrccdc.trace --json) queries)"
 	hits() { sql demo.sqlite "select cast(s.value as integer) from scalar s join run r using(runId)
@@ -129,7 +129,11 @@ demo_sweep)
 	expect_eq "no rejections with one key" "$(hits 4 unicast share.rejected.badsig)" 0
 	"$sharesim" report demo.sqlite > report.txt
 	cat report.txt
-	expect_eq "report rows" "$(grep -c 'unicast\|none' report.txt)" 4
+	expect_eq "report rows" "$(grep -c 'share.transport=' report.txt)" 6
+	# Multicast: the same shares (same hits), one send each, received by the 3 peers.
+	expect_eq "multicast hits = unicast hits" "$(hits 4 multicast num.cachehits.shared)" "$(hits 4 unicast num.cachehits.shared)"
+	expect_eq "multicast: 3 receptions per send" "$(hits 4 multicast share.recv.msgs)" "$((3 * $(hits 4 multicast share.sent.msgs)))"
+	expect_eq "unicast: 3 sends per multicast send" "$(hits 4 unicast share.sent.msgs)" "$((3 * $(hits 4 multicast share.sent.msgs)))"
 	"$sharesim" plot demo.sqlite -o plots
 	for f in hitrate traffic; do
 		[ "$(head -c 8 plots/$f.png | od -An -tx1 | tr -d ' \n')" == 89504e470d0a1a0a ] || fail "plots/$f.png is not a PNG"
@@ -140,15 +144,19 @@ share_pcap)
 	import_wrccdc
 	# A key of our own, so the independent verifier gets it from here, not from the program.
 	key=hmac-sha256:share.e2e.example.:$(printf 'e2e-share-key-0123456789abcdef!!' | base64)
-	for question in keep remove; do
-		run_point q-$question.sqlite --set share.key="$key" --set share.question=$question --share-pcap share-$question.pcap
-		sent=$(sql q-$question.sqlite "select cast(value as integer) from scalar where node=-1 and name='share.sent.msgs'")
+	for variant in keep,unicast remove,unicast keep,multicast; do
+		question=${variant%,*} transport=${variant#*,} db=q-$question-$transport.sqlite pcap=share-$question-$transport.pcap
+		run_point $db --set share.key="$key" --set share.question=$question --set share.transport=$transport --share-pcap $pcap
+		sent=$(sql $db "select cast(value as integer) from scalar where node=-1 and name='share.sent.msgs'")
 		[ "$sent" -gt 0 ] || fail "no share messages"
-		expect_eq "pcap packets = share.sent.msgs ($question)" "$(tshark -r share-$question.pcap 2>/dev/null | wc -l)" "$sent"
-		expect_eq "tshark: DNS packets ($question)" "$(tshark -r share-$question.pcap -Y 'dns.flags.response==1 && dns.tsig.mac' 2>/dev/null | wc -l)" "$sent"
-		expect_eq "tshark: malformed ($question)" "$(tshark -r share-$question.pcap -Y '_ws.malformed || _ws.expert.severity>=error' 2>/dev/null | wc -l)" 0
-		"$py" "$src/tests/e2e/verify_share_pcap.py" share-$question.pcap "$key" --question $question | tail -2
+		expect_eq "pcap packets = share.sent.msgs ($variant)" "$(tshark -r $pcap 2>/dev/null | wc -l)" "$sent"
+		expect_eq "tshark: DNS packets ($variant)" "$(tshark -r $pcap -Y 'dns.flags.response==1 && dns.tsig.mac' 2>/dev/null | wc -l)" "$sent"
+		expect_eq "tshark: malformed ($variant)" "$(tshark -r $pcap -Y '_ws.malformed || _ws.expert.severity>=error' 2>/dev/null | wc -l)" 0
+		"$py" "$src/tests/e2e/verify_share_pcap.py" $pcap "$key" --question $question | tail -2
 	done
+	# Multicast: one send per share, to the group address; unicast: one per peer (3 with 4 nodes).
+	expect_eq "multicast destination" "$(tshark -r share-keep-multicast.pcap -T fields -e ip.dst 2>/dev/null | sort -u)" 239.53.0.1
+	expect_eq "unicast sends 3x multicast" "$(tshark -r share-keep-unicast.pcap 2>/dev/null | wc -l)" "$((3 * $(tshark -r share-keep-multicast.pcap 2>/dev/null | wc -l)))"
 	;;
 determinism)
 	import_wrccdc

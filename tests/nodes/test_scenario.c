@@ -203,6 +203,53 @@ static void test_loss_and_determinism(void **state)
 	unlink(path);
 }
 
+static void test_multicast_groups(void **state)
+{
+	(void)state;
+	static const struct query_spec mq[] = {
+		{ 0, "a.example" }, /* n0 miss; one share, delivered to every member at 11 ms */
+		{ 15, "a.example" }, { 16, "a.example" }, { 17, "a.example" }, /* n1..n3: shared hits */
+	};
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, mq, 4, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 4;
+	p.transport = SHARE_MULTICAST;
+	struct metrics m;
+	struct run_summary s;
+	/* groups -> multicast sends by n0 (1: {0,1,2,3}; 2: {0,2} {1,3}; 4: four groups of one) */
+	const uint32_t groups[] = { 1, 2, 4 };
+	const uint64_t sends[] = { 1, 2, 3 };
+	uint64_t message_bytes = 0;
+	for (int i = 0; i < 3; i++) {
+		p.multicast_groups = groups[i];
+		assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+		assert_int_equal(node_total(&m, 0, CTR_SHARE_SENT_MSGS), sends[i]);
+		assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_MSGS), sends[i]);
+		for (uint32_t k = 1; k < 4; k++) {
+			assert_int_equal(node_total(&m, k, CTR_SHARE_RECV_MSGS), 1);
+			assert_int_equal(node_total(&m, k, CTR_HITS_SHARED), 1);
+		}
+		/* Bytes: once per send on the sender's link, once per receiver. */
+		uint64_t sent = metrics_total(&m, CTR_SHARE_SENT_BYTES);
+		if (i == 0)
+			message_bytes = sent;
+		assert_int_equal(sent, sends[i] * message_bytes);
+		assert_int_equal(metrics_total(&m, CTR_SHARE_RECV_BYTES), 3 * message_bytes);
+		metrics_free(&m);
+	}
+	/* The same shares by unicast: one message per peer. */
+	p.transport = SHARE_UNICAST;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_MSGS), 3);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_BYTES), 3 * message_bytes);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_question_removed_and_unbound_receiver),
 		cmocka_unit_test(test_wrong_receiver_key_caches_nothing),
 		cmocka_unit_test(test_loss_and_determinism),
+		cmocka_unit_test(test_multicast_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
