@@ -21,7 +21,7 @@
 struct resolution { uint32_t next_free; uint32_t first_waiter; uint64_t key; sim_time started; };
 struct waiter { uint32_t next_free; uint32_t next; sim_time arrival; };
 struct share_buf { uint32_t next_free; uint32_t refs; uint32_t origin; uint16_t len; uint8_t *msg; };
-struct delivery { uint32_t next_free; uint32_t buf; };
+struct delivery { uint32_t next_free; uint32_t buf; uint8_t to_hub; };
 
 /* Take an element from a pool: reuse a freed one or append. Returns its index or NONE. */
 static uint32_t pool_take(void **arr, uint32_t *len, uint32_t *cap, uint32_t *free_head, size_t elem)
@@ -72,6 +72,11 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 	n->res_free = n->wait_free = n->buf_free = n->dlv_free = NONE;
 	if (authority_init(&n->world, p, t, err, err_size))
 		return -1;
+	if (p->transport == SHARE_HUB && p->hub_node >= p->nodes) {
+		snprintf(err, err_size, "share.hub: resolver %u does not exist (resolvers.nodes = %u)",
+		         p->hub_node, p->nodes);
+		return -1;
+	}
 	char why[256];
 	if (dns_tsig_key_parse(p->key_spec, &n->send_key, why, sizeof(why))) {
 		snprintf(err, err_size, "share.key: %s", why);
@@ -223,7 +228,7 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 
 /* One copy of share buffer bi on its way to peer: lost, or delivered after the link's delay. */
 static int share_deliver_copy(struct resolver_net *n, uint32_t node, uint32_t peer, uint32_t bi,
-                              sim_time now)
+                              sim_time now, int to_hub)
 {
 	if (n->p->link_loss > 0 && rng_uniform(n->rng, RNG_LINK_LOSS) < n->p->link_loss) {
 		metrics_add(n->m, node, now, CTR_SHARE_LOST, 1);
@@ -236,6 +241,7 @@ static int share_deliver_copy(struct resolver_net *n, uint32_t node, uint32_t pe
 	if (di == NONE || ev_push(n->ev, now + delay, EV_DELIVER, peer, di))
 		return -1;
 	n->dlv[di].buf = bi;
+	n->dlv[di].to_hub = (uint8_t)to_hub;
 	n->bufs[bi].refs++;
 	return 0;
 }
@@ -281,8 +287,15 @@ static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint3
 				share_pcap_write_group(n->pcap, n->epoch_ns + now, node, g, n->bufs[bi].msg, len);
 			for (uint32_t peer = g; peer < n->nodes && rc == 0; peer += groups)
 				if (peer != node)
-					rc = share_deliver_copy(n, node, peer, bi, now);
+					rc = share_deliver_copy(n, node, peer, bi, now, 0);
 		}
+	} else if (n->p->transport == SHARE_HUB && node != n->p->hub_node) {
+		/* A spoke sends to the hub only; the hub relays what it accepts. */
+		metrics_add(n->m, node, now, CTR_SHARE_SENT_MSGS, 1);
+		metrics_add(n->m, node, now, CTR_SHARE_SENT_BYTES, bytes);
+		if (n->pcap)
+			share_pcap_write(n->pcap, n->epoch_ns + now, node, n->p->hub_node, n->bufs[bi].msg, len);
+		rc = share_deliver_copy(n, node, n->p->hub_node, bi, now, 1);
 	} else {
 		for (uint32_t peer = 0; peer < n->nodes && rc == 0; peer++) {
 			if (peer == node)
@@ -291,7 +304,7 @@ static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint3
 			metrics_add(n->m, node, now, CTR_SHARE_SENT_BYTES, bytes);
 			if (n->pcap)
 				share_pcap_write(n->pcap, n->epoch_ns + now, node, peer, n->bufs[bi].msg, len);
-			rc = share_deliver_copy(n, node, peer, bi, now);
+			rc = share_deliver_copy(n, node, peer, bi, now, 0);
 		}
 	}
 	if (n->bufs[bi].refs == 0)
@@ -299,14 +312,34 @@ static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint3
 	return rc;
 }
 
+/* The hub relays an accepted share, unchanged (its TSIG is the originator's), to every other spoke. */
+static int hub_relay(struct resolver_net *n, uint32_t hub, sim_time now, uint32_t bi)
+{
+	uint32_t origin = n->bufs[bi].origin;
+	uint64_t bytes = n->bufs[bi].len + share_header_overhead(n->p->ip_version);
+	int rc = 0;
+	for (uint32_t peer = 0; peer < n->nodes && rc == 0; peer++) {
+		if (peer == hub || peer == origin)
+			continue;
+		metrics_add(n->m, hub, now, CTR_HUB_RELAYED_MSGS, 1);
+		metrics_add(n->m, hub, now, CTR_HUB_RELAYED_BYTES, bytes);
+		if (n->pcap)
+			share_pcap_write(n->pcap, n->epoch_ns + now, hub, peer, n->bufs[bi].msg, n->bufs[bi].len);
+		rc = share_deliver_copy(n, hub, peer, bi, now, 0);
+	}
+	return rc;
+}
+
 int resolver_deliver(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg)
 {
 	uint32_t bi = n->dlv[arg].buf;
+	int to_hub = n->dlv[arg].to_hub, rc = 0;
 	PUT(n, dlv, dlv_free, (uint32_t)arg);
-	resolver_receive(n, node, now, n->bufs[bi].msg, n->bufs[bi].len);
+	if (resolver_receive(n, node, now, n->bufs[bi].msg, n->bufs[bi].len) && to_hub)
+		rc = hub_relay(n, node, now, bi);
 	if (--n->bufs[bi].refs == 0)
 		PUT(n, bufs, buf_free, bi);
-	return 0;
+	return rc;
 }
 
 /* Cache one RRset of an accepted share (D-ANS: Answer section only, D-RECV: no ranking). */
@@ -329,8 +362,8 @@ static void cache_shared(struct resolver_net *n, uint32_t node, sim_time now,
 	metrics_add(n->m, node, now, CTR_SHARE_RRSETS_CACHED, 1);
 }
 
-void resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg,
-                      size_t len)
+int resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg,
+                     size_t len)
 {
 	metrics_add(n->m, node, now, CTR_SHARE_RECV_MSGS, 1);
 	metrics_add(n->m, node, now, CTR_SHARE_RECV_BYTES, len + share_header_overhead(n->p->ip_version));
@@ -339,7 +372,7 @@ void resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const
 	enum metrics_counter verdict = share_check(n->p, &n->recv_key, msg, len, now_s, &parsed);
 	metrics_add(n->m, node, now, verdict, 1);
 	if (verdict != CTR_SHARE_ACCEPTED)
-		return;
+		return 0;
 	/* Consecutive records with the same owner, type and class form one RRset. */
 	struct dns_rr rr, set;
 	uint32_t set_ttl = 0;
@@ -347,7 +380,7 @@ void resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const
 	size_t off = parsed.answer_off;
 	for (unsigned i = 0; i < parsed.hdr.ancount; i++) {
 		if (dns_rr_read(msg, len, &off, &rr) != DNS_OK)
-			return;
+			return 1;
 		if (have_set && rr.type == set.type && rr.rclass == set.rclass &&
 		    dns_name_equal(rr.owner, rr.owner_len, set.owner, set.owner_len)) {
 			if (rr.ttl < set_ttl)
@@ -362,4 +395,5 @@ void resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const
 	}
 	if (have_set)
 		cache_shared(n, node, now, &set, set_ttl);
+	return 1;
 }

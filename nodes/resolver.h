@@ -65,9 +65,9 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 int resolver_deliver(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg);
 /**
  * Receive a share message at node (public for the fuzz target and tests): checks it, counts
- * the outcome, and caches its Answer section when accepted.
+ * the outcome, and caches its Answer section when accepted. Returns 1 if accepted, else 0.
  */
-void resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg,
-                      size_t len);
+int resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg,
+                     size_t len);
 
 #endif

@@ -41,7 +41,9 @@
 	X(REJ_NOT_RESPONSE, "share.rejected.notresponse", "rejected: QR=0 or an opcode other than QUERY") \
 	X(REJ_NEGATIVE, "share.rejected.negative", "rejected: negative answer (NXDOMAIN, NODATA, other rcode)") \
 	X(REJ_PROFILE, "share.rejected.profile", "rejected by the receiver profile (e.g. Unbound PoC: QDCOUNT != 1)") \
-	X(CACHE_ENTRIES, "cache.entries", "cache entries at the end of the bin (a gauge)")
+	X(CACHE_ENTRIES, "cache.entries", "cache entries at the end of the bin (a gauge)") \
+	X(HUB_RELAYED_MSGS, "hub.relayed.msgs", "share messages a hub relayed to spokes") \
+	X(HUB_RELAYED_BYTES, "hub.relayed.bytes", "bytes a hub relayed to spokes, with IP/UDP headers")
 
 enum metrics_counter {
 #define METRICS_ENUM(id, name, doc) CTR_##id,

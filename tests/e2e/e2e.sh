@@ -144,10 +144,11 @@ share_pcap)
 	import_wrccdc
 	# A key of our own, so the independent verifier gets it from here, not from the program.
 	key=hmac-sha256:share.e2e.example.:$(printf 'e2e-share-key-0123456789abcdef!!' | base64)
-	for variant in keep,unicast remove,unicast keep,multicast; do
+	for variant in keep,unicast remove,unicast keep,multicast keep,hub; do
 		question=${variant%,*} transport=${variant#*,} db=q-$question-$transport.sqlite pcap=share-$question-$transport.pcap
 		run_point $db --set share.key="$key" --set share.question=$question --set share.transport=$transport --share-pcap $pcap
-		sent=$(sql $db "select cast(value as integer) from scalar where node=-1 and name='share.sent.msgs'")
+		# Every message on the wire: sent by the resolvers, plus relayed by a hub.
+		sent=$(sql $db "select cast(sum(value) as integer) from scalar where node=-1 and name in ('share.sent.msgs', 'hub.relayed.msgs')")
 		[ "$sent" -gt 0 ] || fail "no share messages"
 		expect_eq "pcap packets = share.sent.msgs ($variant)" "$(tshark -r $pcap 2>/dev/null | wc -l)" "$sent"
 		expect_eq "tshark: DNS packets ($variant)" "$(tshark -r $pcap -Y 'dns.flags.response==1 && dns.tsig.mac' 2>/dev/null | wc -l)" "$sent"

@@ -250,6 +250,50 @@ static void test_multicast_groups(void **state)
 	unlink(path);
 }
 
+static void test_hub_relays(void **state)
+{
+	(void)state;
+	static const struct query_spec hq[] = {
+		{ 0, "b.example" },  /* n0, the hub: its own share goes to n1 and n2 directly */
+		{ 1, "a.example" },  /* n1: resolved at 11, to the hub at 12, relayed to n2 at 13 */
+		{ 14, "a.example" }, /* n2: hit on the relayed share */
+		{ 15, "a.example" }, /* n0: hit on the share the hub received */
+	};
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, hq, 4, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 3;
+	p.transport = SHARE_HUB;
+	p.hub_node = 0;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t sent[] = { 2, 1, 0 }, recv[] = { 1, 1, 2 }, relayed[] = { 1, 0, 0 }, shared[] = { 1, 0, 1 };
+	for (uint32_t k = 0; k < 3; k++) {
+		assert_int_equal(node_total(&m, k, CTR_SHARE_SENT_MSGS), sent[k]);
+		assert_int_equal(node_total(&m, k, CTR_SHARE_RECV_MSGS), recv[k]);
+		assert_int_equal(node_total(&m, k, CTR_HUB_RELAYED_MSGS), relayed[k]);
+		assert_int_equal(node_total(&m, k, CTR_HITS_SHARED), shared[k]);
+	}
+	metrics_free(&m);
+	/* A relayed share arrives two link delays after it was sent: at 12.9 ms n2 has nothing yet. */
+	static const struct query_spec early[] = { { 0, "b.example" }, { 1, "a.example" }, { 12, "a.example" } };
+	trace_close(t);
+	unlink(path);
+	t = scenario_trace(records, 6, early, 3, path);
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(node_total(&m, 2, CTR_MISSES), 1);
+	metrics_free(&m);
+	p.hub_node = 3;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), -1);
+	assert_string_equal(err, "share.hub: resolver 3 does not exist (resolvers.nodes = 3)");
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_receiver_key_caches_nothing),
 		cmocka_unit_test(test_loss_and_determinism),
 		cmocka_unit_test(test_multicast_groups),
+		cmocka_unit_test(test_hub_relays),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
