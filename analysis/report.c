@@ -34,7 +34,7 @@ int results_db_open_readonly(const char *path, sqlite3 **out, char *err, size_t 
 }
 
 static const char *const columns[] = {
-	"run", "parameters", "status", "queries", "hit%", "own%", "peers%", "upstream",
+	"run", "parameters", "status", "queries", "hit%", "own%", "peers%", "p95 ms", "upstream",
 	"share msg/node/s", "share B/node/s", "rejected", "wall s",
 };
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))
@@ -58,11 +58,12 @@ static void row_cells(sqlite3_stmt *st, char cells[NCOLS][256])
 	snprintf(cells[4], 256, "%.2f", 100 * sqlite3_column_double(st, 9));
 	snprintf(cells[5], 256, "%.2f", 100 * sqlite3_column_double(st, 10));
 	snprintf(cells[6], 256, "%.2f", 100 * sqlite3_column_double(st, 11));
-	snprintf(cells[7], 256, "%.0f", sqlite3_column_double(st, 12));
-	snprintf(cells[8], 256, "%.3f", sqlite3_column_double(st, 13));
-	snprintf(cells[9], 256, "%.1f", sqlite3_column_double(st, 14));
-	snprintf(cells[10], 256, "%.0f", sqlite3_column_double(st, 15));
-	snprintf(cells[11], 256, "%.2f", sqlite3_column_double(st, 8));
+	snprintf(cells[7], 256, "%.2f", sqlite3_column_double(st, 16));
+	snprintf(cells[8], 256, "%.0f", sqlite3_column_double(st, 12));
+	snprintf(cells[9], 256, "%.3f", sqlite3_column_double(st, 13));
+	snprintf(cells[10], 256, "%.1f", sqlite3_column_double(st, 14));
+	snprintf(cells[11], 256, "%.0f", sqlite3_column_double(st, 15));
+	snprintf(cells[12], 256, "%.2f", sqlite3_column_double(st, 8));
 }
 
 static void print_cell(FILE *out, enum report_format format, const char *cell, int width, int first)
@@ -89,7 +90,8 @@ static int print_experiment(sqlite3 *db, const char *experiment, enum report_for
 	sqlite3_stmt *st;
 	const char *sql = "SELECT runId, experiment, runName, status, reason, itervars, queries, nodes,"
 	                  " wallSeconds, hitrate, hitrateOwn, hitrateShared, upstream, shareMsgsPerNodePerS,"
-	                  " shareBytesPerNodePerS, rejected FROM run_summary WHERE experiment = ? ORDER BY runId";
+	                  " shareBytesPerNodePerS, rejected, latencyP95 FROM run_summary WHERE experiment = ?"
+	                  " ORDER BY runId";
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, experiment, -1, SQLITE_STATIC);

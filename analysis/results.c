@@ -51,7 +51,8 @@ static const char schema[] =
 	" (SELECT value FROM scalar s WHERE s.runId = r.runId AND s.node = -1 AND s.name = 'num.upstream') AS upstream,"
 	" (SELECT value FROM scalar s WHERE s.runId = r.runId AND s.node = -1 AND s.name = 'share.msgs.per.node.per.s') AS shareMsgsPerNodePerS,"
 	" (SELECT value FROM scalar s WHERE s.runId = r.runId AND s.node = -1 AND s.name = 'share.bytes.per.node.per.s') AS shareBytesPerNodePerS,"
-	" (SELECT value FROM scalar s WHERE s.runId = r.runId AND s.node = -1 AND s.name = 'share.rejected') AS rejected"
+	" (SELECT value FROM scalar s WHERE s.runId = r.runId AND s.node = -1 AND s.name = 'share.rejected') AS rejected,"
+	" (SELECT value FROM scalar s WHERE s.runId = r.runId AND s.node = -1 AND s.name = 'latency.p95') AS latencyP95"
 	" FROM run r;"
 	"INSERT INTO meta VALUES('application', 'sharesim'), ('schema_version', '" SCHEMA_VERSION "');";
 
@@ -224,6 +225,22 @@ static int add_scalar(sqlite3_stmt *st, int64_t run_id, int node, const char *na
 	return rc;
 }
 
+/* latency.p50/p95/p99[.class] in ms, from Unbound-style buckets (interpolated). */
+static int add_quantiles(sqlite3_stmt *st, int64_t run_id, int node, const char *cls,
+                         const uint64_t *hist)
+{
+	static const struct { const char *name; double q; } qs[] = {
+		{ "p50", 0.50 }, { "p95", 0.95 }, { "p99", 0.99 },
+	};
+	int rc = 0;
+	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]) && rc == 0; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), "latency.%s%s%s", qs[i].name, cls ? "." : "", cls ? cls : "");
+		rc = add_scalar(st, run_id, node, name, metrics_histogram_quantile(hist, qs[i].q) / 1e3);
+	}
+	return rc;
+}
+
 /* Totals of one node (or all, node = -1) and the figures derived from them. */
 static int store_scalars(sqlite3_stmt *st, int64_t run_id, const struct metrics *m, int node,
                          double seconds)
@@ -251,18 +268,24 @@ static int store_scalars(sqlite3_stmt *st, int64_t run_id, const struct metrics 
 	                          seconds > 0 ? (double)total[CTR_SHARE_SENT_MSGS] / nodes / seconds : 0);
 	rc = rc ? rc : add_scalar(st, run_id, node, "share.bytes.per.node.per.s",
 	                          seconds > 0 ? (double)total[CTR_SHARE_SENT_BYTES] / nodes / seconds : 0);
+	uint64_t all[METRICS_HIST_BUCKETS] = { 0 };
 	for (int c = 0; c < LAT__COUNT && rc == 0; c++) {
-		uint64_t count = 0, sum = 0;
+		uint64_t count = 0, sum = 0, hist[METRICS_HIST_BUCKETS] = { 0 };
 		for (uint32_t n = from; n < to; n++) {
 			for (int b = 0; b < METRICS_HIST_BUCKETS; b++)
-				count += m->latency[((size_t)n * LAT__COUNT + c) * METRICS_HIST_BUCKETS + b];
+				hist[b] += m->latency[((size_t)n * LAT__COUNT + c) * METRICS_HIST_BUCKETS + b];
 			sum += m->latency_sum_ns[(size_t)n * LAT__COUNT + c];
+		}
+		for (int b = 0; b < METRICS_HIST_BUCKETS; b++) {
+			count += hist[b];
+			all[b] += hist[b];
 		}
 		char name[64];
 		snprintf(name, sizeof(name), "latency.mean.%s", metrics_latency_class_name(c));
 		rc = add_scalar(st, run_id, node, name, count ? (double)sum / (double)count / 1e6 : 0);
+		rc = rc ? rc : add_quantiles(st, run_id, node, metrics_latency_class_name(c), hist);
 	}
-	return rc;
+	return rc ? rc : add_quantiles(st, run_id, node, NULL, all);
 }
 
 static int store_histograms(sqlite3 *db, int64_t run_id, const struct metrics *m)

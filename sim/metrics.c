@@ -102,3 +102,25 @@ uint64_t metrics_bucket_low_us(unsigned bucket)
 {
 	return bucket == 0 ? 0 : (uint64_t)1 << (bucket - 1);
 }
+
+double metrics_histogram_quantile(const uint64_t *buckets, double q)
+{
+	uint64_t total = 0;
+	for (unsigned b = 0; b < METRICS_HIST_BUCKETS; b++)
+		total += buckets[b];
+	if (total == 0)
+		return 0;
+	double rank = q * (double)total, seen = 0;
+	for (unsigned b = 0; b < METRICS_HIST_BUCKETS; b++) {
+		if (buckets[b] == 0 || seen + (double)buckets[b] < rank) {
+			seen += (double)buckets[b];
+			continue;
+		}
+		double low = (double)metrics_bucket_low_us(b);
+		if (b == METRICS_HIST_BUCKETS - 1)
+			return low;
+		double high = (double)metrics_bucket_low_us(b + 1);
+		return low + (high - low) * (rank - seen) / (double)buckets[b];
+	}
+	return (double)metrics_bucket_low_us(METRICS_HIST_BUCKETS - 1);
+}

@@ -118,4 +118,11 @@ uint64_t metrics_total(const struct metrics *m, enum metrics_counter c);
 /** Lower bound in microseconds of a bucket (0, 1, 2, 4, ...). */
 uint64_t metrics_bucket_low_us(unsigned bucket);
 
+/**
+ * Quantile q (0 < q <= 1) of a latency histogram (METRICS_HIST_BUCKETS counts), in microseconds,
+ * interpolated linearly inside the bucket that holds it (the open last bucket gives its lower
+ * bound). Returns 0 for an empty histogram.
+ */
+double metrics_histogram_quantile(const uint64_t *buckets, double q);
+
 #endif

@@ -81,17 +81,20 @@ static void test_store_and_isolate(void **state)
 	assert_true(query_double("select count(*) from counter where runId = 2") == 0);
 	assert_true(query_double("select count(*) from runParam where runId = 2") == 2);
 	assert_true(query_double("select hitrate from run_summary where runId = 1") == 0.65);
+	/* One 30 ms miss: bucket [16384, 32768) us, so p95 is 95 % of the way through it. */
+	assert_true(query_double("select value from scalar where runId = 1 and node = -1 and name = 'latency.p95.miss'") == 31.9488);
+	assert_true(query_double("select value from scalar where runId = 1 and node = -1 and name = 'latency.p50'") == 24.576);
 
 	FILE *out = tmpfile();
 	assert_int_equal(report_print(path, NULL, REPORT_CSV, out, err, sizeof(err)), 0);
 	rewind(out);
 	char line[512];
 	assert_non_null(fgets(line, sizeof(line), out));
-	assert_string_equal(line, "run,parameters,status,queries,hit%,own%,peers%,upstream,share msg/node/s,share B/node/s,rejected,wall s\n");
+	assert_string_equal(line, "run,parameters,status,queries,hit%,own%,peers%,p95 ms,upstream,share msg/node/s,share B/node/s,rejected,wall s\n");
 	assert_non_null(fgets(line, sizeof(line), out));
-	assert_string_equal(line, "1,resolvers.nodes=2,done,20,65.00,55.00,10.00,0,0.100,10.0,0,0.50\n");
+	assert_string_equal(line, "1,resolvers.nodes=2,done,20,65.00,55.00,10.00,31.95,0,0.100,10.0,0,0.50\n");
 	assert_non_null(fgets(line, sizeof(line), out));
-	assert_string_equal(line, "2,resolvers.nodes=2,failed: trace vanished,-,-,-,-,-,-,-,-,-\n");
+	assert_string_equal(line, "2,resolvers.nodes=2,failed: trace vanished,-,-,-,-,-,-,-,-,-,-\n");
 	fclose(out);
 	unlink(path);
 }

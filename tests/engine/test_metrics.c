@@ -71,12 +71,28 @@ static void test_latency_histogram(void **state)
 	metrics_free(&m);
 }
 
+static void test_quantiles(void **state)
+{
+	(void)state;
+	uint64_t h[METRICS_HIST_BUCKETS] = { 0 };
+	assert_true(metrics_histogram_quantile(h, 0.5) == 0);
+	h[10] = 50; /* [512, 1024) us */
+	h[15] = 50; /* [16384, 32768) us */
+	/* The median is the last of bucket 10: its upper bound; p75 is halfway through bucket 15. */
+	assert_true(metrics_histogram_quantile(h, 0.5) == 1024);
+	assert_true(metrics_histogram_quantile(h, 0.75) == 16384 + 8192);
+	assert_true(metrics_histogram_quantile(h, 0.25) == 768);
+	h[METRICS_HIST_BUCKETS - 1] = 100; /* open-ended: its lower bound */
+	assert_true(metrics_histogram_quantile(h, 0.99) == (double)((uint64_t)1 << 38));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bins_and_counters),
 		cmocka_unit_test(test_unbound_buckets),
 		cmocka_unit_test(test_latency_histogram),
+		cmocka_unit_test(test_quantiles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
