@@ -255,13 +255,15 @@ static int store_scalars(sqlite3_stmt *st, int64_t run_id, const struct metrics 
 	for (int c = 0; c < CTR__COUNT && rc == 0; c++)
 		rc = add_scalar(st, run_id, node, metrics_counter_name(c), (double)total[c]);
 	double q = (double)total[CTR_QUERIES], nodes = (double)(to - from);
-	double hits = (double)(total[CTR_HITS_OWN] + total[CTR_HITS_SHARED]);
+	/* Answered from a cache: the node's own, data its peers shared, or the central one (pull). */
+	double hits = (double)(total[CTR_HITS_OWN] + total[CTR_HITS_SHARED] + total[CTR_PULL_HITS]);
 	uint64_t rejected = 0;
 	for (int c = CTR_REJ_MALFORMED; c <= CTR_REJ_PROFILE; c++)
 		rejected += total[c];
 	rc = rc ? rc : add_scalar(st, run_id, node, "hitrate", q > 0 ? hits / q : 0);
 	rc = rc ? rc : add_scalar(st, run_id, node, "hitrate.own", q > 0 ? (double)total[CTR_HITS_OWN] / q : 0);
 	rc = rc ? rc : add_scalar(st, run_id, node, "hitrate.shared", q > 0 ? (double)total[CTR_HITS_SHARED] / q : 0);
+	rc = rc ? rc : add_scalar(st, run_id, node, "hitrate.pull", q > 0 ? (double)total[CTR_PULL_HITS] / q : 0);
 	rc = rc ? rc : add_scalar(st, run_id, node, "upstream.per.query", q > 0 ? (double)total[CTR_UPSTREAM] / q : 0);
 	rc = rc ? rc : add_scalar(st, run_id, node, "share.rejected", (double)rejected);
 	rc = rc ? rc : add_scalar(st, run_id, node, "share.msgs.per.node.per.s",

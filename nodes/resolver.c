@@ -18,7 +18,14 @@
 
 #define NONE UINT32_MAX
 
-struct resolution { uint32_t next_free; uint32_t first_waiter; uint64_t key; sim_time started; };
+struct resolution {
+	uint32_t next_free;
+	uint32_t first_waiter;
+	uint64_t key;
+	sim_time started;
+	sim_time pulled_expires; /* transport pull: what the central cache had (INT64_MIN: nothing) */
+	uint8_t pulled_rcode, pulled_negative;
+};
 struct waiter { uint32_t next_free; uint32_t next; sim_time arrival; };
 struct share_buf { uint32_t next_free; uint32_t refs; uint32_t origin; uint16_t len; uint8_t *msg; };
 struct delivery { uint32_t next_free; uint32_t buf; uint8_t to_hub; };
@@ -96,6 +103,11 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 	}
 	/* Start each cache near the trace's working set divided among the nodes. */
 	uint32_t initial = (uint32_t)(trace_record_count(t) / p->nodes + 64);
+	if (cache_init(&n->central, p->transport == SHARE_PULL ? (uint32_t)trace_record_count(t) + 64 : 64)) {
+		snprintf(err, err_size, "out of memory for the central cache");
+		resolver_net_free(n);
+		return -1;
+	}
 	for (uint32_t i = 0; i < p->nodes; i++)
 		if (cache_init(&n->caches[i], initial)) {
 			snprintf(err, err_size, "out of memory for %u caches", p->nodes);
@@ -111,6 +123,7 @@ void resolver_net_free(struct resolver_net *n)
 		for (uint32_t i = 0; i < n->nodes; i++)
 			cache_free(&n->caches[i]);
 	free(n->caches);
+	cache_free(&n->central);
 	for (uint32_t i = 0; i < n->buf_len; i++)
 		free(n->bufs[i].msg);
 	free(n->res);
@@ -168,11 +181,66 @@ int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const st
 	uint32_t ri = TAKE(n, res, res_len, res_cap, res_free);
 	if (ri == NONE)
 		return -1;
-	n->res[ri] = (struct resolution){ .first_waiter = NONE, .key = key, .started = now };
+	n->res[ri] = (struct resolution){ .first_waiter = NONE, .key = key, .started = now,
+		                          .pulled_expires = INT64_MIN };
 	e->inflight = ri + 1;
 	metrics_add(m, node, now, CTR_MISSES, 1);
+	if (n->p->transport == SHARE_PULL && n->nodes > 1) {
+		metrics_add(m, node, now, CTR_PULL_LOOKUPS, 1);
+		return ev_push(n->ev, now + n->link_latency, EV_PULL_LOOKUP, node, ri);
+	}
 	metrics_add(m, node, now, CTR_UPSTREAM, 1);
 	return ev_push(n->ev, now + upstream_latency(n), EV_RESOLVED, node, ri);
+}
+
+int resolver_pull_lookup(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg)
+{
+	struct resolution *r = &n->res[arg];
+	const struct cache_entry *c = cache_find(&n->central, r->key);
+	if (c && c->expires > now) {
+		metrics_add(n->m, node, now, CTR_PULL_HITS, 1);
+		r->pulled_expires = c->expires;
+		r->pulled_rcode = c->rcode;
+		r->pulled_negative = c->negative;
+	}
+	return ev_push(n->ev, now + n->link_latency, EV_PULL_REPLY, node, arg);
+}
+
+static void answer_waiters(struct resolver_net *n, uint32_t node, sim_time now, uint32_t first,
+                           uint8_t rcode, int negative);
+
+int resolver_pull_reply(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg)
+{
+	struct resolution r = n->res[arg];
+	if (r.pulled_expires == INT64_MIN) { /* not in the central cache: resolve */
+		metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
+		return ev_push(n->ev, now + upstream_latency(n), EV_RESOLVED, node, arg);
+	}
+	struct cache_entry *e = cache_slot(&n->caches[node], r.key);
+	if (!e)
+		return -1;
+	e->inflight = 0;
+	e->expires = r.pulled_expires; /* the remaining TTL */
+	e->origin = CACHE_SHARED;
+	e->rcode = r.pulled_rcode;
+	e->negative = r.pulled_negative;
+	metrics_latency(n->m, node, LAT_HIT_PULL, now - r.started + n->service_time);
+	count_answer(n, node, now, r.pulled_rcode, r.pulled_negative);
+	answer_waiters(n, node, now, r.first_waiter, r.pulled_rcode, r.pulled_negative);
+	PUT(n, res, res_free, (uint32_t)arg);
+	return 0;
+}
+
+static void answer_waiters(struct resolver_net *n, uint32_t node, sim_time now, uint32_t first,
+                           uint8_t rcode, int negative)
+{
+	for (uint32_t w = first; w != NONE;) {
+		metrics_latency(n->m, node, LAT_COALESCED, now - n->wait[w].arrival + n->service_time);
+		count_answer(n, node, now, rcode, negative);
+		uint32_t next = n->wait[w].next;
+		PUT(n, wait, wait_free, w);
+		w = next;
+	}
 }
 
 static uint32_t clamp_ttl(const struct sim_params *p, uint32_t ttl)
@@ -209,16 +277,24 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 
 	metrics_latency(n->m, node, LAT_MISS, now - r.started + n->service_time);
 	count_answer(n, node, now, a.rcode, negative);
-	for (uint32_t w = r.first_waiter; w != NONE;) {
-		metrics_latency(n->m, node, LAT_COALESCED, now - n->wait[w].arrival + n->service_time);
-		count_answer(n, node, now, a.rcode, negative);
-		uint32_t next = n->wait[w].next;
-		PUT(n, wait, wait_free, w);
-		w = next;
-	}
+	answer_waiters(n, node, now, r.first_waiter, a.rcode, negative);
 	PUT(n, res, res_free, (uint32_t)arg);
 	if (n->p->transport == SHARE_NONE || n->nodes < 2)
 		return 0;
+	if (n->p->transport == SHARE_PULL) {
+		/* Write what was resolved to the central cache (visible at once: the store's one-way
+		 * delay is not modelled), as Unbound's cachedb does after a resolution. */
+		if (ttl > 0) {
+			struct cache_entry *c = cache_slot(&n->central, r.key);
+			if (!c)
+				return -1;
+			c->expires = now + (sim_time)ttl * SIM_S;
+			c->rcode = a.rcode;
+			c->negative = (uint8_t)negative;
+			metrics_add(n->m, node, now, CTR_PULL_STORES, 1);
+		}
+		return 0;
+	}
 	if (!share_eligible(n->p, a.rcode, a.ancount, a.aa, ttl)) {
 		metrics_add(n->m, node, now, CTR_SHARE_NOT_ELIGIBLE, 1);
 		return 0;

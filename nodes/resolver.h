@@ -25,7 +25,7 @@ struct trace;
 struct trace_query;
 struct share_pcap;
 
-enum resolver_event { EV_ARRIVAL = 0, EV_RESOLVED, EV_DELIVER };
+enum resolver_event { EV_ARRIVAL = 0, EV_RESOLVED, EV_DELIVER, EV_PULL_LOOKUP, EV_PULL_REPLY };
 
 struct resolution;  /* a resolution in flight (pool entry) */
 struct waiter;      /* a client query waiting on one */
@@ -45,6 +45,7 @@ struct resolver_net {
 	sim_time service_time, link_latency, link_jitter;
 	uint32_t nodes;
 	struct cache *caches;      /**< [nodes] */
+	struct cache central;      /**< the shared cache of transport pull */
 	/* pools with free lists: indices, not pointers, so they can grow */
 	struct resolution *res; uint32_t res_len, res_cap, res_free;
 	struct waiter *wait; uint32_t wait_len, wait_cap, wait_free;
@@ -61,6 +62,9 @@ void resolver_net_free(struct resolver_net *n);
 int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const struct trace_query *q);
 /** A resolution completes (event argument: its pool index). */
 int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg);
+/** Transport pull: a lookup reaches the central cache, and its reply reaches the resolver. */
+int resolver_pull_lookup(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg);
+int resolver_pull_reply(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg);
 /** A share copy arrives at its peer (event argument: its delivery index). */
 int resolver_deliver(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg);
 /**

@@ -31,7 +31,7 @@ struct param_def {
 
 #define OFF(field) offsetof(struct sim_params, field)
 static const char *const frontend_choices[] = { "trace", "client-hash", "random", "round-robin", NULL };
-static const char *const transport_choices[] = { "none", "unicast", "multicast", "hub", NULL };
+static const char *const transport_choices[] = { "none", "unicast", "multicast", "hub", "pull", NULL };
 static const char *const question_choices[] = { "keep", "remove", NULL };
 static const char *const rules_choices[] = { "-03", "-04", NULL };
 static const char *const receiver_choices[] = { "draft", "unbound-poc", NULL };
@@ -57,7 +57,7 @@ static const struct param_def registry[] = {
 	{ "authority.ttl_dist", P_STRING, OFF(default_ttl_dist), 0, 0, NULL, "fixed:3600", "", "TTL of names without an answer in the trace: fixed:SECONDS", "" },
 	{ "authority.answer_rrs", P_U32, OFF(default_answer_rrs), 1, 64, NULL, "1", "", "records in a synthesised answer", "" },
 	{ "authority.aa", P_BOOL, OFF(default_aa), 0, 1, NULL, "1", "", "authorities set AA on their answers (the AA bit of a client-side capture is not what the resolver saw)", "RFC 1035 4.1.1" },
-	{ "share.transport", P_ENUM, OFF(transport), 0, 0, transport_choices, "unicast", "", "how shares travel: none (baseline), unicast to every peer (the draft), multicast (one send per group), hub (to one resolver that relays to the others)", "draft-bortzmeyer-dnsop-poisonlicious, section 7.2.6 (RFC 5110)" },
+	{ "share.transport", P_ENUM, OFF(transport), 0, 0, transport_choices, "unicast", "", "how shares travel: none (baseline), unicast to every peer (the draft), multicast (one send per group), hub (to one resolver that relays to the others), pull (a central cache looked up on a miss, as Unbound cachedb)", "draft-bortzmeyer-dnsop-poisonlicious, section 7.2.6 (RFC 5110)" },
 	{ "share.hub", P_U32, OFF(hub_node), 0, 99999, NULL, "0", "", "resolver (0-based) that relays shares to the others when share.transport = hub", "draft -04, hub-and-spoke future work" },
 	{ "share.multicast_groups", P_U32, OFF(multicast_groups), 1, 65535, NULL, "1", "", "multicast groups; resolver i belongs to group i mod N, and a share is sent once to each group", "" },
 	{ "share.ttl_threshold", P_U32, OFF(ttl_threshold), 0, 2147483647, NULL, "0", "s", "share only answers whose TTL is at least this (D-TTL)", "draft section 3" },

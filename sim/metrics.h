@@ -43,7 +43,10 @@
 	X(REJ_PROFILE, "share.rejected.profile", "rejected by the receiver profile (e.g. Unbound PoC: QDCOUNT != 1)") \
 	X(CACHE_ENTRIES, "cache.entries", "cache entries at the end of the bin (a gauge)") \
 	X(HUB_RELAYED_MSGS, "hub.relayed.msgs", "share messages a hub relayed to spokes") \
-	X(HUB_RELAYED_BYTES, "hub.relayed.bytes", "bytes a hub relayed to spokes, with IP/UDP headers")
+	X(HUB_RELAYED_BYTES, "hub.relayed.bytes", "bytes a hub relayed to spokes, with IP/UDP headers") \
+	X(PULL_LOOKUPS, "pull.lookups", "local misses looked up in the central cache (transport pull)") \
+	X(PULL_HITS, "pull.hits", "central cache lookups that found fresh data") \
+	X(PULL_STORES, "pull.stores", "resolutions written to the central cache")
 
 enum metrics_counter {
 #define METRICS_ENUM(id, name, doc) CTR_##id,
@@ -60,7 +63,8 @@ const char *metrics_counter_doc(enum metrics_counter c);
 	X(HIT_OWN, "hit") \
 	X(HIT_SHARED, "hit.shared") \
 	X(MISS, "miss") \
-	X(COALESCED, "coalesced")
+	X(COALESCED, "coalesced") \
+	X(HIT_PULL, "hit.pull")
 
 enum metrics_latency_class {
 #define METRICS_LENUM(id, name) LAT_##id,

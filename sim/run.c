@@ -80,6 +80,12 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 		case EV_DELIVER:
 			rc = resolver_deliver(&net, e.node, now, e.arg);
 			break;
+		case EV_PULL_LOOKUP:
+			rc = resolver_pull_lookup(&net, e.node, now, e.arg);
+			break;
+		case EV_PULL_REPLY:
+			rc = resolver_pull_reply(&net, e.node, now, e.arg);
+			break;
 		}
 	}
 	if (rc == SIM_RUN_INTERRUPTED)

@@ -294,6 +294,46 @@ static void test_hub_relays(void **state)
 	unlink(path);
 }
 
+static void test_pull_central_cache(void **state)
+{
+	(void)state;
+	static const struct query_spec pq[] = {
+		{ 0, "a.example" },   /* n0: central miss at 1, reply at 2, resolved at 12, stored */
+		{ 20, "a.example" },  /* n1: central hit at 21, answered at 22 (2.1 ms) */
+		{ 30, "a.example" },  /* n0: own hit */
+		{ 31, "a.example" },  /* n1: hit on the pulled copy */
+		{ 40, "nx.example" }, /* n0: central miss, NXDOMAIN resolved at 52 and stored */
+		{ 60, "nx.example" }, /* n1: central hit on the negative answer */
+	};
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, pq, 6, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.transport = SHARE_PULL;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const struct expected e[] = {
+		{ CTR_QUERIES, 3, 3 },
+		{ CTR_MISSES, 2, 2 },
+		{ CTR_PULL_LOOKUPS, 2, 2 },
+		{ CTR_PULL_HITS, 0, 2 },
+		{ CTR_PULL_STORES, 2, 0 },
+		{ CTR_UPSTREAM, 2, 0 },
+		{ CTR_HITS_OWN, 1, 0 },
+		{ CTR_HITS_SHARED, 0, 1 },
+		{ CTR_ANSWERS_NXDOMAIN, 1, 1 },
+		{ CTR_SHARE_SENT_MSGS, 0, 0 },
+	};
+	check(&m, e, sizeof(e) / sizeof(e[0]));
+	assert_int_equal(m.latency_sum_ns[0 * LAT__COUNT + LAT_MISS], 2 * 12100000LL);
+	assert_int_equal(m.latency_sum_ns[1 * LAT__COUNT + LAT_HIT_PULL], 2 * 2100000LL);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_loss_and_determinism),
 		cmocka_unit_test(test_multicast_groups),
 		cmocka_unit_test(test_hub_relays),
+		cmocka_unit_test(test_pull_central_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -121,7 +121,7 @@ static void test_errors(void **state)
 	expect_error("[resolvers]\nnodes = -3\n", NULL, 0,
 	             "%s:2: error: bad value '-3' for resolvers.nodes: expected an integer 1..100000");
 	expect_error("[share]\ntransport = carrier-pigeon\n", NULL, 0,
-	             "%s:2: error: bad value 'carrier-pigeon' for share.transport: expected one of none, unicast, multicast, hub");
+	             "%s:2: error: bad value 'carrier-pigeon' for share.transport: expected one of none, unicast, multicast, hub, pull");
 	expect_error("[network]\nloss = 1.5\n", NULL, 0,
 	             "%s:2: error: bad value '1.5' for network.loss: expected a number in [0, 1]");
 	expect_error("[share]\nkey = k.:abc*\n", NULL, 0,
