@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nodes/pubsub.h"
 #include "nodes/share.h"
 #include "nodes/share_pcap.h"
 #include "traces/trace.h"
@@ -31,7 +32,7 @@ struct share_buf { uint32_t next_free; uint32_t refs; uint32_t origin; uint16_t 
 struct delivery { uint32_t next_free; uint32_t buf; uint8_t to_hub; };
 
 /* Take an element from a pool: reuse a freed one or append. Returns its index or NONE. */
-static uint32_t pool_take(void **arr, uint32_t *len, uint32_t *cap, uint32_t *free_head, size_t elem)
+uint32_t resolver_pool_take(void **arr, uint32_t *len, uint32_t *cap, uint32_t *free_head, size_t elem)
 {
 	if (*free_head != NONE) {
 		uint32_t i = *free_head;
@@ -51,14 +52,14 @@ static uint32_t pool_take(void **arr, uint32_t *len, uint32_t *cap, uint32_t *fr
 	return (*len)++;
 }
 
-static void pool_put(void *arr, uint32_t *free_head, size_t elem, uint32_t i)
+void resolver_pool_put(void *arr, uint32_t *free_head, size_t elem, uint32_t i)
 {
 	*(uint32_t *)(void *)((char *)arr + (size_t)i * elem) = *free_head;
 	*free_head = i;
 }
 
-#define TAKE(n, pool, len, cap, fr) pool_take((void **)&(n)->pool, &(n)->len, &(n)->cap, &(n)->fr, sizeof(*(n)->pool))
-#define PUT(n, pool, fr, i) pool_put((n)->pool, &(n)->fr, sizeof(*(n)->pool), (i))
+#define TAKE(n, pool, len, cap, fr) resolver_pool_take((void **)&(n)->pool, &(n)->len, &(n)->cap, &(n)->fr, sizeof(*(n)->pool))
+#define PUT(n, pool, fr, i) resolver_pool_put((n)->pool, &(n)->fr, sizeof(*(n)->pool), (i))
 
 int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const struct trace *t,
                       struct metrics *m, struct rng_streams *rng, struct event_queue *ev,
@@ -103,6 +104,8 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 	}
 	/* Start each cache near the trace's working set divided among the nodes. */
 	uint32_t initial = (uint32_t)(trace_record_count(t) / p->nodes + 64);
+	n->share_overhead = p->transport == SHARE_PUBSUB ? pubsub_object_overhead(p->ip_version)
+	                                                 : share_header_overhead(p->ip_version);
 	if (cache_init(&n->central, p->transport == SHARE_PULL ? (uint32_t)trace_record_count(t) + 64 : 64)) {
 		snprintf(err, err_size, "out of memory for the central cache");
 		resolver_net_free(n);
@@ -114,6 +117,10 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 			resolver_net_free(n);
 			return -1;
 		}
+	if (p->transport == SHARE_PUBSUB && pubsub_init(n, err, err_size)) {
+		resolver_net_free(n);
+		return -1;
+	}
 	return 0;
 }
 
@@ -124,6 +131,7 @@ void resolver_net_free(struct resolver_net *n)
 			cache_free(&n->caches[i]);
 	free(n->caches);
 	cache_free(&n->central);
+	pubsub_free(n);
 	for (uint32_t i = 0; i < n->buf_len; i++)
 		free(n->bufs[i].msg);
 	free(n->res);
@@ -158,6 +166,8 @@ int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const st
 	struct metrics *m = n->m;
 	metrics_add(m, node, now, CTR_QUERIES, 1);
 	uint64_t key = cache_key(q->name_id, q->qtype, q->qclass);
+	if (n->p->transport == SHARE_PUBSUB && pubsub_on_query(n, node, now, key))
+		return -1;
 	struct cache_entry *e = cache_slot(&n->caches[node], key);
 	if (!e)
 		return -1;
@@ -302,6 +312,23 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 	return share_send(n, node, now, name_id, qtype, qclass, &a, ttl);
 }
 
+void resolver_buf_hold(struct resolver_net *n, uint32_t bi) { n->bufs[bi].refs++; }
+size_t resolver_buf_len(const struct resolver_net *n, uint32_t bi) { return n->bufs[bi].len; }
+
+void resolver_buf_release(struct resolver_net *n, uint32_t bi)
+{
+	if (--n->bufs[bi].refs == 0)
+		PUT(n, bufs, buf_free, bi);
+}
+
+static int share_deliver_copy(struct resolver_net *n, uint32_t node, uint32_t peer, uint32_t bi,
+                              sim_time now, int to_hub);
+
+int resolver_send_copy(struct resolver_net *n, uint32_t from, uint32_t to, uint32_t bi, sim_time now)
+{
+	return share_deliver_copy(n, from, to, bi, now, 0);
+}
+
 /* One copy of share buffer bi on its way to peer: lost, or delivered after the link's delay. */
 static int share_deliver_copy(struct resolver_net *n, uint32_t node, uint32_t peer, uint32_t bi,
                               sim_time now, int to_hub)
@@ -348,9 +375,13 @@ static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint3
 	b->len = (uint16_t)len;
 	b->refs = 0;
 	b->origin = node;
-	uint64_t bytes = len + share_header_overhead(n->p->ip_version);
+	uint64_t bytes = len + n->share_overhead;
 	int rc = 0;
-	if (n->p->transport == SHARE_MULTICAST) {
+	if (n->p->transport == SHARE_PUBSUB) {
+		metrics_add(n->m, node, now, CTR_SHARE_SENT_MSGS, 1);
+		metrics_add(n->m, node, now, CTR_SHARE_SENT_BYTES, bytes);
+		rc = pubsub_publish(n, node, now, cache_key(name_id, qtype, qclass), bi);
+	} else if (n->p->transport == SHARE_MULTICAST) {
 		/* One send per group that has a member other than the sender, then independent
 		 * delivery (latency, loss) to each member. */
 		uint32_t groups = n->p->multicast_groups ? n->p->multicast_groups : 1;
@@ -392,7 +423,7 @@ static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint3
 static int hub_relay(struct resolver_net *n, uint32_t hub, sim_time now, uint32_t bi)
 {
 	uint32_t origin = n->bufs[bi].origin;
-	uint64_t bytes = n->bufs[bi].len + share_header_overhead(n->p->ip_version);
+	uint64_t bytes = n->bufs[bi].len + n->share_overhead;
 	int rc = 0;
 	for (uint32_t peer = 0; peer < n->nodes && rc == 0; peer++) {
 		if (peer == hub || peer == origin)
@@ -442,7 +473,7 @@ int resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const 
                      size_t len)
 {
 	metrics_add(n->m, node, now, CTR_SHARE_RECV_MSGS, 1);
-	metrics_add(n->m, node, now, CTR_SHARE_RECV_BYTES, len + share_header_overhead(n->p->ip_version));
+	metrics_add(n->m, node, now, CTR_SHARE_RECV_BYTES, len + n->share_overhead);
 	struct dns_msg parsed;
 	uint64_t now_s = (uint64_t)((n->epoch_ns + now) / 1000000000);
 	enum metrics_counter verdict = share_check(n->p, &n->recv_key, msg, len, now_s, &parsed);

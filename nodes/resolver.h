@@ -25,12 +25,13 @@ struct trace;
 struct trace_query;
 struct share_pcap;
 
-enum resolver_event { EV_ARRIVAL = 0, EV_RESOLVED, EV_DELIVER, EV_PULL_LOOKUP, EV_PULL_REPLY };
+enum resolver_event { EV_ARRIVAL = 0, EV_RESOLVED, EV_DELIVER, EV_PULL_LOOKUP, EV_PULL_REPLY, EV_RELAY };
 
 struct resolution;  /* a resolution in flight (pool entry) */
 struct waiter;      /* a client query waiting on one */
 struct share_buf;   /* a built share message, shared by its copies */
 struct delivery;    /* one copy on its way to one peer */
+struct publication; /* a pubsub object on its way to the relay */
 
 struct resolver_net {
 	const struct sim_params *p;
@@ -46,6 +47,11 @@ struct resolver_net {
 	uint32_t nodes;
 	struct cache *caches;      /**< [nodes] */
 	struct cache central;      /**< the shared cache of transport pull */
+	size_t share_overhead;     /**< bytes around a share message on the wire, per transport */
+	/* transport pubsub (nodes/pubsub.c) */
+	struct cache *subs;        /**< [nodes] interest subscriptions: key -> idle deadline */
+	sim_time *session_up;      /**< [nodes] when the session with the relay is up; INT64_MAX: none */
+	struct publication *pubs; uint32_t pub_len, pub_cap, pub_free;
 	/* pools with free lists: indices, not pointers, so they can grow */
 	struct resolution *res; uint32_t res_len, res_cap, res_free;
 	struct waiter *wait; uint32_t wait_len, wait_cap, wait_free;
@@ -65,6 +71,15 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 /** Transport pull: a lookup reaches the central cache, and its reply reaches the resolver. */
 int resolver_pull_lookup(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg);
 int resolver_pull_reply(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg);
+/* For transports written in their own files (nodes/pubsub.c): share buffer references, and one
+ * copy of a share buffer from one node to a peer (lost, or delivered one link delay later). */
+void resolver_buf_hold(struct resolver_net *n, uint32_t bi);
+void resolver_buf_release(struct resolver_net *n, uint32_t bi);
+size_t resolver_buf_len(const struct resolver_net *n, uint32_t bi);
+int resolver_send_copy(struct resolver_net *n, uint32_t from, uint32_t to, uint32_t bi, sim_time now);
+uint32_t resolver_pool_take(void **arr, uint32_t *len, uint32_t *cap, uint32_t *free_head, size_t elem);
+void resolver_pool_put(void *arr, uint32_t *free_head, size_t elem, uint32_t i);
+
 /** A share copy arrives at its peer (event argument: its delivery index). */
 int resolver_deliver(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg);
 /**

@@ -31,7 +31,8 @@ struct param_def {
 
 #define OFF(field) offsetof(struct sim_params, field)
 static const char *const frontend_choices[] = { "trace", "client-hash", "random", "round-robin", NULL };
-static const char *const transport_choices[] = { "none", "unicast", "multicast", "hub", "pull", NULL };
+static const char *const transport_choices[] = { "none", "unicast", "multicast", "hub", "pull", "pubsub", NULL };
+static const char *const subscribe_choices[] = { "all", "interest", NULL };
 static const char *const question_choices[] = { "keep", "remove", NULL };
 static const char *const rules_choices[] = { "-03", "-04", NULL };
 static const char *const receiver_choices[] = { "draft", "unbound-poc", NULL };
@@ -57,7 +58,7 @@ static const struct param_def registry[] = {
 	{ "authority.ttl_dist", P_STRING, OFF(default_ttl_dist), 0, 0, NULL, "fixed:3600", "", "TTL of names without an answer in the trace: fixed:SECONDS", "" },
 	{ "authority.answer_rrs", P_U32, OFF(default_answer_rrs), 1, 64, NULL, "1", "", "records in a synthesised answer", "" },
 	{ "authority.aa", P_BOOL, OFF(default_aa), 0, 1, NULL, "1", "", "authorities set AA on their answers (the AA bit of a client-side capture is not what the resolver saw)", "RFC 1035 4.1.1" },
-	{ "share.transport", P_ENUM, OFF(transport), 0, 0, transport_choices, "unicast", "", "how shares travel: none (baseline), unicast to every peer (the draft), multicast (one send per group), hub (to one resolver that relays to the others), pull (a central cache looked up on a miss, as Unbound cachedb)", "draft-bortzmeyer-dnsop-poisonlicious, section 7.2.6 (RFC 5110)" },
+	{ "share.transport", P_ENUM, OFF(transport), 0, 0, transport_choices, "unicast", "", "how shares travel: none (baseline), unicast to every peer (the draft), multicast (one send per group), hub (to one resolver that relays to the others), pull (a central cache looked up on a miss, as Unbound cachedb), pubsub (MoQT-style relay)", "draft-bortzmeyer-dnsop-poisonlicious, section 7.2.6 (RFC 5110)" },
 	{ "share.hub", P_U32, OFF(hub_node), 0, 99999, NULL, "0", "", "resolver (0-based) that relays shares to the others when share.transport = hub", "draft -04, hub-and-spoke future work" },
 	{ "share.multicast_groups", P_U32, OFF(multicast_groups), 1, 65535, NULL, "1", "", "multicast groups; resolver i belongs to group i mod N, and a share is sent once to each group", "" },
 	{ "share.ttl_threshold", P_U32, OFF(ttl_threshold), 0, 2147483647, NULL, "0", "s", "share only answers whose TTL is at least this (D-TTL)", "draft section 3" },
@@ -69,6 +70,8 @@ static const struct param_def registry[] = {
 	{ "share.receiver_key", P_KEY, OFF(receiver_key_spec), 0, 0, NULL, "", "", "key receivers expect (empty: share.key); another key models a misconfigured peer", "" },
 	{ "share.fudge", P_U16, OFF(tsig_fudge), 0, 65535, NULL, "300", "s", "TSIG fudge: accepted clock difference", "RFC 8945 section 10" },
 	{ "share.edns_udp_size", P_U16, OFF(edns_udp_size), 512, 65535, NULL, "1232", "bytes", "UDP payload size in the fresh OPT record of shares (D-EDNS)", "DNS flag day 2020" },
+	{ "pubsub.subscribe", P_ENUM, OFF(pubsub_subscribe), 0, 0, subscribe_choices, "all", "", "pubsub subscriptions: all (the whole namespace) or interest (the names a resolver's clients ask for)", "HotNets 2025 paper (P-MAP, P-CLEAN)" },
+	{ "pubsub.idle_timeout", P_DOUBLE, OFF(pubsub_idle_timeout), 0.001, 31536000, NULL, "600", "s", "an interest subscription without client queries for this long is dropped (UNSUBSCRIBE)", "placeholder heuristic: the paper leaves it open (P-CLEAN)" },
 	{ "network.latency", P_DOUBLE, OFF(link_latency_ms), 0, 60000, NULL, "1", "ms", "one-way latency between two resolvers", "same-site placeholder" },
 	{ "network.jitter", P_DOUBLE, OFF(link_jitter_ms), 0, 60000, NULL, "0", "ms", "uniform extra delay in [0, jitter)", "" },
 	{ "network.loss", P_DOUBLE, OFF(link_loss), 0, 1, NULL, "0", "", "probability that a share message is lost", "" },

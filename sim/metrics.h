@@ -46,7 +46,14 @@
 	X(HUB_RELAYED_BYTES, "hub.relayed.bytes", "bytes a hub relayed to spokes, with IP/UDP headers") \
 	X(PULL_LOOKUPS, "pull.lookups", "local misses looked up in the central cache (transport pull)") \
 	X(PULL_HITS, "pull.hits", "central cache lookups that found fresh data") \
-	X(PULL_STORES, "pull.stores", "resolutions written to the central cache")
+	X(PULL_STORES, "pull.stores", "resolutions written to the central cache") \
+	X(RELAY_FORWARDED_MSGS, "relay.forwarded.msgs", "objects a pubsub relay forwarded (counted at the publisher)") \
+	X(RELAY_FORWARDED_BYTES, "relay.forwarded.bytes", "bytes a pubsub relay forwarded, with QUIC/UDP/IP framing") \
+	X(PUBSUB_SUBSCRIBES, "pubsub.subscribe", "SUBSCRIBE messages sent to the relay") \
+	X(PUBSUB_UNSUBSCRIBES, "pubsub.unsubscribe", "UNSUBSCRIBE messages sent (idle subscriptions dropped)") \
+	X(PUBSUB_CONTROL_BYTES, "pubsub.control.bytes", "bytes of SUBSCRIBE, SUBSCRIBE_OK and UNSUBSCRIBE, with framing") \
+	X(PUBSUB_SESSIONS, "pubsub.sessions", "QUIC+MoQT sessions set up with the relay") \
+	X(PUBSUB_SESSION_BYTES, "pubsub.session.bytes", "bytes of session set-up (QUIC handshake, MoQT setup)")
 
 enum metrics_counter {
 #define METRICS_ENUM(id, name, doc) CTR_##id,

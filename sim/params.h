@@ -15,7 +15,9 @@
 #define PARAMS_KEY_MAX 512
 
 enum frontend_policy { FRONTEND_TRACE = 0, FRONTEND_CLIENT_HASH, FRONTEND_RANDOM, FRONTEND_ROUND_ROBIN };
-enum share_transport { SHARE_NONE = 0, SHARE_UNICAST, SHARE_MULTICAST, SHARE_HUB, SHARE_PULL };
+enum share_transport { SHARE_NONE = 0, SHARE_UNICAST, SHARE_MULTICAST, SHARE_HUB, SHARE_PULL,
+                       SHARE_PUBSUB };
+enum pubsub_subscribe { PUBSUB_ALL = 0, PUBSUB_INTEREST };
 enum share_question { SHARE_QUESTION_KEEP = 0, SHARE_QUESTION_REMOVE };
 enum share_rules { SHARE_RULES_03 = 0, SHARE_RULES_04 };
 enum share_receiver { RECEIVER_DRAFT = 0, RECEIVER_UNBOUND_POC };
@@ -47,7 +49,9 @@ struct sim_params {
 	int default_aa;                    /**< authority.aa: synthesised answers carry AA (1) */
 
 	/* [share] */
-	enum share_transport transport;    /**< share.transport: none|unicast|multicast|hub|pull */
+	enum share_transport transport;    /**< share.transport: none|unicast|multicast|hub|pull|pubsub */
+	enum pubsub_subscribe pubsub_subscribe; /**< pubsub.subscribe: all|interest */
+	double pubsub_idle_timeout;        /**< pubsub.idle_timeout, s: an unused subscription is dropped */
 	uint32_t multicast_groups;         /**< share.multicast_groups: node i is in group i mod N */
 	uint32_t hub_node;                 /**< share.hub: the resolver that relays shares (transport hub) */
 	uint32_t ttl_threshold;            /**< share.ttl_threshold, s (D-TTL): share only if TTL >= */

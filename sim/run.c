@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nodes/frontend.h"
+#include "nodes/pubsub.h"
 #include "nodes/resolver.h"
 #include "sim/event.h"
 #include "sim/rng.h"
@@ -86,6 +87,9 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 		case EV_PULL_REPLY:
 			rc = resolver_pull_reply(&net, e.node, now, e.arg);
 			break;
+		case EV_RELAY:
+			rc = pubsub_relay(&net, now, e.arg);
+			break;
 		}
 	}
 	if (rc == SIM_RUN_INTERRUPTED)
@@ -94,6 +98,8 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 		snprintf(err, err_size, "out of memory at simulated time %.3f s", sim_time_to_s(now));
 	for (uint32_t i = 0; i < p->nodes && rc == 0; i++)
 		metrics_set(metrics, i, now, CTR_CACHE_ENTRIES, cache_live(&net.caches[i], now));
+	if (rc == 0 && p->transport == SHARE_PUBSUB)
+		pubsub_finish(&net, now);
 	summary->simulated = now;
 	resolver_net_free(&net);
 	ev_free(&ev);

@@ -241,6 +241,22 @@ interrupted_run)
 	"$sharesim" report i.sqlite | grep -q "interrupted: interrupted at simulated time" || fail "report hides the interruption"
 	echo "ok: $(grep interrupted err.txt | head -1)"
 	;;
+transports)
+	"$sharesim" import --resolver 10.0.0.100 "$data/wrccdc2018-zeek-dns.log.gz" -o wrccdc.trace > /dev/null
+	"$sharesim" run "$src/experiments/transports.ini" --set experiment.trace="$PWD/wrccdc.trace" \
+		--set resolvers.nodes=4 -o t.sqlite > /dev/null
+	expect_eq "every transport ran" "$(sql t.sqlite "select group_concat(paramValue, ',') from runParam p join run r using(runId) where paramKey='share.transport' and status='done'")" \
+		"none,unicast,multicast,hub,pull,pubsub"
+	hit() { sql t.sqlite "select cast(round(s.value * 1e6) as integer) from scalar s join runParam p using(runId)
+		where p.paramKey='share.transport' and p.paramValue='$1' and s.node=-1 and s.name='hitrate'"; }
+	base=$(hit none)
+	for transport in unicast multicast hub pull pubsub; do
+		[ "$(hit $transport)" -gt "$base" ] || fail "$transport: hit rate $(hit $transport) not above none ($base)"
+		echo "ok: $transport raises the hit rate: $base -> $(hit $transport) (x1e-6)"
+	done
+	expect_eq "multicast delivers what unicast does" "$(hit multicast)" "$(hit unicast)"
+	"$sharesim" report t.sqlite | grep -c "share.transport=" | grep -qx 6 || fail "report rows"
+	;;
 *) fail "unknown scenario" ;;
 esac
 echo "PASS [$scenario]"

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "nodes/pubsub.h"
 #include "scenario_util.h"
 #include "sim/run.h"
 
@@ -334,6 +335,107 @@ static void test_pull_central_cache(void **state)
 	unlink(path);
 }
 
+static void check_nodes(const struct metrics *m, enum metrics_counter c, const uint64_t *want, uint32_t n)
+{
+	for (uint32_t k = 0; k < n; k++)
+		if (node_total(m, k, c) != want[k])
+			fail_msg("%s at node %u: %llu, expected %llu", metrics_counter_name(c), k,
+			         (unsigned long long)node_total(m, k, c), (unsigned long long)want[k]);
+}
+
+static void test_pubsub_all(void **state)
+{
+	(void)state;
+	static const struct query_spec q[] = {
+		{ 0, "a.example" },  /* n0: resolved at 10, published, at the relay at 11, at n1 and n2 at 12 */
+		{ 13, "a.example" }, /* n1: hit */
+		{ 14, "a.example" }, /* n2: hit */
+	};
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, q, 3, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 3;
+	p.transport = SHARE_PUBSUB;
+	p.pubsub_subscribe = PUBSUB_ALL;
+	p.pubsub_idle_timeout = 600;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t one[] = { 1, 1, 1 }, sent[] = { 1, 0, 0 }, fwd[] = { 2, 0, 0 }, recv[] = { 0, 1, 1 };
+	check_nodes(&m, CTR_PUBSUB_SESSIONS, one, 3);
+	check_nodes(&m, CTR_PUBSUB_SUBSCRIBES, one, 3);
+	check_nodes(&m, CTR_SHARE_SENT_MSGS, sent, 3);
+	check_nodes(&m, CTR_RELAY_FORWARDED_MSGS, fwd, 3);
+	check_nodes(&m, CTR_SHARE_RECV_MSGS, recv, 3);
+	check_nodes(&m, CTR_HITS_SHARED, recv, 3);
+	/* Bytes: the object framing is QUIC short header, AEAD tag, DATAGRAM frame, MoQT header. */
+	uint64_t object = metrics_total(&m, CTR_SHARE_SENT_BYTES);
+	assert_int_equal(metrics_total(&m, CTR_RELAY_FORWARDED_BYTES), 2 * object);
+	assert_int_equal(pubsub_object_overhead(4), 28 + 11 + 16 + 3 + 7);
+	metrics_free(&m);
+	/* A resolution done before the session is up (1 ms < 4 link delays) waits for it. */
+	static const struct query_spec early[] = {
+		{ 0, "a.example" }, { 5, "a.example" }, /* n1 at 5.5 ms: not there yet (published at 4, relayed at 5, arrives 6) */
+	};
+	trace_close(t);
+	unlink(path);
+	t = scenario_trace(records, 6, early, 2, path);
+	p.upstream_latency_median_ms = 1;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(node_total(&m, 1, CTR_MISSES), 1);
+	assert_int_equal(node_total(&m, 1, CTR_SHARE_RECV_MSGS), 1); /* it did arrive, at 6 ms */
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
+static void test_pubsub_interest(void **state)
+{
+	(void)state;
+	static const struct query_spec q[] = {
+		{ 0, "a.example" },  /* n0 subscribes; resolved at 10, relayed at 11 to n1 only */
+		{ 1, "a.example" },  /* n1 subscribes; resolved at 11, relayed at 12 to n0 */
+		{ 20, "a.example" }, /* n2 subscribes; resolved at 30, relayed at 31 to n0 and n1 */
+		{ 40, "a.example" }, /* n0: hit on n2's fresher share */
+	};
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, q, 4, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 3;
+	p.transport = SHARE_PUBSUB;
+	p.pubsub_subscribe = PUBSUB_INTEREST;
+	p.pubsub_idle_timeout = 600;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t one[] = { 1, 1, 1 }, fwd[] = { 1, 1, 2 }, recv[] = { 2, 2, 0 }, shared[] = { 1, 0, 0 },
+	               none[] = { 0, 0, 0 };
+	check_nodes(&m, CTR_PUBSUB_SUBSCRIBES, one, 3);
+	check_nodes(&m, CTR_PUBSUB_SESSIONS, one, 3);
+	check_nodes(&m, CTR_SHARE_SENT_MSGS, one, 3);
+	check_nodes(&m, CTR_RELAY_FORWARDED_MSGS, fwd, 3);
+	check_nodes(&m, CTR_SHARE_RECV_MSGS, recv, 3);
+	check_nodes(&m, CTR_HITS_SHARED, shared, 3);
+	check_nodes(&m, CTR_PUBSUB_UNSUBSCRIBES, none, 3);
+	metrics_free(&m);
+	/* Subscriptions idle for 5 ms are gone before anything is published: nothing is relayed;
+	 * n0 subscribes again at 40 ms; the others' idle subscriptions end unsubscribed. */
+	p.pubsub_idle_timeout = 0.005;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t subs[] = { 2, 1, 1 };
+	check_nodes(&m, CTR_PUBSUB_SUBSCRIBES, subs, 3);
+	check_nodes(&m, CTR_PUBSUB_UNSUBSCRIBES, one, 3);
+	check_nodes(&m, CTR_RELAY_FORWARDED_MSGS, none, 3);
+	check_nodes(&m, CTR_SHARE_RECV_MSGS, none, 3);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +446,8 @@ int main(void)
 		cmocka_unit_test(test_multicast_groups),
 		cmocka_unit_test(test_hub_relays),
 		cmocka_unit_test(test_pull_central_cache),
+		cmocka_unit_test(test_pubsub_all),
+		cmocka_unit_test(test_pubsub_interest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

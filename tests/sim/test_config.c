@@ -73,7 +73,7 @@ static void test_sweep_order_and_names(void **state)
 	snprintf(expected, sizeof(expected), "%s/t.trace", dir);
 	assert_string_equal(pt.params.trace_path, expected);
 	assert_string_equal(pt.param_rows[0].name, "experiment.name");
-	assert_int_equal(pt.param_count, 33);
+	assert_int_equal(pt.param_count, 35);
 	experiment_free(e);
 }
 
@@ -121,7 +121,7 @@ static void test_errors(void **state)
 	expect_error("[resolvers]\nnodes = -3\n", NULL, 0,
 	             "%s:2: error: bad value '-3' for resolvers.nodes: expected an integer 1..100000");
 	expect_error("[share]\ntransport = carrier-pigeon\n", NULL, 0,
-	             "%s:2: error: bad value 'carrier-pigeon' for share.transport: expected one of none, unicast, multicast, hub, pull");
+	             "%s:2: error: bad value 'carrier-pigeon' for share.transport: expected one of none, unicast, multicast, hub, pull, pubsub");
 	expect_error("[network]\nloss = 1.5\n", NULL, 0,
 	             "%s:2: error: bad value '1.5' for network.loss: expected a number in [0, 1]");
 	expect_error("[share]\nkey = k.:abc*\n", NULL, 0,
@@ -146,7 +146,7 @@ static void test_registry_documents_every_key(void **state)
 	size_t n = 0;
 	for (; config_param_doc(n, &d) == 0; n++)
 		assert_true(strlen(d.doc) > 10);
-	assert_int_equal(n, 33);
+	assert_int_equal(n, 35);
 }
 
 int main(void)
