@@ -257,6 +257,28 @@ transports)
 	expect_eq "multicast delivers what unicast does" "$(hit multicast)" "$(hit unicast)"
 	"$sharesim" report t.sqlite | grep -c "share.transport=" | grep -qx 6 || fail "report rows"
 	;;
+synth)
+	"$sharesim" synth -o a.pcap -n 5000 --responses --seed 3 > /dev/null
+	"$sharesim" synth -o b.pcap -n 5000 --responses --seed 3 > /dev/null
+	"$sharesim" synth -o c.pcap -n 5000 --responses --seed 4 > /dev/null
+	cmp a.pcap b.pcap || fail "same seed, different pcaps"
+	! cmp -s a.pcap c.pcap || fail "the seed is not used"
+	echo "ok: deterministic by seed"
+	expect_eq "tshark packets" "$(tshark -r a.pcap 2>/dev/null | wc -l)" 10000
+	expect_eq "tshark malformed" "$(tshark -r a.pcap -Y '_ws.malformed || _ws.expert.severity>=error' 2>/dev/null | wc -l)" 0
+	expect_eq "tshark responses" "$(tshark -r a.pcap -Y 'dns.flags.response==1 && dns.flags.authoritative==1' 2>/dev/null | wc -l)" 5000
+	"$sharesim" import a.pcap -o a.trace > /dev/null
+	"$sharesim" info a.trace --json > a.json
+	expect_eq "queries" "$(json a.json queries)" 5000
+	expect_eq "responses" "$(json a.json responses)" 5000
+	a=$(json a.json qtypes/A)
+	[ "$a" -gt 3100 ] && [ "$a" -lt 3400 ] || fail "A share $a of 5000, expected about 65 %"
+	echo "ok: A queries $a of 5000"
+	set +e; "$sharesim" synth -n 5 2>/dev/null; rc=$?; "$sharesim" synth -o x.pcap --alpha many 2>err.txt; rc2=$?; set -e
+	expect_eq "synth without -o: usage error" "$rc" 2
+	expect_eq "synth with a bad number: usage error" "$rc2" 2
+	grep -q "alpha: bad value 'many'" err.txt || fail "bad value not named"
+	;;
 *) fail "unknown scenario" ;;
 esac
 echo "PASS [$scenario]"
