@@ -28,7 +28,21 @@ struct resolution {
 	uint8_t pulled_rcode, pulled_negative;
 };
 struct waiter { uint32_t next_free; uint32_t next; sim_time arrival; };
-struct share_buf { uint32_t next_free; uint32_t refs; uint32_t origin; uint16_t len; uint8_t *msg; };
+/* A share message and what its first receiver's checks found, reused by the others: every
+ * receiver holds the same key and gets the same bytes, so only the TSIG time check depends on
+ * who receives it (verdict -1: not checked yet). */
+struct share_buf {
+	uint32_t next_free;
+	uint32_t refs;
+	uint32_t origin;
+	uint16_t len;
+	int16_t verdict;
+	uint8_t *msg;
+	uint64_t time_signed;
+	uint32_t answer_off;
+	uint16_t ancount;
+	uint8_t time_known;
+};
 struct delivery { uint32_t next_free; uint32_t buf; uint8_t to_hub; };
 
 /* Take an element from a pool: reuse a freed one or append. Returns its index or NONE. */
@@ -375,6 +389,7 @@ static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint3
 	b->len = (uint16_t)len;
 	b->refs = 0;
 	b->origin = node;
+	b->verdict = -1;
 	uint64_t bytes = len + n->share_overhead;
 	int rc = 0;
 	if (n->p->transport == SHARE_PUBSUB) {
@@ -419,6 +434,8 @@ static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint3
 	return rc;
 }
 
+static int receive_buffer(struct resolver_net *n, uint32_t node, sim_time now, uint32_t bi);
+
 /* The hub relays an accepted share, unchanged (its TSIG is the originator's), to every other spoke. */
 static int hub_relay(struct resolver_net *n, uint32_t hub, sim_time now, uint32_t bi)
 {
@@ -442,7 +459,7 @@ int resolver_deliver(struct resolver_net *n, uint32_t node, sim_time now, uint64
 	uint32_t bi = n->dlv[arg].buf;
 	int to_hub = n->dlv[arg].to_hub, rc = 0;
 	PUT(n, dlv, dlv_free, (uint32_t)arg);
-	if (resolver_receive(n, node, now, n->bufs[bi].msg, n->bufs[bi].len) && to_hub)
+	if (receive_buffer(n, node, now, bi) && to_hub)
 		rc = hub_relay(n, node, now, bi);
 	if (--n->bufs[bi].refs == 0)
 		PUT(n, bufs, buf_free, bi);
@@ -469,25 +486,18 @@ static void cache_shared(struct resolver_net *n, uint32_t node, sim_time now,
 	metrics_add(n->m, node, now, CTR_SHARE_RRSETS_CACHED, 1);
 }
 
-int resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg,
-                     size_t len)
+/* Cache the Answer section of an accepted share (its records start at answer_off). */
+static void cache_answers(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg,
+                          size_t len, size_t answer_off, unsigned ancount)
 {
-	metrics_add(n->m, node, now, CTR_SHARE_RECV_MSGS, 1);
-	metrics_add(n->m, node, now, CTR_SHARE_RECV_BYTES, len + n->share_overhead);
-	struct dns_msg parsed;
-	uint64_t now_s = (uint64_t)((n->epoch_ns + now) / 1000000000);
-	enum metrics_counter verdict = share_check(n->p, &n->recv_key, msg, len, now_s, &parsed);
-	metrics_add(n->m, node, now, verdict, 1);
-	if (verdict != CTR_SHARE_ACCEPTED)
-		return 0;
 	/* Consecutive records with the same owner, type and class form one RRset. */
 	struct dns_rr rr, set;
 	uint32_t set_ttl = 0;
 	int have_set = 0;
-	size_t off = parsed.answer_off;
-	for (unsigned i = 0; i < parsed.hdr.ancount; i++) {
+	size_t off = answer_off;
+	for (unsigned i = 0; i < ancount; i++) {
 		if (dns_rr_read(msg, len, &off, &rr) != DNS_OK)
-			return 1;
+			return;
 		if (have_set && rr.type == set.type && rr.rclass == set.rclass &&
 		    dns_name_equal(rr.owner, rr.owner_len, set.owner, set.owner_len)) {
 			if (rr.ttl < set_ttl)
@@ -502,5 +512,52 @@ int resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const 
 	}
 	if (have_set)
 		cache_shared(n, node, now, &set, set_ttl);
+}
+
+int resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg,
+                     size_t len)
+{
+	metrics_add(n->m, node, now, CTR_SHARE_RECV_MSGS, 1);
+	metrics_add(n->m, node, now, CTR_SHARE_RECV_BYTES, len + n->share_overhead);
+	struct dns_msg parsed;
+	uint64_t now_s = (uint64_t)((n->epoch_ns + now) / 1000000000);
+	enum metrics_counter verdict = share_check(n->p, &n->recv_key, msg, len, now_s, &parsed);
+	metrics_add(n->m, node, now, verdict, 1);
+	if (verdict != CTR_SHARE_ACCEPTED)
+		return 0;
+	cache_answers(n, node, now, msg, len, parsed.answer_off, parsed.hdr.ancount);
+	return 1;
+}
+
+/* Receive share buffer bi: the first receiver checks it fully, the others reuse its verdict
+ * and redo only the time check. The counts are those of resolver_receive on each copy. */
+static int receive_buffer(struct resolver_net *n, uint32_t node, sim_time now, uint32_t bi)
+{
+	struct share_buf *b = &n->bufs[bi];
+	uint64_t now_s = (uint64_t)((n->epoch_ns + now) / 1000000000);
+	enum metrics_counter verdict;
+	if (b->verdict < 0) {
+		struct dns_msg parsed;
+		verdict = share_check(n->p, &n->recv_key, b->msg, b->len, now_s, &parsed);
+		if (verdict != CTR_REJ_BADTIME) { /* BADTIME stops the checks early: not reusable */
+			b->verdict = (int16_t)verdict;
+			b->time_known = share_tsig_time(&parsed, &b->time_signed) == 0;
+			b->answer_off = (uint32_t)parsed.answer_off;
+			b->ancount = parsed.hdr.ancount;
+		}
+	} else {
+		verdict = (enum metrics_counter)b->verdict;
+		if (!share_verdict_clock_free(verdict) && b->time_known) {
+			uint64_t skew = now_s > b->time_signed ? now_s - b->time_signed : b->time_signed - now_s;
+			if (skew > n->p->tsig_fudge)
+				verdict = CTR_REJ_BADTIME;
+		}
+	}
+	metrics_add(n->m, node, now, CTR_SHARE_RECV_MSGS, 1);
+	metrics_add(n->m, node, now, CTR_SHARE_RECV_BYTES, b->len + n->share_overhead);
+	metrics_add(n->m, node, now, verdict, 1);
+	if (verdict != CTR_SHARE_ACCEPTED)
+		return 0;
+	cache_answers(n, node, now, b->msg, b->len, b->answer_off, b->ancount);
 	return 1;
 }

@@ -45,6 +45,29 @@ int share_build(const struct sim_params *p, const struct dns_tsig_key *key,
 	return dns_tsig_sign(key, buf, len, cap, time_signed, p->tsig_fudge);
 }
 
+int share_tsig_time(const struct dns_msg *m, uint64_t *time_signed)
+{
+	struct dns_rr rr;
+	size_t off = m->tsig_off;
+	uint8_t alg[DNS_NAME_MAX], alg_len;
+	if (!m->tsig_off || dns_rr_read(m->wire, m->len, &off, &rr) != DNS_OK)
+		return -1;
+	size_t pos = rr.rdata_off, end = rr.rdata_off + rr.rdlength;
+	if (dns_name_read(m->wire, end, &pos, alg, &alg_len) != DNS_OK || pos + 6 > end)
+		return -1;
+	uint64_t t = 0;
+	for (int i = 0; i < 6; i++)
+		t = t << 8 | m->wire[pos + i];
+	*time_signed = t;
+	return 0;
+}
+
+int share_verdict_clock_free(enum metrics_counter verdict)
+{
+	return verdict == CTR_REJ_MALFORMED || verdict == CTR_REJ_UNSIGNED ||
+	       verdict == CTR_REJ_BADKEY || verdict == CTR_REJ_BADSIG;
+}
+
 enum metrics_counter share_check(const struct sim_params *p, const struct dns_tsig_key *key,
                                  const uint8_t *msg, size_t len, uint64_t now_s,
                                  struct dns_msg *parsed)

@@ -57,4 +57,11 @@ enum metrics_counter share_check(const struct sim_params *p, const struct dns_ts
                                  const uint8_t *msg, size_t len, uint64_t now_s,
                                  struct dns_msg *parsed);
 
+/** The time signed of a parsed message's TSIG record; 0 on success, -1 if it has none. */
+int share_tsig_time(const struct dns_msg *m, uint64_t *time_signed);
+
+/** 1 if a verdict of share_check could not depend on the receiver's clock (decided before the
+ * TSIG time check), 0 if another clock could have given BADTIME instead. */
+int share_verdict_clock_free(enum metrics_counter verdict);
+
 #endif

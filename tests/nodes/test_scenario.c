@@ -436,6 +436,35 @@ static void test_pubsub_interest(void **state)
 	unlink(path);
 }
 
+static void test_time_checked_per_receiver(void **state)
+{
+	(void)state;
+	/* Links of 300.5 s plus up to 1 s of jitter against a 300 s fudge (whole seconds): some copies of the same
+	 * share arrive in time, others do not. The first receiver's verdict is reused by the others,
+	 * but the clock is each receiver's own. */
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, queries, 14, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 8;
+	p.link_latency_ms = 300500;
+	p.link_jitter_ms = 1000;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	uint64_t recv = metrics_total(&m, CTR_SHARE_RECV_MSGS), late = metrics_total(&m, CTR_REJ_BADTIME),
+	         ok = metrics_total(&m, CTR_SHARE_ACCEPTED);
+	assert_true(late > 0);
+	assert_true(ok > 0);
+	assert_int_equal(late + ok, recv);
+	assert_int_equal(recv, metrics_total(&m, CTR_SHARE_SENT_MSGS));
+	assert_int_equal(metrics_total(&m, CTR_SHARE_RRSETS_CACHED) <= ok, 1);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_pull_central_cache),
 		cmocka_unit_test(test_pubsub_all),
 		cmocka_unit_test(test_pubsub_interest),
+		cmocka_unit_test(test_time_checked_per_receiver),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
