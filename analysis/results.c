@@ -134,7 +134,7 @@ int results_open(const char *path, struct results_db **out, char *err, size_t er
 		results_close(r);
 		return -1;
 	}
-	sqlite3_busy_timeout(r->db, 10000);
+	sqlite3_busy_timeout(r->db, 120000); /* parallel workers (-j) take turns */
 	sqlite3_exec(r->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", NULL, NULL, NULL);
 	if (results_db_check(path, r->db, 1, err, err_size)) {
 		results_close(r);

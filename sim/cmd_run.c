@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analysis/results.h"
 #include "nodes/share_pcap.h"
@@ -19,18 +21,24 @@
 #include "traces/trace.h"
 
 static volatile sig_atomic_t stop_requested;
+#define MAX_JOBS 256
+static pid_t workers[MAX_JOBS]; /* with -j: the processes to pass a stop request on to */
+static volatile sig_atomic_t worker_count;
 
 static void on_signal(int sig)
 {
-	(void)sig;
 	stop_requested = 1;
 	sim_run_interrupt();
+	for (sig_atomic_t k = 0; k < worker_count; k++)
+		if (workers[k] > 0)
+			kill(workers[k], sig);
 }
 
 static const char run_usage[] =
 	"usage: sharesim run EXPERIMENT.ini [--set section.key=value]... [-o RESULTS.sqlite]\n"
-	"                    [--share-pcap FILE] [--dry-run]\n"
+	"                    [--share-pcap FILE] [--dry-run] [-j N]\n"
 	"       sharesim run --list-params\n\n"
+	"-j N runs N points at a time, each in its own process, all writing to the one database.\n"
 	"Runs every point of the experiment's sweep (keys listing several values, times\n"
 	"experiment.repeat) and appends the runs to the database (default results/NAME.sqlite).\n"
 	"--share-pcap writes every share message sent to a pcap (one-point experiments only).\n";
@@ -103,8 +111,58 @@ static int run_point(struct results_db *db, const struct experiment *e, size_t i
 	return 0;
 }
 
+/* Worker k of jobs runs points k, k + jobs, ...; returns its exit status. */
+static int worker(const char *out, const struct experiment *e, size_t count, const struct trace *t,
+                  int k, int jobs)
+{
+	struct results_db *db;
+	char err[1024];
+	if (results_open(out, &db, err, sizeof(err))) {
+		fprintf(stderr, "sharesim run: %s\n", err);
+		return 3;
+	}
+	int failures = 0, rc = 0;
+	for (size_t i = (size_t)k; i < count && !stop_requested && rc >= 0; i += (size_t)jobs) {
+		rc = run_point(db, e, i, count, t, NULL);
+		failures += rc > 0;
+	}
+	results_close(db);
+	return rc < 0 ? 3 : failures ? 1 : 0;
+}
+
+/* Fork the workers and wait for them: the number of those that failed, or -1. */
+static int run_workers(const char *out, const struct experiment *e, size_t count,
+                       const struct trace *t, int jobs)
+{
+	fflush(stdout);
+	for (int k = 0; k < jobs; k++) {
+		pid_t pid = fork();
+		if (pid < 0) {
+			perror("sharesim run: fork");
+			return -1;
+		}
+		if (pid == 0) {
+			worker_count = 0;
+			_exit(worker(out, e, count, t, k, jobs));
+		}
+		workers[k] = pid;
+		worker_count = k + 1;
+	}
+	int failed = 0, db_error = 0;
+	for (int k = 0; k < jobs; k++) {
+		int st;
+		while (waitpid(workers[k], &st, 0) < 0 && errno == EINTR)
+			;
+		int code = WIFEXITED(st) ? WEXITSTATUS(st) : 3;
+		failed += code != 0;
+		db_error |= code == 3;
+	}
+	worker_count = 0;
+	return db_error ? -1 : failed;
+}
+
 static int parse_args(int argc, char **argv, const char **ini, const char **out, const char **pcap,
-                      const char **sets, size_t *nsets, int *dry_run)
+                      const char **sets, size_t *nsets, int *dry_run, int *jobs)
 {
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -121,6 +179,14 @@ static int parse_args(int argc, char **argv, const char **ini, const char **out,
 			*pcap = argv[++i];
 		} else if (!strcmp(argv[i], "--dry-run")) {
 			*dry_run = 1;
+		} else if (!strcmp(argv[i], "-j") && i + 1 < argc) {
+			char *end;
+			long j = strtol(argv[++i], &end, 10);
+			if (*end || j < 1 || j > MAX_JOBS) {
+				fprintf(stderr, "sharesim run: -j: expected 1..%d processes, not '%s'\n", MAX_JOBS, argv[i]);
+				return 2;
+			}
+			*jobs = (int)j;
 		} else if (argv[i][0] == '-' || *ini) {
 			fprintf(stderr, "sharesim run: unexpected argument '%s'\n%s", argv[i], run_usage);
 			return 2;
@@ -140,10 +206,10 @@ int cmd_run(int argc, char **argv)
 	const char *ini = NULL, *out = NULL, *pcap_path = NULL;
 	const char **sets = calloc((size_t)argc, sizeof(*sets));
 	size_t nsets = 0;
-	int dry_run = 0;
+	int dry_run = 0, jobs = 1;
 	if (!sets)
 		return 1;
-	int status = parse_args(argc, argv, &ini, &out, &pcap_path, sets, &nsets, &dry_run);
+	int status = parse_args(argc, argv, &ini, &out, &pcap_path, sets, &nsets, &dry_run, &jobs);
 	if (status >= 0) {
 		free(sets);
 		return status;
@@ -193,7 +259,14 @@ int cmd_run(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	int failures = 0;
-	for (size_t i = 0; i < count && !stop_requested; i++) {
+	if (jobs > 1 && count > 1) {
+		results_close(db); /* each worker opens its own connection */
+		db = NULL;
+		failures = run_workers(out, e, count, t, jobs < (int)count ? jobs : (int)count);
+		if (failures < 0)
+			goto done;
+	}
+	for (size_t i = 0; db && i < count && !stop_requested; i++) {
 		int rc = run_point(db, e, i, count, t, sp);
 		if (rc < 0)
 			goto done;

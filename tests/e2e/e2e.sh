@@ -279,6 +279,21 @@ synth)
 	expect_eq "synth with a bad number: usage error" "$rc2" 2
 	grep -q "alpha: bad value 'many'" err.txt || fail "bad value not named"
 	;;
+parallel)
+	import_wrccdc
+	for j in 1 2; do
+		"$sharesim" run "$src/experiments/transports.ini" --set experiment.trace="$PWD/wrccdc.trace" \
+			--set resolvers.nodes=2,4 -j $j -o j$j.sqlite > /dev/null
+	done
+	dump() { sqlite3 "$1" "select runName, s.node, s.name, s.value from run join scalar s using(runId)
+		where s.name not like 'wall%' order by 1, 2, 3"; }
+	expect_eq "runs with -j 2" "$(sql j2.sqlite "select count(*) from run where status='done'")" 12
+	[ "$(dump j1.sqlite | wc -l)" -gt 1000 ] || fail "too few scalars to compare"
+	cmp <(dump j1.sqlite) <(dump j2.sqlite) || fail "-j 2 gives other results than -j 1"
+	echo "ok: -j 2 stores the same $(dump j1.sqlite | wc -l) scalars as -j 1"
+	set +e; "$sharesim" run "$src/experiments/demo.ini" -j 0 2>/dev/null; rc=$?; set -e
+	expect_eq "-j 0 is a usage error" "$rc" 2
+	;;
 *) fail "unknown scenario" ;;
 esac
 echo "PASS [$scenario]"
