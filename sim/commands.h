@@ -12,5 +12,6 @@ int cmd_synth(int argc, char **argv);  /* sim/cmd_trace.c */
 int cmd_run(int argc, char **argv);    /* sim/cmd_run.c */
 int cmd_report(int argc, char **argv); /* sim/cmd_results.c */
 int cmd_plot(int argc, char **argv);   /* sim/cmd_results.c */
+int cmd_zone(int argc, char **argv);   /* sim/cmd_zone.c */
 
 #endif

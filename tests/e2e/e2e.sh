@@ -294,6 +294,11 @@ parallel)
 	set +e; "$sharesim" run "$src/experiments/demo.ini" -j 0 2>/dev/null; rc=$?; set -e
 	expect_eq "-j 0 is a usage error" "$rc" 2
 	;;
+validate_unbound)
+	# A real Unbound and sharesim, on the same synthetic trace and world: hit rates within 1 point.
+	SHARESIM="$sharesim" "$src/experiments/validate-unbound/run" --queries 3000 --tolerance 1 | tee out.txt
+	grep -q "^difference" out.txt || fail "no comparison printed"
+	;;
 *) fail "unknown scenario" ;;
 esac
 echo "PASS [$scenario]"
