@@ -15,11 +15,21 @@
 #include "traces/trace.h"
 
 static const char zone_usage[] =
-	"usage: sharesim zone EXPERIMENT.ini [--set section.key=value]... -o FILE.zone\n\n"
+	"usage: sharesim zone EXPERIMENT.ini [--set section.key=value]... [--ttl-divisor S] -o FILE.zone\n\n"
 	"Writes the root zone an authoritative server needs to answer every (name, type) the\n"
 	"experiment's trace asks exactly as sharesim's authority model does (first point's\n"
 	"parameters): answers with their TTLs and records; names that do not exist are left out\n"
-	"(NXDOMAIN), and the SOA's TTL and minimum are cache.negative_ttl (RFC 2308).\n";
+	"(NXDOMAIN), and the SOA's TTL and minimum are cache.negative_ttl (RFC 2308).\n"
+	"--ttl-divisor S divides every TTL by S (rounded, at least 1 s when not 0), for a replay\n"
+	"S times faster than the trace.\n";
+
+static uint32_t scaled(uint32_t ttl, uint32_t divisor)
+{
+	if (ttl == 0 || divisor <= 1)
+		return ttl;
+	uint32_t s = (uint32_t)(((uint64_t)ttl + divisor / 2) / divisor);
+	return s ? s : 1;
+}
 
 /* One record in presentation form, through ldns (the reference for the wire format). */
 static int print_rr(FILE *f, const uint8_t *name, size_t name_len, uint16_t type, uint32_t ttl,
@@ -54,6 +64,7 @@ int cmd_zone(int argc, char **argv)
 	const char *ini = NULL, *out = NULL;
 	const char **sets = calloc((size_t)argc, sizeof(*sets));
 	size_t nsets = 0;
+	uint32_t divisor = 1;
 	if (!sets)
 		return 1;
 	for (int i = 1; i < argc; i++) {
@@ -65,6 +76,15 @@ int cmd_zone(int argc, char **argv)
 			sets[nsets++] = argv[++i];
 		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
 			out = argv[++i];
+		} else if (!strcmp(argv[i], "--ttl-divisor") && i + 1 < argc) {
+			char *end;
+			unsigned long d = strtoul(argv[++i], &end, 10);
+			if (*end || d < 1 || d > 86400) {
+				fprintf(stderr, "sharesim zone: --ttl-divisor: expected 1..86400, not '%s'\n", argv[i]);
+				free(sets);
+				return 2;
+			}
+			divisor = (uint32_t)d;
 		} else if (argv[i][0] == '-' || ini) {
 			fprintf(stderr, "sharesim zone: unexpected argument '%s'\n%s", argv[i], zone_usage);
 			free(sets);
@@ -108,7 +128,7 @@ int cmd_zone(int argc, char **argv)
 		perror(out);
 		goto done;
 	}
-	uint32_t neg = pt.params.negative_ttl;
+	uint32_t neg = scaled(pt.params.negative_ttl, divisor);
 	fprintf(f, "; sharesim %s: the authority model of %s (trace sha256 %s)\n", "zone", ini, trace_digest(t));
 	fprintf(f, ". %u IN SOA ns.sharesim.test. hostmaster.sharesim.test. 1 3600 900 604800 %u\n", neg, neg);
 	fprintf(f, ". 86400 IN NS ns.sharesim.test.\nns.sharesim.test. 86400 IN A 127.0.0.1\n");
@@ -138,7 +158,7 @@ int cmd_zone(int argc, char **argv)
 				unsharable++;
 				break;
 			}
-			if (print_rr(f, name, name_len, type, a.ttl, rdata, (size_t)rdlen) == 0)
+			if (print_rr(f, name, name_len, type, scaled(a.ttl, divisor), rdata, (size_t)rdlen) == 0)
 				written++;
 		}
 	}

@@ -9,6 +9,7 @@
 int cmd_import(int argc, char **argv); /* sim/cmd_trace.c */
 int cmd_info(int argc, char **argv);   /* sim/cmd_trace.c */
 int cmd_synth(int argc, char **argv);  /* sim/cmd_trace.c */
+int cmd_export(int argc, char **argv); /* sim/cmd_trace.c */
 int cmd_run(int argc, char **argv);    /* sim/cmd_run.c */
 int cmd_report(int argc, char **argv); /* sim/cmd_results.c */
 int cmd_plot(int argc, char **argv);   /* sim/cmd_results.c */

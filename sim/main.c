@@ -16,6 +16,7 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "import", cmd_import, "turn pcap/pcapng captures or Zeek dns.log files into a trace file" },
 	{ "info", cmd_info, "describe a trace file: queries, names, clients, skipped packets" },
+	{ "export", cmd_export, "write a trace's client queries as a pcap, for replay to a real resolver" },
 	{ "synth", cmd_synth, "write a synthetic workload (Zipf names, Poisson arrivals) as a pcap" },
 	{ "run", cmd_run, "run every point of an experiment's sweep into a results database" },
 	{ "report", cmd_report, "print a table per experiment from a results database" },

@@ -13,6 +13,7 @@
 #include <xxhash.h>
 
 #include "dns/dns_build.h"
+#include "traces/pcap_write.h"
 
 #define SYNTH_RESPONSE_DELAY_NS 20000000LL /* the resolver answers 20 ms after the query */
 
@@ -130,36 +131,18 @@ static size_t rdata_of(uint16_t qtype, uint32_t rank, uint8_t *out)
 	}
 }
 
-/* One UDP datagram in raw IPv4, between client c and the resolver 192.0.2.53. */
+/* One UDP datagram between client c (10.0.0.0/8) and the resolver 192.0.2.53. */
 static void dump_dns(struct writer *w, int64_t t, uint32_t client, int to_resolver,
                      const uint8_t *dns, size_t len)
 {
-	uint8_t pkt[28 + 1500];
-	size_t total = 28 + len;
-	memset(pkt, 0, 28);
-	pkt[0] = 0x45; pkt[2] = (uint8_t)(total >> 8); pkt[3] = (uint8_t)total;
-	pkt[8] = 64; pkt[9] = 17;
-	uint8_t caddr[4] = { 10, (uint8_t)(client >> 16), (uint8_t)(client >> 8), (uint8_t)client };
-	uint8_t raddr[4] = { 192, 0, 2, 53 };
-	memcpy(pkt + 12, to_resolver ? caddr : raddr, 4);
-	memcpy(pkt + 16, to_resolver ? raddr : caddr, 4);
-	uint32_t sum = 0;
-	for (int i = 0; i < 20; i += 2)
-		sum += (uint32_t)(pkt[i] << 8 | pkt[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	pkt[10] = (uint8_t)(~sum >> 8); pkt[11] = (uint8_t)~sum;
-	uint16_t cport = (uint16_t)(1024 + client % 60000), sport = to_resolver ? cport : 53,
-	         dport = to_resolver ? 53 : cport;
-	pkt[20] = (uint8_t)(sport >> 8); pkt[21] = (uint8_t)sport;
-	pkt[22] = (uint8_t)(dport >> 8); pkt[23] = (uint8_t)dport;
-	pkt[24] = (uint8_t)((8 + len) >> 8); pkt[25] = (uint8_t)(8 + len); /* UDP checksum 0: none (IPv4) */
-	memcpy(pkt + 28, dns, len);
-	struct pcap_pkthdr h;
-	h.ts.tv_sec = (time_t)(t / 1000000000);
-	h.ts.tv_usec = (suseconds_t)(t % 1000000000);
-	h.caplen = h.len = (bpf_u_int32)total;
-	pcap_dump((u_char *)w->dumper, &h, pkt);
+	struct trace_addr c = { .family = 4, .addr = { 10, (uint8_t)(client >> 16), (uint8_t)(client >> 8),
+		                                       (uint8_t)client } };
+	struct trace_addr r = { .family = 4, .addr = { 192, 0, 2, 53 } };
+	uint16_t cport = (uint16_t)(1024 + client % 60000);
+	if (to_resolver)
+		pcap_write_udp(w->dumper, t, &c, cport, &r, 53, dns, len);
+	else
+		pcap_write_udp(w->dumper, t, &r, 53, &c, cport, dns, len);
 }
 
 static void write_response(struct writer *w, const struct pending *q)

@@ -294,6 +294,16 @@ parallel)
 	set +e; "$sharesim" run "$src/experiments/demo.ini" -j 0 2>/dev/null; rc=$?; set -e
 	expect_eq "-j 0 is a usage error" "$rc" 2
 	;;
+export)
+	"$sharesim" import --resolver 10.0.0.100 "$data/wrccdc2018-zeek-dns.log.gz" -o a.trace > /dev/null
+	"$sharesim" export a.trace -o a.pcap > /dev/null
+	expect_eq "tshark: exported queries" "$(tshark -r a.pcap -Y 'dns.flags.response==0' 2>/dev/null | wc -l)" 16950
+	expect_eq "tshark: malformed" "$(tshark -r a.pcap -Y '_ws.malformed || _ws.expert.severity>=error' 2>/dev/null | wc -l)" 0
+	"$sharesim" import a.pcap -o b.trace > /dev/null
+	for k in queries clients start_ns duration_ns qtypes resolvers; do
+		expect_eq "round trip: $k" "$(json <("$sharesim" info b.trace --json) $k)" "$(json <("$sharesim" info a.trace --json) $k)"
+	done
+	;;
 validate_unbound)
 	# A real Unbound and sharesim, on the same synthetic trace and world: hit rates within 1 point.
 	SHARESIM="$sharesim" "$src/experiments/validate-unbound/run" --queries 3000 --tolerance 1 | tee out.txt
