@@ -280,10 +280,12 @@ static int store_scalars(sqlite3_stmt *st, int64_t run_id, const struct metrics 
 		}
 		for (int b = 0; b < METRICS_HIST_BUCKETS; b++) {
 			count += hist[b];
-			all[b] += hist[b];
+			if (c != LAT_STALE_AGE) /* an age, not a client latency */
+				all[b] += hist[b];
 		}
 		char name[64];
-		snprintf(name, sizeof(name), "latency.mean.%s", metrics_latency_class_name(c));
+		snprintf(name, sizeof(name), c == LAT_STALE_AGE ? "%s.mean" : "latency.mean.%s",
+		         metrics_latency_class_name(c));
 		rc = add_scalar(st, run_id, node, name, count ? (double)sum / (double)count / 1e6 : 0);
 		rc = rc ? rc : add_quantiles(st, run_id, node, metrics_latency_class_name(c), hist);
 	}

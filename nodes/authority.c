@@ -21,6 +21,12 @@ int authority_init(struct authority *a, const struct sim_params *p, const struct
 	a->nxdomain_share = p->default_nxdomain_share;
 	a->default_answer_rrs = (uint16_t)(p->default_answer_rrs ? p->default_answer_rrs : 1);
 	a->aa = p->default_aa ? 1 : 0;
+	a->change_share = p->change_share;
+	a->change_interval = (sim_time)(p->change_interval * 1e9);
+	if (a->change_share > 0 && a->change_interval <= 0) {
+		snprintf(err, err_size, "authority.change_interval must be positive");
+		return -1;
+	}
 	char *end;
 	if (strncmp(p->default_ttl_dist, "fixed:", 6) != 0) {
 		snprintf(err, err_size, "authority.ttl_dist: '%s' is not supported (fixed:SECONDS)", p->default_ttl_dist);
@@ -56,6 +62,24 @@ void authority_answer(const struct authority *a, uint32_t name_id, uint16_t qtyp
 	out->rcode = DNS_RCODE_NOERROR;
 	out->ancount = a->default_answer_rrs;
 	out->ttl = a->default_ttl;
+}
+
+/* A changing name's phase: version v covers [v * interval - phase, (v + 1) * interval - phase). */
+static sim_time change_phase(const struct authority *a, uint32_t name_id)
+{
+	return (sim_time)(rng_hash_unit(a->seed, name_id, 4) * (double)a->change_interval);
+}
+
+uint32_t authority_version(const struct authority *a, uint32_t name_id, sim_time t)
+{
+	if (a->change_share <= 0 || rng_hash_unit(a->seed, name_id, 3) >= a->change_share || t < 0)
+		return 0;
+	return (uint32_t)((t + change_phase(a, name_id)) / a->change_interval);
+}
+
+sim_time authority_version_start(const struct authority *a, uint32_t name_id, uint32_t v)
+{
+	return (sim_time)v * a->change_interval - change_phase(a, name_id);
 }
 
 static size_t put_name(uint8_t *out, uint64_t h)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "sim/params.h"
+#include "sim/time.h"
 
 struct trace;
 
@@ -29,6 +30,8 @@ struct authority {
 	uint32_t default_ttl;
 	uint16_t default_answer_rrs;
 	uint8_t aa;
+	double change_share;
+	sim_time change_interval;
 };
 
 /** Check the authority.* parameters; errors name the parameter. */
@@ -45,5 +48,10 @@ void authority_answer(const struct authority *a, uint32_t name_id, uint16_t qtyp
  */
 int authority_rdata(uint64_t seed, uint32_t name_id, uint16_t type, unsigned i, uint8_t *out,
                     size_t cap);
+
+/** Version of a name's answers at time t: 0 for names that never change. */
+uint32_t authority_version(const struct authority *a, uint32_t name_id, sim_time t);
+/** When version v of a changing name's answers began. */
+sim_time authority_version_start(const struct authority *a, uint32_t name_id, uint32_t v);
 
 #endif

@@ -17,6 +17,7 @@ struct cache_entry {
 	uint64_t key;
 	sim_time expires;   /**< INT64_MIN: nothing cached (only a resolution in flight) */
 	uint32_t inflight;  /**< 1 + index of the resolution in flight for this key, or 0 */
+	uint32_t version;   /**< the authority's version of the data held */
 	uint8_t used;
 	uint8_t origin;     /**< enum cache_origin */
 	uint8_t rcode;

@@ -25,6 +25,7 @@ struct resolution {
 	uint64_t key;
 	sim_time started;
 	sim_time pulled_expires; /* transport pull: what the central cache had (INT64_MIN: nothing) */
+	uint32_t pulled_version;
 	uint8_t pulled_rcode, pulled_negative;
 };
 struct waiter { uint32_t next_free; uint32_t next; sim_time arrival; };
@@ -39,6 +40,7 @@ struct share_buf {
 	int16_t verdict;
 	uint8_t *msg;
 	uint64_t time_signed;
+	uint32_t version;    /* the world version of the data shared (simulation bookkeeping) */
 	uint32_t answer_off;
 	uint16_t ancount;
 	uint8_t time_known;
@@ -188,6 +190,14 @@ int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const st
 	if (e->expires > now) {
 		int shared = e->origin == CACHE_SHARED;
 		metrics_add(m, node, now, shared ? CTR_HITS_SHARED : CTR_HITS_OWN, 1);
+		if (!e->negative) {
+			uint32_t current = authority_version(&n->world, q->name_id, now);
+			if (e->version < current) {
+				metrics_add(m, node, now, CTR_ANSWERS_STALE, 1);
+				metrics_latency(m, node, LAT_STALE_AGE,
+				                now - authority_version_start(&n->world, q->name_id, e->version + 1));
+			}
+		}
 		metrics_latency(m, node, shared ? LAT_HIT_SHARED : LAT_HIT_OWN, n->service_time);
 		count_answer(n, node, now, e->rcode, e->negative);
 		return 0;
@@ -224,6 +234,7 @@ int resolver_pull_lookup(struct resolver_net *n, uint32_t node, sim_time now, ui
 	if (c && c->expires > now) {
 		metrics_add(n->m, node, now, CTR_PULL_HITS, 1);
 		r->pulled_expires = c->expires;
+		r->pulled_version = c->version;
 		r->pulled_rcode = c->rcode;
 		r->pulled_negative = c->negative;
 	}
@@ -245,6 +256,7 @@ int resolver_pull_reply(struct resolver_net *n, uint32_t node, sim_time now, uin
 		return -1;
 	e->inflight = 0;
 	e->expires = r.pulled_expires; /* the remaining TTL */
+	e->version = r.pulled_version;
 	e->origin = CACHE_SHARED;
 	e->rcode = r.pulled_rcode;
 	e->negative = r.pulled_negative;
@@ -298,6 +310,7 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 	e->origin = CACHE_OWN;
 	e->rcode = a.rcode;
 	e->negative = (uint8_t)negative;
+	e->version = authority_version(&n->world, name_id, now);
 
 	metrics_latency(n->m, node, LAT_MISS, now - r.started + n->service_time);
 	count_answer(n, node, now, a.rcode, negative);
@@ -315,6 +328,7 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 			c->expires = now + (sim_time)ttl * SIM_S;
 			c->rcode = a.rcode;
 			c->negative = (uint8_t)negative;
+			c->version = e->version;
 			metrics_add(n->m, node, now, CTR_PULL_STORES, 1);
 		}
 		return 0;
@@ -390,6 +404,7 @@ static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint3
 	b->refs = 0;
 	b->origin = node;
 	b->verdict = -1;
+	b->version = authority_version(&n->world, name_id, now);
 	uint64_t bytes = len + n->share_overhead;
 	int rc = 0;
 	if (n->p->transport == SHARE_PUBSUB) {
@@ -468,7 +483,7 @@ int resolver_deliver(struct resolver_net *n, uint32_t node, sim_time now, uint64
 
 /* Cache one RRset of an accepted share (D-ANS: Answer section only, D-RECV: no ranking). */
 static void cache_shared(struct resolver_net *n, uint32_t node, sim_time now,
-                         const struct dns_rr *rr, uint32_t ttl)
+                         const struct dns_rr *rr, uint32_t ttl, int64_t version)
 {
 	uint32_t name_id;
 	if (trace_name_lookup(n->trace, rr->owner, rr->owner_len, &name_id) != 0)
@@ -477,9 +492,13 @@ static void cache_shared(struct resolver_net *n, uint32_t node, sim_time now,
 	if (!e)
 		return;
 	sim_time expires = now + (sim_time)clamp_ttl(n->p, ttl) * SIM_S;
-	if (e->expires > now && e->expires >= expires)
-		return; /* what the node holds is at least as fresh */
+	/* version < 0: not known (a message from outside the simulation): the current one. */
+	uint32_t v = version < 0 ? authority_version(&n->world, name_id, now) : (uint32_t)version;
+	int holds = e->expires > now && !e->negative;
+	if (holds && (e->version > v || (e->version == v && e->expires >= expires)))
+		return; /* what the node holds is newer, or as new and at least as fresh */
 	e->expires = expires;
+	e->version = v;
 	e->origin = CACHE_SHARED;
 	e->rcode = DNS_RCODE_NOERROR;
 	e->negative = 0;
@@ -488,7 +507,7 @@ static void cache_shared(struct resolver_net *n, uint32_t node, sim_time now,
 
 /* Cache the Answer section of an accepted share (its records start at answer_off). */
 static void cache_answers(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg,
-                          size_t len, size_t answer_off, unsigned ancount)
+                          size_t len, size_t answer_off, unsigned ancount, int64_t version)
 {
 	/* Consecutive records with the same owner, type and class form one RRset. */
 	struct dns_rr rr, set;
@@ -505,13 +524,13 @@ static void cache_answers(struct resolver_net *n, uint32_t node, sim_time now, c
 			continue;
 		}
 		if (have_set)
-			cache_shared(n, node, now, &set, set_ttl);
+			cache_shared(n, node, now, &set, set_ttl, version);
 		set = rr;
 		set_ttl = rr.ttl;
 		have_set = 1;
 	}
 	if (have_set)
-		cache_shared(n, node, now, &set, set_ttl);
+		cache_shared(n, node, now, &set, set_ttl, version);
 }
 
 int resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg,
@@ -525,7 +544,7 @@ int resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const 
 	metrics_add(n->m, node, now, verdict, 1);
 	if (verdict != CTR_SHARE_ACCEPTED)
 		return 0;
-	cache_answers(n, node, now, msg, len, parsed.answer_off, parsed.hdr.ancount);
+	cache_answers(n, node, now, msg, len, parsed.answer_off, parsed.hdr.ancount, -1);
 	return 1;
 }
 
@@ -558,6 +577,6 @@ static int receive_buffer(struct resolver_net *n, uint32_t node, sim_time now, u
 	metrics_add(n->m, node, now, verdict, 1);
 	if (verdict != CTR_SHARE_ACCEPTED)
 		return 0;
-	cache_answers(n, node, now, b->msg, b->len, b->answer_off, b->ancount);
+	cache_answers(n, node, now, b->msg, b->len, b->answer_off, b->ancount, b->version);
 	return 1;
 }

@@ -57,6 +57,8 @@ static const struct param_def registry[] = {
 	{ "authority.nxdomain_share", P_DOUBLE, OFF(default_nxdomain_share), 0, 1, NULL, "0.1", "", "share of names without an answer in the trace that do not exist", "placeholder" },
 	{ "authority.ttl_dist", P_STRING, OFF(default_ttl_dist), 0, 0, NULL, "fixed:3600", "", "TTL of names without an answer in the trace: fixed:SECONDS", "" },
 	{ "authority.answer_rrs", P_U32, OFF(default_answer_rrs), 1, 64, NULL, "1", "", "records in a synthesised answer", "" },
+	{ "authority.change_share", P_DOUBLE, OFF(change_share), 0, 1, NULL, "0", "", "share of names whose answer changes over time (a new version every change_interval, at a phase of its own)", "HotNets 2025 paper: low-TTL records change often" },
+	{ "authority.change_interval", P_DOUBLE, OFF(change_interval), 1, 31536000, NULL, "300", "s", "time between two versions of a changing name's answer", "placeholder" },
 	{ "authority.aa", P_BOOL, OFF(default_aa), 0, 1, NULL, "1", "", "authorities set AA on their answers (the AA bit of a client-side capture is not what the resolver saw)", "RFC 1035 4.1.1" },
 	{ "share.transport", P_ENUM, OFF(transport), 0, 0, transport_choices, "unicast", "", "how shares travel: none (baseline), unicast to every peer (the draft), multicast (one send per group), hub (to one resolver that relays to the others), pull (a central cache looked up on a miss, as Unbound cachedb), pubsub (MoQT-style relay)", "draft-bortzmeyer-dnsop-poisonlicious, section 7.2.6 (RFC 5110)" },
 	{ "share.hub", P_U32, OFF(hub_node), 0, 99999, NULL, "0", "", "resolver (0-based) that relays shares to the others when share.transport = hub", "draft -04, hub-and-spoke future work" },

@@ -53,7 +53,8 @@
 	X(PUBSUB_UNSUBSCRIBES, "pubsub.unsubscribe", "UNSUBSCRIBE messages sent (idle subscriptions dropped)") \
 	X(PUBSUB_CONTROL_BYTES, "pubsub.control.bytes", "bytes of SUBSCRIBE, SUBSCRIBE_OK and UNSUBSCRIBE, with framing") \
 	X(PUBSUB_SESSIONS, "pubsub.sessions", "QUIC+MoQT sessions set up with the relay") \
-	X(PUBSUB_SESSION_BYTES, "pubsub.session.bytes", "bytes of session set-up (QUIC handshake, MoQT setup)")
+	X(PUBSUB_SESSION_BYTES, "pubsub.session.bytes", "bytes of session set-up (QUIC handshake, MoQT setup)") \
+	X(ANSWERS_STALE, "num.answer.stale", "answers from cache older than the authority's current version")
 
 enum metrics_counter {
 #define METRICS_ENUM(id, name, doc) CTR_##id,
@@ -71,7 +72,8 @@ const char *metrics_counter_doc(enum metrics_counter c);
 	X(HIT_SHARED, "hit.shared") \
 	X(MISS, "miss") \
 	X(COALESCED, "coalesced") \
-	X(HIT_PULL, "hit.pull")
+	X(HIT_PULL, "hit.pull") \
+	X(STALE_AGE, "stale.age")
 
 enum metrics_latency_class {
 #define METRICS_LENUM(id, name) LAT_##id,

@@ -47,6 +47,8 @@ struct sim_params {
 	char default_ttl_dist[64];         /**< authority.ttl_dist: "opendns-2012" or "fixed:SECONDS" */
 	uint32_t default_answer_rrs;       /**< authority.answer_rrs: RRs in a synthesised answer */
 	int default_aa;                    /**< authority.aa: synthesised answers carry AA (1) */
+	double change_share;               /**< authority.change_share: share of names whose answer changes */
+	double change_interval;            /**< authority.change_interval, s: time between two versions */
 
 	/* [share] */
 	enum share_transport transport;    /**< share.transport: none|unicast|multicast|hub|pull|pubsub */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "nodes/authority.h"
 #include "nodes/pubsub.h"
 #include "scenario_util.h"
 #include "sim/run.h"
@@ -465,6 +466,51 @@ static void test_time_checked_per_receiver(void **state)
 	unlink(path);
 }
 
+static void test_stale_answers(void **state)
+{
+	(void)state;
+	/* a.example changes every 100 s (its own phase); its TTL is 300 s, so a cached copy goes
+	 * stale when the next version begins, before it expires. */
+	char path[64], err[256];
+	static const struct query_spec first[] = { { 0, "a.example" } };
+	struct trace *t = scenario_trace(records, 6, first, 1, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 1;
+	p.change_share = 1;
+	p.change_interval = 100;
+	struct authority world;
+	assert_int_equal(authority_init(&world, &p, t, err, sizeof(err)), 0);
+	uint32_t id;
+	uint8_t wire[DNS_NAME_MAX], len;
+	dns_name_from_text("a.example", wire, &len);
+	assert_int_equal(trace_name_lookup(t, wire, len, &id), 0);
+	uint32_t v0 = authority_version(&world, id, 10 * MS); /* resolved at 10 ms */
+	sim_time next = authority_version_start(&world, id, v0 + 1);
+	assert_true(next > 10 * MS && next <= 10 * MS + 100 * SIM_S);
+	assert_int_equal(authority_version(&world, id, next), v0 + 1);
+	assert_int_equal(authority_version(&world, id, next - 1), v0);
+	trace_close(t);
+	unlink(path);
+	int64_t before_ms = next / MS - 1000, after_ms = next / MS + 5000;
+	struct query_spec q[] = { { 0, "a.example" }, { before_ms, "a.example" }, { after_ms, "a.example" } };
+	t = scenario_trace(records, 6, q, 3, path);
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_HITS_OWN), 2);
+	assert_int_equal(metrics_total(&m, CTR_ANSWERS_STALE), 1);
+	assert_int_equal(m.latency_sum_ns[LAT_STALE_AGE], after_ms * MS - next);
+	metrics_free(&m);
+	p.change_share = 0; /* a world that never changes serves nothing stale */
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_ANSWERS_STALE), 0);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -478,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_pubsub_all),
 		cmocka_unit_test(test_pubsub_interest),
 		cmocka_unit_test(test_time_checked_per_receiver),
+		cmocka_unit_test(test_stale_answers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
