@@ -70,9 +70,14 @@ static sim_time change_phase(const struct authority *a, uint32_t name_id)
 	return (sim_time)(rng_hash_unit(a->seed, name_id, 4) * (double)a->change_interval);
 }
 
+int authority_changes(const struct authority *a, uint32_t name_id)
+{
+	return a->change_share > 0 && rng_hash_unit(a->seed, name_id, 3) < a->change_share;
+}
+
 uint32_t authority_version(const struct authority *a, uint32_t name_id, sim_time t)
 {
-	if (a->change_share <= 0 || rng_hash_unit(a->seed, name_id, 3) >= a->change_share || t < 0)
+	if (!authority_changes(a, name_id) || t < 0)
 		return 0;
 	return (uint32_t)((t + change_phase(a, name_id)) / a->change_interval);
 }

@@ -49,6 +49,8 @@ void authority_answer(const struct authority *a, uint32_t name_id, uint16_t qtyp
 int authority_rdata(uint64_t seed, uint32_t name_id, uint16_t type, unsigned i, uint8_t *out,
                     size_t cap);
 
+/** 1 if a name's answers change over time. */
+int authority_changes(const struct authority *a, uint32_t name_id);
 /** Version of a name's answers at time t: 0 for names that never change. */
 uint32_t authority_version(const struct authority *a, uint32_t name_id, sim_time t);
 /** When version v of a changing name's answers began. */

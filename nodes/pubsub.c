@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nodes/authority.h"
 #include "nodes/resolver.h"
 #include "traces/trace.h"
 
@@ -78,6 +79,8 @@ void pubsub_free(struct resolver_net *n)
 	free(n->subs);
 	free(n->session_up);
 	free(n->pubs);
+	free(n->push_keys);
+	n->push_keys = NULL;
 	n->subs = NULL;
 	n->session_up = NULL;
 	n->pubs = NULL;
@@ -140,16 +143,90 @@ int pubsub_relay(struct resolver_net *n, sim_time now, uint64_t arg)
 	struct publication pub = n->pubs[arg];
 	resolver_pool_put(n->pubs, &n->pub_free, sizeof(*n->pubs), (uint32_t)arg);
 	uint64_t bytes = resolver_buf_len(n, pub.buf) + n->share_overhead;
+	/* An authority's publication is counted at resolver 0: the authority is not a resolver. */
+	uint32_t who = pub.node < n->nodes ? pub.node : 0;
 	int rc = 0;
 	for (uint32_t k = 0; k < n->nodes && rc == 0; k++) {
 		if (k == pub.node || !subscribed(n, k, pub.key, now))
 			continue;
-		metrics_add(n->m, pub.node, now, CTR_RELAY_FORWARDED_MSGS, 1);
-		metrics_add(n->m, pub.node, now, CTR_RELAY_FORWARDED_BYTES, bytes);
-		rc = resolver_send_copy(n, pub.node, k, pub.buf, now);
+		metrics_add(n->m, who, now, CTR_RELAY_FORWARDED_MSGS, 1);
+		metrics_add(n->m, who, now, CTR_RELAY_FORWARDED_BYTES, bytes);
+		rc = resolver_send_copy(n, who, k, pub.buf, now);
 	}
 	resolver_buf_release(n, pub.buf);
 	return rc;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Schedule the change of key index i that follows time t, if it happens before the end. */
+static int schedule_change(struct resolver_net *n, size_t i, sim_time t)
+{
+	uint32_t name_id = (uint32_t)(n->push_keys[i] >> 32);
+	sim_time next = authority_version_start(&n->world, name_id,
+	                                        authority_version(&n->world, name_id, t) + 1);
+	return next > n->end ? 0 : ev_push(n->ev, next, EV_CHANGE, 0, i);
+}
+
+int pubsub_push_start(struct resolver_net *n, char *err, size_t err_size)
+{
+	if (!n->p->pubsub_push || n->p->change_share <= 0)
+		return 0;
+	uint64_t count = trace_query_count(n->trace);
+	const struct trace_query *q = trace_queries(n->trace);
+	n->push_keys = malloc((count ? count : 1) * sizeof(*n->push_keys));
+	if (!n->push_keys) {
+		snprintf(err, err_size, "out of memory for pushed records");
+		return -1;
+	}
+	size_t k = 0;
+	for (uint64_t i = 0; i < count; i++)
+		if (authority_changes(&n->world, q[i].name_id))
+			n->push_keys[k++] = cache_key(q[i].name_id, q[i].qtype, q[i].qclass);
+	qsort(n->push_keys, k, sizeof(*n->push_keys), cmp_u64);
+	n->push_count = 0;
+	for (size_t i = 0; i < k; i++)
+		if (i == 0 || n->push_keys[i] != n->push_keys[i - 1])
+			n->push_keys[n->push_count++] = n->push_keys[i];
+	n->end = count ? q[count - 1].time_ns : 0;
+	for (size_t i = 0; i < n->push_count; i++)
+		if (schedule_change(n, i, 0)) {
+			snprintf(err, err_size, "out of memory scheduling record changes");
+			return -1;
+		}
+	return 0;
+}
+
+int pubsub_push_change(struct resolver_net *n, sim_time now, uint64_t arg)
+{
+	uint64_t key = n->push_keys[arg];
+	uint32_t name_id = (uint32_t)(key >> 32);
+	uint16_t qtype = (uint16_t)(key >> 16), qclass = (uint16_t)key;
+	struct answer a;
+	authority_answer(&n->world, name_id, qtype, qclass, &a);
+	if (a.rcode == 0 && a.ancount > 0) {
+		uint32_t bi;
+		int made = resolver_share_make(n, n->nodes, now, name_id, qtype, qclass, &a,
+		                               resolver_clamp_ttl(n->p, a.ttl), &bi);
+		if (made < 0)
+			return -1;
+		if (made == 0) {
+			uint32_t pi = resolver_pool_take((void **)&n->pubs, &n->pub_len, &n->pub_cap,
+			                                 &n->pub_free, sizeof(*n->pubs));
+			if (pi == NONE)
+				return -1;
+			n->pubs[pi] = (struct publication){ .buf = bi, .node = NONE, .key = key };
+			resolver_buf_hold(n, bi);
+			metrics_add(n->m, 0, now, CTR_PUSH_PUBLISHED, 1);
+			if (ev_push(n->ev, now + n->link_latency, EV_RELAY, 0, pi))
+				return -1;
+		}
+	}
+	return schedule_change(n, (size_t)arg, now);
 }
 
 void pubsub_finish(struct resolver_net *n, sim_time end)

@@ -50,6 +50,11 @@ int pubsub_publish(struct resolver_net *n, uint32_t node, sim_time now, uint64_t
 /** The object of publication arg reaches the relay: forward it to the subscribers. */
 int pubsub_relay(struct resolver_net *n, sim_time now, uint64_t arg);
 
+/** pubsub.push: schedule the first change of every (name, type) the trace asks that changes. */
+int pubsub_push_start(struct resolver_net *n, char *err, size_t err_size);
+/** A record changes (event argument: its index): the authority publishes the new answer. */
+int pubsub_push_change(struct resolver_net *n, sim_time now, uint64_t arg);
+
 /** End of run: account the unsubscriptions of subscriptions that went idle. */
 void pubsub_finish(struct resolver_net *n, sim_time end);
 

@@ -133,7 +133,8 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 			resolver_net_free(n);
 			return -1;
 		}
-	if (p->transport == SHARE_PUBSUB && pubsub_init(n, err, err_size)) {
+	if (p->transport == SHARE_PUBSUB &&
+	    (pubsub_init(n, err, err_size) || pubsub_push_start(n, err, err_size))) {
 		resolver_net_free(n);
 		return -1;
 	}
@@ -279,7 +280,7 @@ static void answer_waiters(struct resolver_net *n, uint32_t node, sim_time now, 
 	}
 }
 
-static uint32_t clamp_ttl(const struct sim_params *p, uint32_t ttl)
+uint32_t resolver_clamp_ttl(const struct sim_params *p, uint32_t ttl)
 {
 	if (ttl < p->cache_min_ttl)
 		ttl = p->cache_min_ttl;
@@ -299,7 +300,7 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 	int negative = a.rcode != DNS_RCODE_NOERROR || a.ancount == 0;
 	uint32_t ttl = 0;
 	if (a.rcode == DNS_RCODE_NOERROR && a.ancount > 0)
-		ttl = clamp_ttl(n->p, a.ttl);
+		ttl = resolver_clamp_ttl(n->p, a.ttl);
 	else if (a.rcode == DNS_RCODE_NOERROR || a.rcode == DNS_RCODE_NXDOMAIN)
 		ttl = n->p->negative_ttl; /* RFC 2308; other rcodes are not cached */
 	struct cache_entry *e = cache_slot(&n->caches[node], r.key);
@@ -377,8 +378,9 @@ static int share_deliver_copy(struct resolver_net *n, uint32_t node, uint32_t pe
 	return 0;
 }
 
-static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint32_t name_id,
-                      uint16_t qtype, uint16_t qclass, const struct answer *a, uint32_t ttl)
+int resolver_share_make(struct resolver_net *n, uint32_t origin, sim_time now, uint32_t name_id,
+                        uint16_t qtype, uint16_t qclass, const struct answer *a, uint32_t ttl,
+                        uint32_t *out)
 {
 	uint32_t bi = TAKE(n, bufs, buf_len, buf_cap, buf_free);
 	if (bi == NONE)
@@ -397,14 +399,29 @@ static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint3
 	size_t len;
 	if (share_build(n->p, &n->send_key, &c, signed_at, b->msg, SHARE_MSG_MAX, &len)) {
 		PUT(n, bufs, buf_free, bi);
-		metrics_add(n->m, node, now, CTR_SHARE_NOT_ELIGIBLE, 1); /* a type without records */
-		return 0;
+		return 1; /* a type without records */
 	}
 	b->len = (uint16_t)len;
 	b->refs = 0;
-	b->origin = node;
+	b->origin = origin;
 	b->verdict = -1;
 	b->version = authority_version(&n->world, name_id, now);
+	*out = bi;
+	return 0;
+}
+
+static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint32_t name_id,
+                      uint16_t qtype, uint16_t qclass, const struct answer *a, uint32_t ttl)
+{
+	uint32_t bi;
+	int made = resolver_share_make(n, node, now, name_id, qtype, qclass, a, ttl, &bi);
+	if (made < 0)
+		return -1;
+	if (made > 0) {
+		metrics_add(n->m, node, now, CTR_SHARE_NOT_ELIGIBLE, 1);
+		return 0;
+	}
+	size_t len = n->bufs[bi].len;
 	uint64_t bytes = len + n->share_overhead;
 	int rc = 0;
 	if (n->p->transport == SHARE_PUBSUB) {
@@ -491,7 +508,7 @@ static void cache_shared(struct resolver_net *n, uint32_t node, sim_time now,
 	struct cache_entry *e = cache_slot(&n->caches[node], cache_key(name_id, rr->type, rr->rclass));
 	if (!e)
 		return;
-	sim_time expires = now + (sim_time)clamp_ttl(n->p, ttl) * SIM_S;
+	sim_time expires = now + (sim_time)resolver_clamp_ttl(n->p, ttl) * SIM_S;
 	/* version < 0: not known (a message from outside the simulation): the current one. */
 	uint32_t v = version < 0 ? authority_version(&n->world, name_id, now) : (uint32_t)version;
 	int holds = e->expires > now && !e->negative;

@@ -25,7 +25,8 @@ struct trace;
 struct trace_query;
 struct share_pcap;
 
-enum resolver_event { EV_ARRIVAL = 0, EV_RESOLVED, EV_DELIVER, EV_PULL_LOOKUP, EV_PULL_REPLY, EV_RELAY };
+enum resolver_event { EV_ARRIVAL = 0, EV_RESOLVED, EV_DELIVER, EV_PULL_LOOKUP, EV_PULL_REPLY, EV_RELAY,
+                      EV_CHANGE };
 
 struct resolution;  /* a resolution in flight (pool entry) */
 struct waiter;      /* a client query waiting on one */
@@ -52,6 +53,9 @@ struct resolver_net {
 	struct cache *subs;        /**< [nodes] interest subscriptions: key -> idle deadline */
 	sim_time *session_up;      /**< [nodes] when the session with the relay is up; INT64_MAX: none */
 	struct publication *pubs; uint32_t pub_len, pub_cap, pub_free;
+	uint64_t *push_keys;       /**< (name, type) keys the authority pushes changes of */
+	size_t push_count;
+	sim_time end;              /**< the trace's last query: no change is pushed after it */
 	/* pools with free lists: indices, not pointers, so they can grow */
 	struct resolution *res; uint32_t res_len, res_cap, res_free;
 	struct waiter *wait; uint32_t wait_len, wait_cap, wait_free;
@@ -77,6 +81,12 @@ void resolver_buf_hold(struct resolver_net *n, uint32_t bi);
 void resolver_buf_release(struct resolver_net *n, uint32_t bi);
 size_t resolver_buf_len(const struct resolver_net *n, uint32_t bi);
 int resolver_send_copy(struct resolver_net *n, uint32_t from, uint32_t to, uint32_t bi, sim_time now);
+/** Build and sign a share of (name, type, class) with answer a into a new buffer (*out); returns
+ * 0, 1 for a type without records (nothing built), or -1. origin: the sender, or n->nodes. */
+int resolver_share_make(struct resolver_net *n, uint32_t origin, sim_time now, uint32_t name_id,
+                        uint16_t qtype, uint16_t qclass, const struct answer *a, uint32_t ttl,
+                        uint32_t *out);
+uint32_t resolver_clamp_ttl(const struct sim_params *p, uint32_t ttl);
 uint32_t resolver_pool_take(void **arr, uint32_t *len, uint32_t *cap, uint32_t *free_head, size_t elem);
 void resolver_pool_put(void *arr, uint32_t *free_head, size_t elem, uint32_t i);
 

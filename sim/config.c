@@ -74,6 +74,7 @@ static const struct param_def registry[] = {
 	{ "share.edns_udp_size", P_U16, OFF(edns_udp_size), 512, 65535, NULL, "1232", "bytes", "UDP payload size in the fresh OPT record of shares (D-EDNS)", "DNS flag day 2020" },
 	{ "pubsub.subscribe", P_ENUM, OFF(pubsub_subscribe), 0, 0, subscribe_choices, "all", "", "pubsub subscriptions: all (the whole namespace) or interest (the names a resolver's clients ask for)", "HotNets 2025 paper (P-MAP, P-CLEAN)" },
 	{ "pubsub.idle_timeout", P_DOUBLE, OFF(pubsub_idle_timeout), 0.001, 31536000, NULL, "600", "s", "an interest subscription without client queries for this long is dropped (UNSUBSCRIBE)", "placeholder heuristic: the paper leaves it open (P-CLEAN)" },
+	{ "pubsub.push", P_BOOL, OFF(pubsub_push), 0, 1, NULL, "0", "", "authorities publish each change of a record on its track, so subscribers are refreshed before its TTL runs out", "HotNets 2025 paper (P-AUTO)" },
 	{ "network.latency", P_DOUBLE, OFF(link_latency_ms), 0, 60000, NULL, "1", "ms", "one-way latency between two resolvers", "same-site placeholder" },
 	{ "network.jitter", P_DOUBLE, OFF(link_jitter_ms), 0, 60000, NULL, "0", "ms", "uniform extra delay in [0, jitter)", "" },
 	{ "network.loss", P_DOUBLE, OFF(link_loss), 0, 1, NULL, "0", "", "probability that a share message is lost", "" },

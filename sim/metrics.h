@@ -54,7 +54,8 @@
 	X(PUBSUB_CONTROL_BYTES, "pubsub.control.bytes", "bytes of SUBSCRIBE, SUBSCRIBE_OK and UNSUBSCRIBE, with framing") \
 	X(PUBSUB_SESSIONS, "pubsub.sessions", "QUIC+MoQT sessions set up with the relay") \
 	X(PUBSUB_SESSION_BYTES, "pubsub.session.bytes", "bytes of session set-up (QUIC handshake, MoQT setup)") \
-	X(ANSWERS_STALE, "num.answer.stale", "answers from cache older than the authority's current version")
+	X(ANSWERS_STALE, "num.answer.stale", "answers from cache older than the authority's current version") \
+	X(PUSH_PUBLISHED, "push.published", "changes the authorities published (pubsub.push; counted at resolver 0)")
 
 enum metrics_counter {
 #define METRICS_ENUM(id, name, doc) CTR_##id,

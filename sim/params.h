@@ -54,6 +54,7 @@ struct sim_params {
 	enum share_transport transport;    /**< share.transport: none|unicast|multicast|hub|pull|pubsub */
 	enum pubsub_subscribe pubsub_subscribe; /**< pubsub.subscribe: all|interest */
 	double pubsub_idle_timeout;        /**< pubsub.idle_timeout, s: an unused subscription is dropped */
+	int pubsub_push;                   /**< pubsub.push: authorities publish every change (P-AUTO) */
 	uint32_t multicast_groups;         /**< share.multicast_groups: node i is in group i mod N */
 	uint32_t hub_node;                 /**< share.hub: the resolver that relays shares (transport hub) */
 	uint32_t ttl_threshold;            /**< share.ttl_threshold, s (D-TTL): share only if TTL >= */

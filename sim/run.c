@@ -90,6 +90,9 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 		case EV_RELAY:
 			rc = pubsub_relay(&net, now, e.arg);
 			break;
+		case EV_CHANGE:
+			rc = pubsub_push_change(&net, now, e.arg);
+			break;
 		}
 	}
 	if (rc == SIM_RUN_INTERRUPTED)

@@ -511,6 +511,53 @@ static void test_stale_answers(void **state)
 	unlink(path);
 }
 
+static void test_pubsub_push_refreshes(void **state)
+{
+	(void)state;
+	/* As test_stale_answers, over pubsub: with the authority publishing each change, the cached
+	 * copy is replaced by the new version before anyone asks, and nothing stale is served. */
+	char path[64], err[256];
+	static const struct query_spec first[] = { { 0, "a.example" } };
+	struct trace *t = scenario_trace(records, 6, first, 1, path);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 2;
+	p.change_share = 1;
+	p.change_interval = 100;
+	p.transport = SHARE_PUBSUB;
+	p.pubsub_subscribe = PUBSUB_ALL;
+	p.pubsub_idle_timeout = 600;
+	struct authority world;
+	assert_int_equal(authority_init(&world, &p, t, err, sizeof(err)), 0);
+	uint32_t id;
+	uint8_t wire[DNS_NAME_MAX], len;
+	dns_name_from_text("a.example", wire, &len);
+	assert_int_equal(trace_name_lookup(t, wire, len, &id), 0);
+	sim_time next = authority_version_start(&world, id, authority_version(&world, id, 10 * MS) + 1);
+	trace_close(t);
+	unlink(path);
+	int64_t after_ms = next / MS + 5000;
+	struct query_spec q[] = { { 0, "a.example" }, { 1, "b.example" }, { after_ms, "a.example" },
+		                  { after_ms + 1, "a.example" } };
+	t = scenario_trace(records, 6, q, 4, path);
+	struct metrics m;
+	struct run_summary s;
+	p.pubsub_push = 0;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_ANSWERS_STALE), 2); /* n0 its own copy, n1 the shared one */
+	assert_int_equal(metrics_total(&m, CTR_PUSH_PUBLISHED), 0);
+	metrics_free(&m);
+	p.pubsub_push = 1;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_ANSWERS_STALE), 0);
+	/* a.example changed once before the last query (b.example's changes were pushed too). */
+	assert_true(metrics_total(&m, CTR_PUSH_PUBLISHED) >= 1);
+	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED) + metrics_total(&m, CTR_HITS_OWN), 2);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -525,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_pubsub_interest),
 		cmocka_unit_test(test_time_checked_per_receiver),
 		cmocka_unit_test(test_stale_answers),
+		cmocka_unit_test(test_pubsub_push_refreshes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
