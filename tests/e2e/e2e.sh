@@ -304,6 +304,18 @@ export)
 		expect_eq "round trip: $k" "$(json <("$sharesim" info b.trace --json) $k)" "$(json <("$sharesim" info a.trace --json) $k)"
 	done
 	;;
+staleness)
+	"$sharesim" import --resolver 10.0.0.100 "$data/wrccdc2018-zeek-dns.log.gz" -o wrccdc.trace > /dev/null
+	"$sharesim" run "$src/experiments/staleness.ini" --set experiment.trace="$PWD/wrccdc.trace" \
+		--set share.transport=none,unicast,pubsub -o s.sqlite > /dev/null
+	stale() { sql s.sqlite "select cast(s.value as integer) from scalar s join run r using(runId)
+		where s.node = -1 and s.name = 'num.answer.stale' and r.runName = 'staleness-$1-r0'"; }
+	none=$(stale transport=none,push=0) uni=$(stale transport=unicast,push=0) push=$(stale transport=pubsub,push=1)
+	[ "$none" -gt 0 ] || fail "no stale answers without sharing: the world does not change"
+	[ "$uni" -gt "$none" ] || fail "sharing did not spread stale answers ($uni <= $none)"
+	expect_eq "stale answers with authority push" "$push" 0
+	echo "ok: stale answers: none $none, unicast $uni, pubsub with push $push"
+	;;
 validate_unbound)
 	# A real Unbound and sharesim, on the same synthetic trace and world: hit rates within 1 point.
 	SHARESIM="$sharesim" "$src/experiments/validate-unbound/run" --queries 3000 --tolerance 1 | tee out.txt
