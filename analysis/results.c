@@ -280,11 +280,11 @@ static int store_scalars(sqlite3_stmt *st, int64_t run_id, const struct metrics 
 		}
 		for (int b = 0; b < METRICS_HIST_BUCKETS; b++) {
 			count += hist[b];
-			if (c != LAT_STALE_AGE) /* an age, not a client latency */
+			if (c != LAT_STALE_AGE && c != LAT_UPDATE_DELAY) /* ages, not client latencies */
 				all[b] += hist[b];
 		}
 		char name[64];
-		snprintf(name, sizeof(name), c == LAT_STALE_AGE ? "%s.mean" : "latency.mean.%s",
+		snprintf(name, sizeof(name), c == LAT_STALE_AGE || c == LAT_UPDATE_DELAY ? "%s.mean" : "latency.mean.%s",
 		         metrics_latency_class_name(c));
 		rc = add_scalar(st, run_id, node, name, count ? (double)sum / (double)count / 1e6 : 0);
 		rc = rc ? rc : add_quantiles(st, run_id, node, metrics_latency_class_name(c), hist);

@@ -514,6 +514,9 @@ static void cache_shared(struct resolver_net *n, uint32_t node, sim_time now,
 	int holds = e->expires > now && !e->negative;
 	if (holds && (e->version > v || (e->version == v && e->expires >= expires)))
 		return; /* what the node holds is newer, or as new and at least as fresh */
+	if (holds && e->version < v) /* a held copy updated: how long after the change? */
+		metrics_latency(n->m, node, LAT_UPDATE_DELAY,
+		                now - authority_version_start(&n->world, name_id, v));
 	e->expires = expires;
 	e->version = v;
 	e->origin = CACHE_SHARED;

@@ -74,7 +74,8 @@ const char *metrics_counter_doc(enum metrics_counter c);
 	X(MISS, "miss") \
 	X(COALESCED, "coalesced") \
 	X(HIT_PULL, "hit.pull") \
-	X(STALE_AGE, "stale.age")
+	X(STALE_AGE, "stale.age") \
+	X(UPDATE_DELAY, "update.delay")
 
 enum metrics_latency_class {
 #define METRICS_LENUM(id, name) LAT_##id,

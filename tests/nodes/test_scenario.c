@@ -553,6 +553,15 @@ static void test_pubsub_push_refreshes(void **state)
 	/* a.example changed once before the last query (b.example's changes were pushed too). */
 	assert_true(metrics_total(&m, CTR_PUSH_PUBLISHED) >= 1);
 	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED) + metrics_total(&m, CTR_HITS_OWN), 2);
+	/* Both held copies of a.example were updated one relay hop plus one link after the change. */
+	uint64_t updates = 0, delay = 0;
+	for (uint32_t k = 0; k < 2; k++) {
+		for (int b = 0; b < METRICS_HIST_BUCKETS; b++)
+			updates += m.latency[((size_t)k * LAT__COUNT + LAT_UPDATE_DELAY) * METRICS_HIST_BUCKETS + b];
+		delay += m.latency_sum_ns[(size_t)k * LAT__COUNT + LAT_UPDATE_DELAY];
+	}
+	assert_true(updates >= 2);
+	assert_int_equal(delay, updates * 2 * MS);
 	metrics_free(&m);
 	trace_close(t);
 	unlink(path);
