@@ -7,6 +7,7 @@
 #ifndef SHARESIM_CACHE_H
 #define SHARESIM_CACHE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sim/time.h"
@@ -18,6 +19,7 @@ struct cache_entry {
 	sim_time expires;   /**< INT64_MIN: nothing cached (only a resolution in flight) */
 	uint32_t inflight;  /**< 1 + index of the resolution in flight for this key, or 0 */
 	uint32_t version;   /**< the authority's version of the data held */
+	sim_time last_used; /**< last insert or hit, for eviction */
 	uint8_t used;
 	uint8_t origin;     /**< enum cache_origin */
 	uint8_t rcode;
@@ -26,9 +28,14 @@ struct cache_entry {
 
 struct cache {
 	struct cache_entry *slots;
-	uint32_t cap;  /**< a power of two */
+	uint32_t cap;      /**< a power of two */
 	uint32_t used;
+	uint32_t capacity; /**< entries kept at most (0: no limit), evicting by sampled LRU */
+	uint64_t sampler;  /**< xorshift state of the eviction sampler (deterministic) */
 };
+
+/** Candidates looked at per eviction: the least recently used of them goes (Redis's default). */
+#define CACHE_EVICTION_SAMPLES 5
 
 static inline uint64_t cache_key(uint32_t name_id, uint16_t qtype, uint16_t qclass)
 {
@@ -39,8 +46,19 @@ int cache_init(struct cache *c, uint32_t initial_cap);
 void cache_free(struct cache *c);
 /** The slot of key, or NULL if the key was never stored. */
 struct cache_entry *cache_find(const struct cache *c, uint64_t key);
-/** The slot of key, created empty (expires INT64_MIN) if new; NULL on allocation failure. */
-struct cache_entry *cache_slot(struct cache *c, uint64_t key);
+/**
+ * The slot of key, created empty (expires INT64_MIN) if new; NULL on allocation failure. When the
+ * cache is at its capacity, making a new slot first evicts an entry (never one with a resolution
+ * in flight) and adds 1 to *evicted if evicted is not NULL. Pointers into the cache are valid
+ * until the next cache_slot.
+ */
+struct cache_entry *cache_slot_evict(struct cache *c, uint64_t key, uint64_t *evicted);
+static inline struct cache_entry *cache_slot(struct cache *c, uint64_t key)
+{
+	return cache_slot_evict(c, key, NULL);
+}
+/** Remove the entry at slot i (backward-shift deletion keeps every probe chain whole). */
+void cache_remove(struct cache *c, uint32_t i);
 /** Entries whose data has not expired at now (a gauge; O(capacity)). */
 uint32_t cache_live(const struct cache *c, sim_time now);
 

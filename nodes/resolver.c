@@ -127,12 +127,15 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 		resolver_net_free(n);
 		return -1;
 	}
-	for (uint32_t i = 0; i < p->nodes; i++)
-		if (cache_init(&n->caches[i], initial)) {
+	for (uint32_t i = 0; i < p->nodes; i++) {
+		if (cache_init(&n->caches[i], p->cache_capacity && p->cache_capacity < initial ? p->cache_capacity : initial)) {
 			snprintf(err, err_size, "out of memory for %u caches", p->nodes);
 			resolver_net_free(n);
 			return -1;
 		}
+		n->caches[i].capacity = p->cache_capacity;
+		n->caches[i].sampler ^= (uint64_t)(i + 1) * 0xbf58476d1ce4e5b9ULL; /* each its own draws */
+	}
 	if (p->transport == SHARE_PUBSUB &&
 	    (pubsub_init(n, err, err_size) || pubsub_push_start(n, err, err_size))) {
 		resolver_net_free(n);
@@ -160,6 +163,16 @@ void resolver_net_free(struct resolver_net *n)
 	memset(n, 0, sizeof(*n));
 }
 
+/* A node's cache slot for key, evicting (and counting) when the cache is full. */
+static struct cache_entry *node_slot(struct resolver_net *n, uint32_t node, sim_time now, uint64_t key)
+{
+	uint64_t evicted = 0;
+	struct cache_entry *e = cache_slot_evict(&n->caches[node], key, &evicted);
+	if (evicted)
+		metrics_add(n->m, node, now, CTR_CACHE_EVICTIONS, evicted);
+	return e;
+}
+
 static void count_answer(struct resolver_net *n, uint32_t node, sim_time now, uint8_t rcode, int negative)
 {
 	if (rcode == DNS_RCODE_NXDOMAIN)
@@ -185,9 +198,10 @@ int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const st
 	uint64_t key = cache_key(q->name_id, q->qtype, q->qclass);
 	if (n->p->transport == SHARE_PUBSUB && pubsub_on_query(n, node, now, key))
 		return -1;
-	struct cache_entry *e = cache_slot(&n->caches[node], key);
+	struct cache_entry *e = node_slot(n, node, now, key);
 	if (!e)
 		return -1;
+	e->last_used = now;
 	if (e->expires > now) {
 		int shared = e->origin == CACHE_SHARED;
 		metrics_add(m, node, now, shared ? CTR_HITS_SHARED : CTR_HITS_OWN, 1);
@@ -252,9 +266,10 @@ int resolver_pull_reply(struct resolver_net *n, uint32_t node, sim_time now, uin
 		metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
 		return ev_push(n->ev, now + upstream_latency(n), EV_RESOLVED, node, arg);
 	}
-	struct cache_entry *e = cache_slot(&n->caches[node], r.key);
+	struct cache_entry *e = node_slot(n, node, now, r.key);
 	if (!e)
 		return -1;
+	e->last_used = now;
 	e->inflight = 0;
 	e->expires = r.pulled_expires; /* the remaining TTL */
 	e->version = r.pulled_version;
@@ -303,9 +318,10 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 		ttl = resolver_clamp_ttl(n->p, a.ttl);
 	else if (a.rcode == DNS_RCODE_NOERROR || a.rcode == DNS_RCODE_NXDOMAIN)
 		ttl = n->p->negative_ttl; /* RFC 2308; other rcodes are not cached */
-	struct cache_entry *e = cache_slot(&n->caches[node], r.key);
+	struct cache_entry *e = node_slot(n, node, now, r.key);
 	if (!e)
 		return -1;
+	e->last_used = now;
 	e->inflight = 0;
 	e->expires = now + (sim_time)ttl * SIM_S;
 	e->origin = CACHE_OWN;
@@ -505,7 +521,7 @@ static void cache_shared(struct resolver_net *n, uint32_t node, sim_time now,
 	uint32_t name_id;
 	if (trace_name_lookup(n->trace, rr->owner, rr->owner_len, &name_id) != 0)
 		return; /* no client of this trace ever asks for it */
-	struct cache_entry *e = cache_slot(&n->caches[node], cache_key(name_id, rr->type, rr->rclass));
+	struct cache_entry *e = node_slot(n, node, now, cache_key(name_id, rr->type, rr->rclass));
 	if (!e)
 		return;
 	sim_time expires = now + (sim_time)resolver_clamp_ttl(n->p, ttl) * SIM_S;
@@ -519,6 +535,7 @@ static void cache_shared(struct resolver_net *n, uint32_t node, sim_time now,
 		                now - authority_version_start(&n->world, name_id, v));
 	e->expires = expires;
 	e->version = v;
+	e->last_used = now;
 	e->origin = CACHE_SHARED;
 	e->rcode = DNS_RCODE_NOERROR;
 	e->negative = 0;

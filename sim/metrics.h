@@ -55,7 +55,8 @@
 	X(PUBSUB_SESSIONS, "pubsub.sessions", "QUIC+MoQT sessions set up with the relay") \
 	X(PUBSUB_SESSION_BYTES, "pubsub.session.bytes", "bytes of session set-up (QUIC handshake, MoQT setup)") \
 	X(ANSWERS_STALE, "num.answer.stale", "answers from cache older than the authority's current version") \
-	X(PUSH_PUBLISHED, "push.published", "changes the authorities published (pubsub.push; counted at resolver 0)")
+	X(PUSH_PUBLISHED, "push.published", "changes the authorities published (pubsub.push; counted at resolver 0)") \
+	X(CACHE_EVICTIONS, "cache.evictions", "entries evicted to stay within cache.capacity")
 
 enum metrics_counter {
 #define METRICS_ENUM(id, name, doc) CTR_##id,

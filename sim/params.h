@@ -39,6 +39,7 @@ struct sim_params {
 	uint32_t cache_min_ttl;        /**< cache.min_ttl, s (Unbound cache-min-ttl, default 0) */
 	uint32_t cache_max_ttl;        /**< cache.max_ttl, s (Unbound cache-max-ttl, default 86400) */
 	uint32_t negative_ttl;         /**< cache.negative_ttl, s: TTL of a negative answer (SOA minimum) */
+	uint32_t cache_capacity;       /**< cache.capacity: entries per resolver, 0 = unlimited */
 
 	/* [authority] */
 	double upstream_latency_median_ms; /**< authority.latency_median, ms (lognormal median) */

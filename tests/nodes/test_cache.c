@@ -35,8 +35,77 @@ static void test_slots_and_growth(void **state)
 	cache_free(&c);
 }
 
+static void test_remove_keeps_chains(void **state)
+{
+	(void)state;
+	/* Random inserts and removals against a reference: every present key stays findable. */
+	struct cache c;
+	assert_int_equal(cache_init(&c, 64), 0);
+	static uint8_t present[4096];
+	uint64_t x = 12345;
+	for (int step = 0; step < 200000; step++) {
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		uint32_t k = (uint32_t)(x % 4096);
+		if (x & (1u << 20)) {
+			assert_non_null(cache_slot(&c, cache_key(k, 1, 1)));
+			present[k] = 1;
+		} else {
+			struct cache_entry *e = cache_find(&c, cache_key(k, 1, 1));
+			assert_true((e != NULL) == present[k]);
+			if (e) {
+				cache_remove(&c, (uint32_t)(e - c.slots));
+				present[k] = 0;
+			}
+		}
+	}
+	uint32_t count = 0;
+	for (uint32_t k = 0; k < 4096; k++) {
+		assert_true((cache_find(&c, cache_key(k, 1, 1)) != NULL) == present[k]);
+		count += present[k];
+	}
+	assert_int_equal(c.used, count);
+	cache_free(&c);
+}
+
+static void test_capacity_and_sampled_lru(void **state)
+{
+	(void)state;
+	struct cache c;
+	assert_int_equal(cache_init(&c, 64), 0);
+	c.capacity = 100;
+	uint64_t evicted = 0;
+	for (uint32_t i = 0; i < 1000; i++) {
+		struct cache_entry *e = cache_slot_evict(&c, cache_key(i, 1, 1), &evicted);
+		assert_non_null(e);
+		e->last_used = (sim_time)i;
+		assert_true(c.used <= 100);
+		/* The entry used last is never the one evicted next. */
+		if (i > 0)
+			assert_non_null(cache_find(&c, cache_key(i - 1, 1, 1)));
+	}
+	assert_int_equal(c.used, 100);
+	assert_int_equal(evicted, 900);
+	/* Sampled LRU keeps mostly recent entries: most of the last 100 inserted survive. */
+	uint32_t recent = 0;
+	for (uint32_t i = 900; i < 1000; i++)
+		recent += cache_find(&c, cache_key(i, 1, 1)) != NULL;
+	assert_true(recent > 60);
+	/* An entry with a resolution in flight is never evicted. */
+	struct cache_entry *pinned = cache_find(&c, cache_key(999, 1, 1));
+	pinned->inflight = 1;
+	pinned->last_used = -1;
+	for (uint32_t i = 1000; i < 2000; i++)
+		cache_slot_evict(&c, cache_key(i, 1, 1), &evicted)->last_used = (sim_time)i;
+	assert_non_null(cache_find(&c, cache_key(999, 1, 1)));
+	cache_free(&c);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = { cmocka_unit_test(test_slots_and_growth) };
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_slots_and_growth),
+		cmocka_unit_test(test_remove_keeps_chains),
+		cmocka_unit_test(test_capacity_and_sampled_lru),
+	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

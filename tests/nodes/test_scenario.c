@@ -567,6 +567,34 @@ static void test_pubsub_push_refreshes(void **state)
 	unlink(path);
 }
 
+static void test_cache_capacity(void **state)
+{
+	(void)state;
+	/* One resolver holding one entry: b evicts a, so a is resolved again. */
+	static const struct query_spec q[] = { { 0, "a.example" }, { 20, "b.example" }, { 40, "a.example" },
+		                               { 60, "a.example" } };
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, q, 4, path);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 1;
+	p.cache_capacity = 1;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_MISSES), 3);
+	assert_int_equal(metrics_total(&m, CTR_HITS_OWN), 1);
+	assert_int_equal(metrics_total(&m, CTR_CACHE_EVICTIONS), 2);
+	metrics_free(&m);
+	p.cache_capacity = 0;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_MISSES), 2);
+	assert_int_equal(metrics_total(&m, CTR_CACHE_EVICTIONS), 0);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -582,6 +610,7 @@ int main(void)
 		cmocka_unit_test(test_time_checked_per_receiver),
 		cmocka_unit_test(test_stale_answers),
 		cmocka_unit_test(test_pubsub_push_refreshes),
+		cmocka_unit_test(test_cache_capacity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
