@@ -27,6 +27,7 @@ struct resolution {
 	sim_time pulled_expires; /* transport pull: what the central cache had (INT64_MIN: nothing) */
 	uint32_t pulled_version;
 	uint8_t pulled_rcode, pulled_negative;
+	uint8_t background;      /* a refresh after serving expired data: no client waits on it */
 };
 struct waiter { uint32_t next_free; uint32_t next; sim_time arrival; };
 /* A share message and what its first receiver's checks found, reused by the others: every
@@ -191,6 +192,40 @@ static sim_time upstream_latency(struct resolver_net *n)
 	return sim_time_from_ms(gsl_ran_lognormal(rng_gsl(n->rng, RNG_UPSTREAM_LATENCY), log(median), sigma));
 }
 
+/* Served stale data? Count it (and its age when the authority has moved on). */
+static void check_stale(struct resolver_net *n, uint32_t node, sim_time now, uint32_t name_id,
+                        const struct cache_entry *e)
+{
+	if (e->negative)
+		return;
+	uint32_t current = authority_version(&n->world, name_id, now);
+	if (e->version < current) {
+		metrics_add(n->m, node, now, CTR_ANSWERS_STALE, 1);
+		metrics_latency(n->m, node, LAT_STALE_AGE,
+		                now - authority_version_start(&n->world, name_id, e->version + 1));
+	}
+}
+
+/* RFC 8767 as Unbound's serve-expired (client timeout 0): answer from the expired copy at once
+ * and refresh it in the background, unless a resolution is already in flight. */
+static int serve_expired(struct resolver_net *n, uint32_t node, sim_time now,
+                         const struct trace_query *q, uint64_t key, struct cache_entry *e)
+{
+	metrics_add(n->m, node, now, CTR_SERVED_EXPIRED, 1);
+	metrics_latency(n->m, node, LAT_EXPIRED, n->service_time);
+	check_stale(n, node, now, q->name_id, e);
+	if (e->inflight)
+		return 0;
+	uint32_t ri = TAKE(n, res, res_len, res_cap, res_free);
+	if (ri == NONE)
+		return -1;
+	n->res[ri] = (struct resolution){ .first_waiter = NONE, .key = key, .started = now,
+		                          .pulled_expires = INT64_MIN, .background = 1 };
+	e->inflight = ri + 1;
+	metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
+	return ev_push(n->ev, now + upstream_latency(n), EV_RESOLVED, node, ri);
+}
+
 int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const struct trace_query *q)
 {
 	struct metrics *m = n->m;
@@ -205,18 +240,14 @@ int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const st
 	if (e->expires > now) {
 		int shared = e->origin == CACHE_SHARED;
 		metrics_add(m, node, now, shared ? CTR_HITS_SHARED : CTR_HITS_OWN, 1);
-		if (!e->negative) {
-			uint32_t current = authority_version(&n->world, q->name_id, now);
-			if (e->version < current) {
-				metrics_add(m, node, now, CTR_ANSWERS_STALE, 1);
-				metrics_latency(m, node, LAT_STALE_AGE,
-				                now - authority_version_start(&n->world, q->name_id, e->version + 1));
-			}
-		}
+		check_stale(n, node, now, q->name_id, e);
 		metrics_latency(m, node, shared ? LAT_HIT_SHARED : LAT_HIT_OWN, n->service_time);
 		count_answer(n, node, now, e->rcode, e->negative);
 		return 0;
 	}
+	if (n->p->serve_expired_ttl && e->expires != INT64_MIN && !e->negative &&
+	    now < e->expires + (sim_time)n->p->serve_expired_ttl * SIM_S)
+		return serve_expired(n, node, now, q, key, e);
 	if (e->inflight) {
 		uint32_t w = TAKE(n, wait, wait_len, wait_cap, wait_free);
 		if (w == NONE)
@@ -311,6 +342,7 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 	uint32_t name_id = (uint32_t)(r.key >> 32);
 	uint16_t qtype = (uint16_t)(r.key >> 16), qclass = (uint16_t)r.key;
 	struct answer a;
+	int client_waits = !r.background;
 	authority_answer(&n->world, name_id, qtype, qclass, &a);
 	int negative = a.rcode != DNS_RCODE_NOERROR || a.ancount == 0;
 	uint32_t ttl = 0;
@@ -329,8 +361,10 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 	e->negative = (uint8_t)negative;
 	e->version = authority_version(&n->world, name_id, now);
 
-	metrics_latency(n->m, node, LAT_MISS, now - r.started + n->service_time);
-	count_answer(n, node, now, a.rcode, negative);
+	if (client_waits) {
+		metrics_latency(n->m, node, LAT_MISS, now - r.started + n->service_time);
+		count_answer(n, node, now, a.rcode, negative);
+	}
 	answer_waiters(n, node, now, r.first_waiter, a.rcode, negative);
 	PUT(n, res, res_free, (uint32_t)arg);
 	if (n->p->transport == SHARE_NONE || n->nodes < 2)

@@ -56,7 +56,8 @@
 	X(PUBSUB_SESSION_BYTES, "pubsub.session.bytes", "bytes of session set-up (QUIC handshake, MoQT setup)") \
 	X(ANSWERS_STALE, "num.answer.stale", "answers from cache older than the authority's current version") \
 	X(PUSH_PUBLISHED, "push.published", "changes the authorities published (pubsub.push; counted at resolver 0)") \
-	X(CACHE_EVICTIONS, "cache.evictions", "entries evicted to stay within cache.capacity")
+	X(CACHE_EVICTIONS, "cache.evictions", "entries evicted to stay within cache.capacity") \
+	X(SERVED_EXPIRED, "num.expired", "answers served from expired data (cache.serve_expired_ttl, RFC 8767)")
 
 enum metrics_counter {
 #define METRICS_ENUM(id, name, doc) CTR_##id,
@@ -76,7 +77,8 @@ const char *metrics_counter_doc(enum metrics_counter c);
 	X(COALESCED, "coalesced") \
 	X(HIT_PULL, "hit.pull") \
 	X(STALE_AGE, "stale.age") \
-	X(UPDATE_DELAY, "update.delay")
+	X(UPDATE_DELAY, "update.delay") \
+	X(EXPIRED, "expired")
 
 enum metrics_latency_class {
 #define METRICS_LENUM(id, name) LAT_##id,

@@ -595,6 +595,48 @@ static void test_cache_capacity(void **state)
 	unlink(path);
 }
 
+static void test_serve_expired(void **state)
+{
+	(void)state;
+	/* a.example has a TTL of 300 s; it expires at 300.010 s. */
+	static const struct query_spec q[] = {
+		{ 0, "a.example" },      /* miss, resolved at 10 ms */
+		{ 301000, "a.example" }, /* expired: served at once, refreshed in the background (301.010) */
+		{ 301005, "a.example" }, /* expired, refresh in flight: served again, no second refresh */
+		{ 302000, "a.example" }, /* fresh again */
+	};
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, q, 4, path);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 1;
+	p.serve_expired_ttl = 86400;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_SERVED_EXPIRED), 2);
+	assert_int_equal(metrics_total(&m, CTR_MISSES), 1);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM), 2);
+	assert_int_equal(metrics_total(&m, CTR_HITS_OWN), 1);
+	assert_int_equal(metrics_total(&m, CTR_COALESCED), 0);
+	assert_int_equal(m.latency_sum_ns[LAT_EXPIRED], 2 * 100000LL); /* served at service time */
+	assert_int_equal(m.latency_sum_ns[LAT_MISS], 10100000LL);      /* the refresh is no client's */
+	metrics_free(&m);
+	p.serve_expired_ttl = 0; /* off: the expired entry is a miss, the next query joins it */
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_SERVED_EXPIRED), 0);
+	assert_int_equal(metrics_total(&m, CTR_MISSES), 2);
+	assert_int_equal(metrics_total(&m, CTR_COALESCED), 1);
+	assert_int_equal(metrics_total(&m, CTR_HITS_OWN), 1);
+	metrics_free(&m);
+	p.serve_expired_ttl = 1; /* a 1 s window: at 301 s the copy is 0.99 s past expiry, still served */
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_SERVED_EXPIRED), 2);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -611,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_stale_answers),
 		cmocka_unit_test(test_pubsub_push_refreshes),
 		cmocka_unit_test(test_cache_capacity),
+		cmocka_unit_test(test_serve_expired),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
