@@ -20,6 +20,7 @@ struct cache_entry {
 	uint32_t inflight;  /**< 1 + index of the resolution in flight for this key, or 0 */
 	uint32_t version;   /**< the authority's version of the data held */
 	sim_time last_used; /**< last insert or hit, for eviction */
+	uint32_t ttl;       /**< the TTL the data was stored with, s (prefetch) */
 	uint8_t used;
 	uint8_t origin;     /**< enum cache_origin */
 	uint8_t rcode;

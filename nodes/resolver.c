@@ -25,7 +25,7 @@ struct resolution {
 	uint64_t key;
 	sim_time started;
 	sim_time pulled_expires; /* transport pull: what the central cache had (INT64_MIN: nothing) */
-	uint32_t pulled_version;
+	uint32_t pulled_version, pulled_ttl;
 	uint8_t pulled_rcode, pulled_negative;
 	uint8_t background;      /* a refresh after serving expired data: no client waits on it */
 };
@@ -206,16 +206,10 @@ static void check_stale(struct resolver_net *n, uint32_t node, sim_time now, uin
 	}
 }
 
-/* RFC 8767 as Unbound's serve-expired (client timeout 0): answer from the expired copy at once
- * and refresh it in the background, unless a resolution is already in flight. */
-static int serve_expired(struct resolver_net *n, uint32_t node, sim_time now,
-                         const struct trace_query *q, uint64_t key, struct cache_entry *e)
+/* A resolution no client waits for (serve-expired refresh, prefetch). */
+static int background_refresh(struct resolver_net *n, uint32_t node, sim_time now, uint64_t key,
+                              struct cache_entry *e)
 {
-	metrics_add(n->m, node, now, CTR_SERVED_EXPIRED, 1);
-	metrics_latency(n->m, node, LAT_EXPIRED, n->service_time);
-	check_stale(n, node, now, q->name_id, e);
-	if (e->inflight)
-		return 0;
 	uint32_t ri = TAKE(n, res, res_len, res_cap, res_free);
 	if (ri == NONE)
 		return -1;
@@ -224,6 +218,17 @@ static int serve_expired(struct resolver_net *n, uint32_t node, sim_time now,
 	e->inflight = ri + 1;
 	metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
 	return ev_push(n->ev, now + upstream_latency(n), EV_RESOLVED, node, ri);
+}
+
+/* RFC 8767 as Unbound's serve-expired (client timeout 0): answer from the expired copy at once
+ * and refresh it in the background, unless a resolution is already in flight. */
+static int serve_expired(struct resolver_net *n, uint32_t node, sim_time now,
+                         const struct trace_query *q, uint64_t key, struct cache_entry *e)
+{
+	metrics_add(n->m, node, now, CTR_SERVED_EXPIRED, 1);
+	metrics_latency(n->m, node, LAT_EXPIRED, n->service_time);
+	check_stale(n, node, now, q->name_id, e);
+	return e->inflight ? 0 : background_refresh(n, node, now, key, e);
 }
 
 int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const struct trace_query *q)
@@ -243,6 +248,12 @@ int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const st
 		check_stale(n, node, now, q->name_id, e);
 		metrics_latency(m, node, shared ? LAT_HIT_SHARED : LAT_HIT_OWN, n->service_time);
 		count_answer(n, node, now, e->rcode, e->negative);
+		/* Unbound's prefetch: a hit in the last 10 % of the TTL refreshes the entry. */
+		if (n->p->prefetch && !e->inflight && !e->negative &&
+		    (e->expires - now) * 10 < (sim_time)e->ttl * SIM_S) {
+			metrics_add(m, node, now, CTR_PREFETCH, 1);
+			return background_refresh(n, node, now, key, e);
+		}
 		return 0;
 	}
 	if (n->p->serve_expired_ttl && e->expires != INT64_MIN && !e->negative &&
@@ -281,6 +292,7 @@ int resolver_pull_lookup(struct resolver_net *n, uint32_t node, sim_time now, ui
 		metrics_add(n->m, node, now, CTR_PULL_HITS, 1);
 		r->pulled_expires = c->expires;
 		r->pulled_version = c->version;
+		r->pulled_ttl = c->ttl;
 		r->pulled_rcode = c->rcode;
 		r->pulled_negative = c->negative;
 	}
@@ -304,6 +316,7 @@ int resolver_pull_reply(struct resolver_net *n, uint32_t node, sim_time now, uin
 	e->inflight = 0;
 	e->expires = r.pulled_expires; /* the remaining TTL */
 	e->version = r.pulled_version;
+	e->ttl = r.pulled_ttl;
 	e->origin = CACHE_SHARED;
 	e->rcode = r.pulled_rcode;
 	e->negative = r.pulled_negative;
@@ -356,6 +369,7 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 	e->last_used = now;
 	e->inflight = 0;
 	e->expires = now + (sim_time)ttl * SIM_S;
+	e->ttl = ttl;
 	e->origin = CACHE_OWN;
 	e->rcode = a.rcode;
 	e->negative = (uint8_t)negative;
@@ -380,6 +394,7 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 			c->rcode = a.rcode;
 			c->negative = (uint8_t)negative;
 			c->version = e->version;
+			c->ttl = ttl;
 			metrics_add(n->m, node, now, CTR_PULL_STORES, 1);
 		}
 		return 0;
@@ -570,6 +585,7 @@ static void cache_shared(struct resolver_net *n, uint32_t node, sim_time now,
 	e->expires = expires;
 	e->version = v;
 	e->last_used = now;
+	e->ttl = resolver_clamp_ttl(n->p, ttl);
 	e->origin = CACHE_SHARED;
 	e->rcode = DNS_RCODE_NOERROR;
 	e->negative = 0;

@@ -54,6 +54,7 @@ static const struct param_def registry[] = {
 	{ "cache.negative_ttl", P_U32, OFF(negative_ttl), 0, 604800, NULL, "900", "s", "TTL of NXDOMAIN/NODATA answers", "RFC 2308 section 5 (SOA minimum; 900 s is common), Unbound caps at 3600" },
 	{ "cache.capacity", P_U32, OFF(cache_capacity), 0, 4294967295.0, NULL, "0", "entries", "entries each resolver's cache holds (0: no limit); beyond it the least recently used of 5 sampled entries is evicted (shared entries alike)", "sampled LRU as Redis's maxmemory-policy allkeys-lru; Unbound's exact LRU is to come" },
 	{ "cache.serve_expired_ttl", P_U32, OFF(serve_expired_ttl), 0, 31536000, NULL, "0", "s", "serve an expired positive answer for this long after it expired, refreshing it in the background (0: off)", "RFC 8767; Unbound serve-expired with serve-expired-ttl, client timeout 0" },
+	{ "cache.prefetch", P_BOOL, OFF(prefetch), 0, 1, NULL, "0", "", "refresh in the background an entry asked for in the last 10 % of its TTL", "Unbound prefetch (default no)" },
 	{ "authority.latency_median", P_DOUBLE, OFF(upstream_latency_median_ms), 0, 60000, NULL, "30", "ms", "median time of a resolution from upstream (lognormal)", "placeholder, to be calibrated (issue 4)" },
 	{ "authority.latency_sigma", P_DOUBLE, OFF(upstream_latency_sigma), 0, 10, NULL, "1", "", "shape of the lognormal resolution time (0 = always the median)", "placeholder" },
 	{ "authority.nxdomain_share", P_DOUBLE, OFF(default_nxdomain_share), 0, 1, NULL, "0.1", "", "share of names without an answer in the trace that do not exist", "placeholder" },

@@ -57,7 +57,8 @@
 	X(ANSWERS_STALE, "num.answer.stale", "answers from cache older than the authority's current version") \
 	X(PUSH_PUBLISHED, "push.published", "changes the authorities published (pubsub.push; counted at resolver 0)") \
 	X(CACHE_EVICTIONS, "cache.evictions", "entries evicted to stay within cache.capacity") \
-	X(SERVED_EXPIRED, "num.expired", "answers served from expired data (cache.serve_expired_ttl, RFC 8767)")
+	X(SERVED_EXPIRED, "num.expired", "answers served from expired data (cache.serve_expired_ttl, RFC 8767)") \
+	X(PREFETCH, "num.prefetch", "background refreshes of entries in the last 10 % of their TTL (cache.prefetch)")
 
 enum metrics_counter {
 #define METRICS_ENUM(id, name, doc) CTR_##id,

@@ -41,6 +41,7 @@ struct sim_params {
 	uint32_t negative_ttl;         /**< cache.negative_ttl, s: TTL of a negative answer (SOA minimum) */
 	uint32_t cache_capacity;       /**< cache.capacity: entries per resolver, 0 = unlimited */
 	uint32_t serve_expired_ttl;    /**< cache.serve_expired_ttl, s: serve expired data this long (0: off) */
+	int prefetch;                  /**< cache.prefetch: refresh an entry asked for in its last 10 % */
 
 	/* [authority] */
 	double upstream_latency_median_ms; /**< authority.latency_median, ms (lognormal median) */

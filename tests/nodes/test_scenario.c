@@ -637,6 +637,41 @@ static void test_serve_expired(void **state)
 	unlink(path);
 }
 
+static void test_prefetch(void **state)
+{
+	(void)state;
+	/* a.example: TTL 300 s, resolved at 10 ms; its last 10 % starts at 270.010 s. */
+	static const struct query_spec q[] = {
+		{ 0, "a.example" },
+		{ 260000, "a.example" }, /* hit, 40 s left: no prefetch */
+		{ 275000, "a.example" }, /* hit, 25 s left: prefetch, refreshed at 275.010 s */
+		{ 275005, "a.example" }, /* hit, refresh in flight: no second prefetch */
+		{ 301000, "a.example" }, /* hit on the prefetched copy */
+	};
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, q, 5, path);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 1;
+	p.prefetch = 1;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_PREFETCH), 1);
+	assert_int_equal(metrics_total(&m, CTR_HITS_OWN), 4);
+	assert_int_equal(metrics_total(&m, CTR_MISSES), 1);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM), 2);
+	metrics_free(&m);
+	p.prefetch = 0;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_PREFETCH), 0);
+	assert_int_equal(metrics_total(&m, CTR_HITS_OWN), 3);
+	assert_int_equal(metrics_total(&m, CTR_MISSES), 2);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -654,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_pubsub_push_refreshes),
 		cmocka_unit_test(test_cache_capacity),
 		cmocka_unit_test(test_serve_expired),
+		cmocka_unit_test(test_prefetch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
