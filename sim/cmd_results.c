@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis/merge.h"
 #include "analysis/plot.h"
 #include "analysis/report.h"
 #include "sim/commands.h"
@@ -80,4 +81,33 @@ int cmd_plot(int argc, char **argv)
 	}
 	printf("%s/hitrate.png\n%s/traffic.png\n", dir, dir);
 	return 0;
+}
+
+static const char merge_usage[] =
+	"usage: sharesim merge INTO.sqlite FROM.sqlite...\n\n"
+	"Appends every run of each FROM database (parallel jobs, Slurm array tasks, other machines)\n"
+	"to INTO, created if new, one transaction per database. Runs already in INTO are skipped.\n";
+
+int cmd_merge(int argc, char **argv)
+{
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(merge_usage, stdout);
+		return 0;
+	}
+	if (argc < 3) {
+		fputs(merge_usage, stderr);
+		return 2;
+	}
+	int status = 0;
+	for (int i = 2; i < argc; i++) {
+		char err[1024];
+		size_t added;
+		if (results_merge(argv[1], argv[i], &added, err, sizeof(err))) {
+			fprintf(stderr, "sharesim merge: %s\n", err);
+			status = 1;
+			continue;
+		}
+		printf("%s: %zu run(s) from %s\n", argv[1], added, argv[i]);
+	}
+	return status;
 }

@@ -14,5 +14,6 @@ int cmd_run(int argc, char **argv);    /* sim/cmd_run.c */
 int cmd_report(int argc, char **argv); /* sim/cmd_results.c */
 int cmd_plot(int argc, char **argv);   /* sim/cmd_results.c */
 int cmd_zone(int argc, char **argv);   /* sim/cmd_zone.c */
+int cmd_merge(int argc, char **argv);  /* sim/cmd_results.c */
 
 #endif

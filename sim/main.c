@@ -21,6 +21,7 @@ static const struct subcommand subcommands[] = {
 	{ "run", cmd_run, "run every point of an experiment's sweep into a results database" },
 	{ "report", cmd_report, "print a table per experiment from a results database" },
 	{ "plot", cmd_plot, "draw gnuplot figures from a results database" },
+	{ "merge", cmd_merge, "append the runs of results databases to another one" },
 	{ "zone", cmd_zone, "write the authority model of an experiment as a zone file (for NSD)" },
 };
 

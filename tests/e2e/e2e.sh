@@ -316,6 +316,25 @@ staleness)
 	expect_eq "stale answers with authority push" "$push" 0
 	echo "ok: stale answers: none $none, unicast $uni, pubsub with push $push"
 	;;
+merge)
+	import_wrccdc
+	run_point a.sqlite --set resolvers.nodes=2
+	run_point b.sqlite --set resolvers.nodes=3 --set share.transport=none,unicast
+	"$sharesim" merge c.sqlite a.sqlite b.sqlite
+	expect_eq "merged runs" "$(sql c.sqlite "select count(*) from run")" 3
+	dump() { sqlite3 "$1" "select r.runName, s.node, s.name, s.value from run r join scalar s using(runId) order by 1, 2, 3"; }
+	cmp <(dump c.sqlite | sort) <( (dump a.sqlite; dump b.sqlite) | sort) || fail "merged scalars differ"
+	echo "ok: every scalar of both sources, unchanged"
+	for t in counter histogramBin runParam runItervar runAttr; do
+		expect_eq "rows of $t" "$(sql c.sqlite "select count(*) from $t")" \
+			"$(( $(sql a.sqlite "select count(*) from $t") + $(sql b.sqlite "select count(*) from $t") ))"
+	done
+	"$sharesim" merge c.sqlite b.sqlite | grep -q "0 run(s)" || fail "merging twice added runs"
+	head -c 100 /dev/urandom > junk.sqlite
+	sha=$(sha256sum c.sqlite)
+	expect_fail "merge from a non-database" "junk.sqlite" "$sharesim" merge c.sqlite junk.sqlite
+	expect_eq "target untouched" "$(sha256sum c.sqlite)" "$sha"
+	;;
 validate_unbound)
 	# A real Unbound and sharesim, on the same synthetic trace and world: hit rates within 1 point.
 	SHARESIM="$sharesim" "$src/experiments/validate-unbound/run" --queries 3000 --tolerance 1 | tee out.txt
