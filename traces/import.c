@@ -16,6 +16,7 @@
 
 #include "dns/dns_wire.h"
 #include "traces/pcap_decode.h"
+#include "traces/tcp_stream.h"
 #include "traces/trace_writer.h"
 
 #define IMPORT_MAX_INPUT ((size_t)16 << 30)
@@ -126,30 +127,41 @@ int import_keeps_query(const struct import_ctx *ctx, const struct trace_addr *ds
 	return 0;
 }
 
-static int take_dns(const struct import_ctx *ctx, int64_t time_ns, const struct decoded_packet *p)
+/* Count an outcome under the transport's prefix ("" for UDP packets, "message.tcp." for
+ * messages cut from TCP streams, which are not packets). */
+static int count_as(struct trace_writer *w, const char *prefix, const char *name)
+{
+	char line[64];
+	snprintf(line, sizeof(line), "%s%s", prefix, name);
+	return trace_writer_count(w, line, 1);
+}
+
+/* One DNS message: a query becomes an arrival, a response feeds the record model. */
+static int take_dns(const struct import_ctx *ctx, int64_t time_ns, const struct decoded_packet *p,
+                    const char *prefix, uint16_t transport_flags)
 {
 	struct trace_writer *w = ctx->w;
 	struct dns_msg m;
 	int rc = dns_msg_parse(p->payload, p->payload_len, &m);
 	if (rc != DNS_OK) {
-		char line[64];
+		char line[48];
 		snprintf(line, sizeof(line), "skipped.malformed.%s", dns_strerror(rc));
-		return trace_writer_count(w, line, 1);
+		return count_as(w, prefix, line);
 	}
 	if (DNS_OPCODE(m.hdr.flags) != 0)
-		return trace_writer_count(w, "skipped.not_query_opcode", 1);
+		return count_as(w, prefix, "skipped.not_query_opcode");
 	if (m.hdr.qdcount == 0)
-		return trace_writer_count(w, "skipped.no_question", 1);
+		return count_as(w, prefix, "skipped.no_question");
 	if (!(m.hdr.flags & DNS_FLAG_QR)) {
 		if (!import_keeps_query(ctx, &p->dst))
-			return trace_writer_count(w, "skipped.not_to_resolver", 1);
+			return count_as(w, prefix, "skipped.not_to_resolver");
 		uint16_t flags = (m.hdr.flags & DNS_FLAG_RD ? TRACE_QF_RD : 0) |
 		                 (m.hdr.flags & DNS_FLAG_CD ? TRACE_QF_CD : 0) |
-		                 (m.edns_do ? TRACE_QF_DO : 0);
+		                 (m.edns_do ? TRACE_QF_DO : 0) | transport_flags;
 		if (trace_writer_add_query(w, time_ns, m.qname, m.qname_len, m.qtype, m.qclass, flags,
 		                           &p->src, &p->dst))
 			return -1;
-		return trace_writer_count(w, "query", 1);
+		return count_as(w, prefix, "query");
 	}
 	struct trace_response r = { .time_ns = time_ns, .rcode = (uint8_t)DNS_RCODE(m.hdr.flags),
 		                    .aa = (m.hdr.flags & DNS_FLAG_AA) ? 1 : 0, .ancount = m.hdr.ancount };
@@ -166,7 +178,12 @@ static int take_dns(const struct import_ctx *ctx, int64_t time_ns, const struct 
 		r.min_ttl = 0;
 	if (trace_writer_add_response(w, m.qname, m.qname_len, m.qtype, m.qclass, &r))
 		return -1;
-	return trace_writer_count(w, "response", 1);
+	return count_as(w, prefix, "response");
+}
+
+static int take_tcp_message(void *ctx, int64_t time_ns, const struct decoded_packet *m)
+{
+	return take_dns(ctx, time_ns, m, "message.tcp.", TRACE_QF_TCP);
 }
 
 static int import_pcap(const struct import_ctx *ctx, const uint8_t *data, size_t len,
@@ -183,7 +200,14 @@ static int import_pcap(const struct import_ctx *ctx, const uint8_t *data, size_t
 		return -1;
 	}
 	int linktype = pcap_datalink(pc);
+	struct tcp_streams *streams = NULL;
+	if (tcp_streams_new(&streams)) {
+		pcap_close(pc);
+		snprintf(err, err_size, "%s: out of memory", name);
+		return -1;
+	}
 	if (!pcap_linktype_supported(linktype)) {
+		tcp_streams_free(streams);
 		const char *lname = pcap_datalink_val_to_name(linktype);
 		snprintf(err, err_size, "%s: unsupported link type %d (%s)", name, linktype, lname ? lname : "unknown");
 		pcap_close(pc);
@@ -198,8 +222,17 @@ static int import_pcap(const struct import_ctx *ctx, const uint8_t *data, size_t
 		int64_t t = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec; /* tv_usec holds ns */
 		struct decoded_packet p;
 		enum pkt_outcome o = pcap_decode_packet(linktype, frame, h->caplen, IMPORT_DNS_PORT, &p);
-		int wrc = o == PKT_UDP ? take_dns(ctx, t, &p) : trace_writer_count(w, pkt_outcome_name(o), 1);
+		int wrc;
+		if (o == PKT_UDP) {
+			wrc = take_dns(ctx, t, &p, "", 0);
+		} else if (o == PKT_TCP_DNS) {
+			int to = tcp_streams_feed(streams, t, &p, take_tcp_message, (void *)ctx);
+			wrc = to < 0 ? -1 : trace_writer_count(w, tcp_outcome_name((enum tcp_outcome)to), 1);
+		} else {
+			wrc = trace_writer_count(w, pkt_outcome_name(o), 1);
+		}
 		if (wrc) {
+			tcp_streams_free(streams);
 			pcap_close(pc);
 			snprintf(err, err_size, "%s: out of memory at packet %llu", name, (unsigned long long)packets);
 			return -1;
@@ -210,6 +243,7 @@ static int import_pcap(const struct import_ctx *ctx, const uint8_t *data, size_t
 		            (unsigned long long)packets, pcap_geterr(pc));
 		trace_writer_count(w, "error.truncated_capture", 1);
 	}
+	tcp_streams_free(streams);
 	pcap_close(pc);
 	char digest[65], line[512];
 	digest_hex(data, len, digest);

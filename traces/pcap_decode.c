@@ -104,7 +104,18 @@ static enum pkt_outcome transport(uint8_t proto, const uint8_t *p, size_t avail,
 		if (avail < 4)
 			return PKT_TRUNCATED;
 		uint16_t sp = rd16(p), dp = rd16(p + 2);
-		return sp == port || dp == port ? PKT_TCP_DNS : PKT_NOT_DNS_PORT;
+		if (sp != port && dp != port)
+			return PKT_NOT_DNS_PORT;
+		size_t hlen = avail >= 13 ? (size_t)(p[12] >> 4) * 4 : 0;
+		if (avail < 20 || hlen < 20 || hlen > declared || hlen > avail)
+			return PKT_TRUNCATED;
+		out->sport = sp;
+		out->dport = dp;
+		out->tcp_seq = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
+		out->tcp_flags = p[13] & (TCP_FIN | TCP_SYN | TCP_RST);
+		out->payload = p + hlen;
+		out->payload_len = (declared < avail ? declared : avail) - hlen;
+		return PKT_TCP_DNS;
 	}
 	if (proto != 17)
 		return PKT_NOT_UDP_TCP;

@@ -13,7 +13,7 @@
 
 enum pkt_outcome {
 	PKT_UDP = 0,       /**< a UDP datagram on a DNS port */
-	PKT_TCP_DNS,       /**< TCP on a DNS port (not reassembled yet: counted) */
+	PKT_TCP_DNS,       /**< a TCP segment on a DNS port (traces/tcp_stream.c reassembles) */
 	PKT_NOT_IP,
 	PKT_FRAGMENT,      /**< an IP fragment (not reassembled yet: counted) */
 	PKT_NOT_UDP_TCP,
@@ -24,11 +24,17 @@ enum pkt_outcome {
 /** Accounting line of an outcome ("skipped.tcp", ...); PKT_UDP has none of its own. */
 const char *pkt_outcome_name(enum pkt_outcome o);
 
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+
 struct decoded_packet {
 	struct trace_addr src, dst;
 	uint16_t sport, dport;
-	const uint8_t *payload;
+	const uint8_t *payload;   /**< UDP payload, or TCP segment data */
 	size_t payload_len;
+	uint32_t tcp_seq;         /**< PKT_TCP_DNS: sequence number of the first data byte */
+	uint8_t tcp_flags;        /**< PKT_TCP_DNS: TCP_FIN, TCP_SYN, TCP_RST */
 };
 
 /** 1 if the (DLT_*) link type is decoded. */

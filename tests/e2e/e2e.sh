@@ -55,16 +55,21 @@ import_pcaps)
 	# tshark counts 8,174 UDP queries and 8,190 UDP responses: sharesim skips, and counts, 2 queries
 	# whose names exceed 255 octets (bad_label), 2 without a question, an UPDATE and its response
 	# (opcode 5), and 14 packets cut by the snap length (IP total length beyond the capture).
-	expect_eq "root queries" "$(json root.json queries)" 8169
-	expect_eq "root responses" "$(json root.json responses)" 8170
+	# Over TCP, tshark and sharesim both find 93 queries and 93 responses.
+	expect_eq "root queries (8,169 UDP + 93 TCP)" "$(json root.json queries)" 8262
+	expect_eq "root responses (8,170 UDP + 93 TCP)" "$(json root.json responses)" 8263
+	expect_eq "root TCP queries" "$(json root.json accounting/message.tcp.query)" \
+		"$(tshark -r "$data/icann-root-knot-live-20161006.pcap" -Y 'tcp.port==53 && dns.flags.response==0' -T fields -e dns.id 2>/dev/null | wc -l)"
+	expect_eq "root TCP responses" "$(json root.json accounting/message.tcp.response)" 93
 	expect_eq "root malformed names" "$(json root.json accounting/skipped.malformed.bad_label)" 2
 	expect_eq "root cut by snaplen" "$(json root.json accounting/skipped.truncated)" 14
 	expect_eq "root not query opcode" "$(json root.json accounting/skipped.not_query_opcode)" 2
-	expect_eq "root tcp packets counted" "$(json root.json accounting/skipped.tcp)" 956
+	expect_eq "root TCP segments: control + data + retransmitted" \
+		"$(( $(json root.json accounting/tcp.control) + $(json root.json accounting/tcp.data) + $(json root.json accounting/tcp.retransmission) ))" 956
 	# Every packet ends in exactly one accounting line.
 	total=$("$py" -c 'import json,sys
 a=json.load(open(sys.argv[1]))["accounting"]
-print(sum(v for k,v in a.items() if k!="packets" and not k.startswith("error.")))' root.json)
+print(sum(v for k,v in a.items() if k!="packets" and not k.startswith(("error.", "message."))))' root.json)
 	expect_eq "root accounting adds up" "$total" 17493
 	# The same capture as pcapng (editcap), and a gzip-compressed pcap: the same trace contents.
 	editcap -F pcapng "$data/dnsoarc-dnscap-test-dns.pcap" dnscap.pcapng
