@@ -39,7 +39,7 @@ static void ensure_session(struct resolver_net *n, uint32_t node, sim_time now)
 {
 	if (n->session_up[node] != INT64_MAX)
 		return;
-	n->session_up[node] = now + 4 * n->link_latency;
+	n->session_up[node] = now + 4 * resolver_site_delay(n, resolver_site(n, node), RESOLVER_SERVICE_SITE);
 	metrics_add(n->m, node, now, CTR_PUBSUB_SESSIONS, 1);
 	metrics_add(n->m, node, now, CTR_PUBSUB_SESSION_BYTES, QUIC_HANDSHAKE_BYTES);
 }
@@ -125,7 +125,8 @@ int pubsub_publish(struct resolver_net *n, uint32_t node, sim_time now, uint64_t
 		return -1;
 	n->pubs[pi] = (struct publication){ .buf = bi, .node = node, .key = key };
 	resolver_buf_hold(n, bi);
-	return ev_push(n->ev, send_at + n->link_latency, EV_RELAY, node, pi);
+	return ev_push(n->ev, send_at + resolver_site_delay(n, resolver_site(n, node), RESOLVER_SERVICE_SITE),
+	               EV_RELAY, node, pi);
 }
 
 static int subscribed(const struct resolver_net *n, uint32_t node, uint64_t key, sim_time now)
@@ -151,7 +152,9 @@ int pubsub_relay(struct resolver_net *n, sim_time now, uint64_t arg)
 			continue;
 		metrics_add(n->m, who, now, CTR_RELAY_FORWARDED_MSGS, 1);
 		metrics_add(n->m, who, now, CTR_RELAY_FORWARDED_BYTES, bytes);
+		n->relaying = 1;
 		rc = resolver_send_copy(n, who, k, pub.buf, now);
+		n->relaying = 0;
 	}
 	resolver_buf_release(n, pub.buf);
 	return rc;

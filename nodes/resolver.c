@@ -93,6 +93,8 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 	n->epoch_ns = trace_start_time_ns(t);
 	n->service_time = sim_time_from_ms(p->service_time_ms);
 	n->link_latency = sim_time_from_ms(p->link_latency_ms);
+	n->inter_site_latency = sim_time_from_ms(p->inter_site_latency_ms);
+	n->sites = p->sites ? p->sites : 1;
 	n->link_jitter = sim_time_from_ms(p->link_jitter_ms);
 	n->res_free = n->wait_free = n->buf_free = n->dlv_free = NONE;
 	if (authority_init(&n->world, p, t, err, err_size))
@@ -278,7 +280,8 @@ int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const st
 	metrics_add(m, node, now, CTR_MISSES, 1);
 	if (n->p->transport == SHARE_PULL && n->nodes > 1) {
 		metrics_add(m, node, now, CTR_PULL_LOOKUPS, 1);
-		return ev_push(n->ev, now + n->link_latency, EV_PULL_LOOKUP, node, ri);
+		return ev_push(n->ev, now + resolver_site_delay(n, resolver_site(n, node), RESOLVER_SERVICE_SITE),
+		               EV_PULL_LOOKUP, node, ri);
 	}
 	metrics_add(m, node, now, CTR_UPSTREAM, 1);
 	return ev_push(n->ev, now + upstream_latency(n), EV_RESOLVED, node, ri);
@@ -296,7 +299,8 @@ int resolver_pull_lookup(struct resolver_net *n, uint32_t node, sim_time now, ui
 		r->pulled_rcode = c->rcode;
 		r->pulled_negative = c->negative;
 	}
-	return ev_push(n->ev, now + n->link_latency, EV_PULL_REPLY, node, arg);
+	return ev_push(n->ev, now + resolver_site_delay(n, resolver_site(n, node), RESOLVER_SERVICE_SITE),
+	               EV_PULL_REPLY, node, arg);
 }
 
 static void answer_waiters(struct resolver_net *n, uint32_t node, sim_time now, uint32_t first,
@@ -423,6 +427,13 @@ int resolver_send_copy(struct resolver_net *n, uint32_t from, uint32_t to, uint3
 	return share_deliver_copy(n, from, to, bi, now, 0);
 }
 
+/* Where a copy leaves from: the sender's site, or site 0 for what a relay forwards. */
+static uint32_t copy_source_site(const struct resolver_net *n, uint32_t node, uint32_t bi)
+{
+	(void)bi;
+	return node < n->nodes ? resolver_site(n, node) : RESOLVER_SERVICE_SITE;
+}
+
 /* One copy of share buffer bi on its way to peer: lost, or delivered after the link's delay. */
 static int share_deliver_copy(struct resolver_net *n, uint32_t node, uint32_t peer, uint32_t bi,
                               sim_time now, int to_hub)
@@ -431,7 +442,8 @@ static int share_deliver_copy(struct resolver_net *n, uint32_t node, uint32_t pe
 		metrics_add(n->m, node, now, CTR_SHARE_LOST, 1);
 		return 0;
 	}
-	sim_time delay = n->link_latency;
+	sim_time delay = resolver_site_delay(n, n->relaying ? RESOLVER_SERVICE_SITE : copy_source_site(n, node, bi),
+	                                     resolver_site(n, peer));
 	if (n->link_jitter > 0)
 		delay += (sim_time)(rng_uniform(n->rng, RNG_LINK_LATENCY) * (double)n->link_jitter);
 	uint32_t di = TAKE(n, dlv, dlv_len, dlv_cap, dlv_free);

@@ -44,7 +44,9 @@ struct resolver_net {
 	struct authority world;
 	struct dns_tsig_key send_key, recv_key;
 	int64_t epoch_ns;          /**< Unix time of simulated time 0 */
-	sim_time service_time, link_latency, link_jitter;
+	sim_time service_time, link_latency, link_jitter, inter_site_latency;
+	uint32_t sites;
+	uint8_t relaying;          /**< set while a pubsub relay forwards: copies leave from site 0 */
 	uint32_t nodes;
 	struct cache *caches;      /**< [nodes] */
 	struct cache central;      /**< the shared cache of transport pull */
@@ -81,6 +83,17 @@ void resolver_buf_hold(struct resolver_net *n, uint32_t bi);
 void resolver_buf_release(struct resolver_net *n, uint32_t bi);
 size_t resolver_buf_len(const struct resolver_net *n, uint32_t bi);
 int resolver_send_copy(struct resolver_net *n, uint32_t from, uint32_t to, uint32_t bi, sim_time now);
+/** One-way delay between the sites of two resolvers (site 0 holds relays and central caches). */
+static inline sim_time resolver_site_delay(const struct resolver_net *n, uint32_t site_a, uint32_t site_b)
+{
+	return site_a == site_b ? n->link_latency : n->inter_site_latency;
+}
+static inline uint32_t resolver_site(const struct resolver_net *n, uint32_t node)
+{
+	return n->sites > 1 ? node % n->sites : 0;
+}
+/** Relays (pubsub) and central caches (pull) are in site 0. */
+#define RESOLVER_SERVICE_SITE 0u
 /** Build and sign a share of (name, type, class) with answer a into a new buffer (*out); returns
  * 0, 1 for a type without records (nothing built), or -1. origin: the sender, or n->nodes. */
 int resolver_share_make(struct resolver_net *n, uint32_t origin, sim_time now, uint32_t name_id,

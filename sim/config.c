@@ -79,6 +79,8 @@ static const struct param_def registry[] = {
 	{ "pubsub.idle_timeout", P_DOUBLE, OFF(pubsub_idle_timeout), 0.001, 31536000, NULL, "600", "s", "an interest subscription without client queries for this long is dropped (UNSUBSCRIBE)", "placeholder heuristic: the paper leaves it open (P-CLEAN)" },
 	{ "pubsub.push", P_BOOL, OFF(pubsub_push), 0, 1, NULL, "0", "", "authorities publish each change of a record on its track, so subscribers are refreshed before its TTL runs out", "HotNets 2025 paper (P-AUTO)" },
 	{ "network.latency", P_DOUBLE, OFF(link_latency_ms), 0, 60000, NULL, "1", "ms", "one-way latency between two resolvers", "same-site placeholder" },
+	{ "network.sites", P_U32, OFF(sites), 1, 100000, NULL, "1", "", "sites the resolvers are spread over (resolver i in site i mod sites); relays and central caches sit in site 0", "" },
+	{ "network.inter_site_latency", P_DOUBLE, OFF(inter_site_latency_ms), 0, 60000, NULL, "20", "ms", "one-way latency between two sites (network.latency applies within a site)", "placeholder: a continental RTT of 40 ms" },
 	{ "network.jitter", P_DOUBLE, OFF(link_jitter_ms), 0, 60000, NULL, "0", "ms", "uniform extra delay in [0, jitter)", "" },
 	{ "network.loss", P_DOUBLE, OFF(link_loss), 0, 1, NULL, "0", "", "probability that a share message is lost", "" },
 	{ "network.ip", P_ENUM, OFF(ip_version), 0, 0, ip_choices, "4", "", "IP version of share messages (header overheads: 20 or 40 bytes, plus UDP 8)", "RFC 791, RFC 8200" },

@@ -72,6 +72,8 @@ struct sim_params {
 
 	/* [network] */
 	double link_latency_ms;            /**< network.latency: one-way between two nodes, ms */
+	uint32_t sites;                    /**< network.sites: resolver i is in site i mod sites */
+	double inter_site_latency_ms;      /**< network.inter_site_latency: one-way between sites, ms */
 	double link_jitter_ms;             /**< network.jitter: uniform extra delay in [0, jitter), ms */
 	double link_loss;                  /**< network.loss: probability a message is lost */
 	int ip_version;                    /**< network.ip: 4 or 6, for header overheads */

@@ -672,6 +672,36 @@ static void test_prefetch(void **state)
 	unlink(path);
 }
 
+static void test_sites(void **state)
+{
+	(void)state;
+	/* n0 resolves a.example at 10 ms and shares it: n2 (its site) has it at 11 ms, n1 and n3 (the
+	 * other site, 20 ms away) at 30 ms. */
+	static const struct query_spec q[] = { { 0, "a.example" }, { 12, "a.example" },
+		                               { 14, "a.example" }, { 21, "a.example" } };
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, q, 4, path);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 4;
+	p.sites = 2;
+	p.inter_site_latency_ms = 20;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t misses[] = { 1, 1, 0, 1 }, shared[] = { 0, 0, 1, 0 };
+	check_nodes(&m, CTR_MISSES, misses, 4);
+	check_nodes(&m, CTR_HITS_SHARED, shared, 4);
+	metrics_free(&m);
+	p.sites = 1; /* one site: everything 1 ms away, all three peers hit */
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_MISSES), 1);
+	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 3);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -690,6 +720,7 @@ int main(void)
 		cmocka_unit_test(test_cache_capacity),
 		cmocka_unit_test(test_serve_expired),
 		cmocka_unit_test(test_prefetch),
+		cmocka_unit_test(test_sites),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
