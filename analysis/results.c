@@ -264,6 +264,16 @@ static int store_scalars(sqlite3_stmt *st, int64_t run_id, const struct metrics 
 	rc = rc ? rc : add_scalar(st, run_id, node, "hitrate.own", q > 0 ? (double)total[CTR_HITS_OWN] / q : 0);
 	rc = rc ? rc : add_scalar(st, run_id, node, "hitrate.shared", q > 0 ? (double)total[CTR_HITS_SHARED] / q : 0);
 	rc = rc ? rc : add_scalar(st, run_id, node, "hitrate.pull", q > 0 ? (double)total[CTR_PULL_HITS] / q : 0);
+	/* The busiest bin's upstream rate: the load authorities see at peak. */
+	double peak = 0;
+	for (uint32_t b = 0; b < m->bins; b++) {
+		uint64_t in_bin = 0;
+		for (uint32_t k = from; k < to; k++)
+			in_bin += m->counters[((size_t)k * m->bins + b) * CTR__COUNT + CTR_UPSTREAM];
+		if ((double)in_bin > peak)
+			peak = (double)in_bin;
+	}
+	rc = rc ? rc : add_scalar(st, run_id, node, "upstream.peak.per.s", peak / ((double)m->bin_width / 1e9));
 	rc = rc ? rc : add_scalar(st, run_id, node, "upstream.per.query", q > 0 ? (double)total[CTR_UPSTREAM] / q : 0);
 	rc = rc ? rc : add_scalar(st, run_id, node, "share.rejected", (double)rejected);
 	rc = rc ? rc : add_scalar(st, run_id, node, "share.msgs.per.node.per.s",

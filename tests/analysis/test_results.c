@@ -39,6 +39,9 @@ static void fill(struct metrics *m)
 	metrics_add(m, 1, 15 * SIM_S, CTR_HITS_OWN, 5);
 	metrics_add(m, 1, 15 * SIM_S, CTR_SHARE_SENT_MSGS, 4);
 	metrics_add(m, 1, 15 * SIM_S, CTR_SHARE_SENT_BYTES, 400);
+	metrics_add(m, 0, 12 * SIM_S, CTR_UPSTREAM, 3);
+	metrics_add(m, 1, 15 * SIM_S, CTR_UPSTREAM, 4);
+	metrics_add(m, 1, 1 * SIM_S, CTR_UPSTREAM, 2);
 	metrics_latency(m, 0, LAT_MISS, 30 * SIM_MS);
 }
 
@@ -67,7 +70,7 @@ static void test_store_and_isolate(void **state)
 	assert_int_equal(results_run_fail(db, id, "failed", "trace vanished", err, sizeof(err)), 0);
 	results_close(db);
 
-	assert_true(query_double("select count(*) from counter where runId = 1") == 7);
+	assert_true(query_double("select count(*) from counter where runId = 1") == 10);
 	assert_true(query_double("select value from counter where runId = 1 and node = 1 and name = 'share.sent.bytes'") == 400);
 	assert_true(query_double("select binStart from counter where runId = 1 and node = 1 and name = 'num.queries'") == 10);
 	assert_true(query_double("select value from scalar where runId = 1 and node = -1 and name = 'hitrate'") == 0.65);
@@ -81,6 +84,8 @@ static void test_store_and_isolate(void **state)
 	assert_true(query_double("select count(*) from counter where runId = 2") == 0);
 	assert_true(query_double("select count(*) from runParam where runId = 2") == 2);
 	assert_true(query_double("select hitrate from run_summary where runId = 1") == 0.65);
+	/* 7 upstream queries in the busiest 10 s bin (3 from node 0 and 4 from node 1 in bin 1). */
+	assert_true(query_double("select value from scalar where runId = 1 and node = -1 and name = 'upstream.peak.per.s'") == 0.7);
 	/* One 30 ms miss: bucket [16384, 32768) us, so p95 is 95 % of the way through it. */
 	assert_true(query_double("select value from scalar where runId = 1 and node = -1 and name = 'latency.p95.miss'") == 31.9488);
 	assert_true(query_double("select value from scalar where runId = 1 and node = -1 and name = 'latency.p50'") == 24.576);
@@ -92,7 +97,7 @@ static void test_store_and_isolate(void **state)
 	assert_non_null(fgets(line, sizeof(line), out));
 	assert_string_equal(line, "run,parameters,status,queries,hit%,own%,peers%,p95 ms,upstream,share msg/node/s,share B/node/s,rejected,wall s\n");
 	assert_non_null(fgets(line, sizeof(line), out));
-	assert_string_equal(line, "1,resolvers.nodes=2,done,20,65.00,55.00,10.00,31.95,0,0.100,10.0,0,0.50\n");
+	assert_string_equal(line, "1,resolvers.nodes=2,done,20,65.00,55.00,10.00,31.95,9,0.100,10.0,0,0.50\n");
 	assert_non_null(fgets(line, sizeof(line), out));
 	assert_string_equal(line, "2,resolvers.nodes=2,failed: trace vanished,-,-,-,-,-,-,-,-,-,-\n");
 	fclose(out);
