@@ -195,11 +195,29 @@ static sim_time upstream_latency(struct resolver_net *n)
 }
 
 /* Served stale data? Count it (and its age when the authority has moved on). */
+/* Would a client asking a random peer at this moment get the same answer? Compared only when
+ * that peer holds the question too; measured when the world changes (authority.change_share). */
+static void check_consistency(struct resolver_net *n, uint32_t node, sim_time now,
+                              const struct cache_entry *e)
+{
+	if (n->nodes < 2 || n->p->change_share <= 0)
+		return;
+	uint32_t peer = rng_uniform_int(n->rng, RNG_CONSISTENCY, n->nodes - 1);
+	peer += peer >= node;
+	const struct cache_entry *o = cache_find(&n->caches[peer], e->key);
+	if (!o || o->expires <= now || o->negative)
+		return;
+	metrics_add(n->m, node, now, CTR_CONSISTENCY_CHECKS, 1);
+	if (o->version != e->version)
+		metrics_add(n->m, node, now, CTR_CONSISTENCY_MISMATCH, 1);
+}
+
 static void check_stale(struct resolver_net *n, uint32_t node, sim_time now, uint32_t name_id,
                         const struct cache_entry *e)
 {
 	if (e->negative)
 		return;
+	check_consistency(n, node, now, e);
 	uint32_t current = authority_version(&n->world, name_id, now);
 	if (e->version < current) {
 		metrics_add(n->m, node, now, CTR_ANSWERS_STALE, 1);

@@ -58,7 +58,9 @@
 	X(PUSH_PUBLISHED, "push.published", "changes the authorities published (pubsub.push; counted at resolver 0)") \
 	X(CACHE_EVICTIONS, "cache.evictions", "entries evicted to stay within cache.capacity") \
 	X(SERVED_EXPIRED, "num.expired", "answers served from expired data (cache.serve_expired_ttl, RFC 8767)") \
-	X(PREFETCH, "num.prefetch", "background refreshes of entries in the last 10 % of their TTL (cache.prefetch)")
+	X(PREFETCH, "num.prefetch", "background refreshes of entries in the last 10 % of their TTL (cache.prefetch)") \
+	X(CONSISTENCY_CHECKS, "consistency.checks", "answers from cache compared with what a random peer holds for the same question") \
+	X(CONSISTENCY_MISMATCH, "consistency.mismatch", "of those, the peer held another version of the answer")
 
 enum metrics_counter {
 #define METRICS_ENUM(id, name, doc) CTR_##id,

@@ -13,6 +13,7 @@ static const char *const rng_purpose_names[RNG__COUNT] = {
 	[RNG_LINK_LATENCY] = "link-latency",
 	[RNG_LINK_LOSS] = "link-loss",
 	[RNG_SHARE_ID] = "share-id",
+	[RNG_CONSISTENCY] = "consistency",
 };
 
 const char *rng_purpose_name(enum rng_purpose p)

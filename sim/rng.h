@@ -18,6 +18,7 @@ enum rng_purpose {
 	RNG_LINK_LATENCY,     /**< jitter on links between nodes */
 	RNG_LINK_LOSS,        /**< loss on links between nodes */
 	RNG_SHARE_ID,         /**< message ids of share messages */
+	RNG_CONSISTENCY,      /**< the peer each answer is compared with (answer consistency) */
 	RNG__COUNT
 };
 

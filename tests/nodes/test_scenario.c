@@ -511,6 +511,43 @@ static void test_stale_answers(void **state)
 	unlink(path);
 }
 
+static void test_consistency_mismatch(void **state)
+{
+	(void)state;
+	/* Without sharing, n0 keeps a.example's old version while n1 resolves the new one: a client
+	 * asking n0 gets another answer than one asking n1 at the same moment. */
+	char path[64], err[256];
+	static const struct query_spec first[] = { { 0, "a.example" } };
+	struct trace *t = scenario_trace(records, 6, first, 1, path);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 2;
+	p.transport = SHARE_NONE;
+	p.change_share = 1;
+	p.change_interval = 100;
+	struct authority world;
+	assert_int_equal(authority_init(&world, &p, t, err, sizeof(err)), 0);
+	uint32_t id;
+	uint8_t wire[DNS_NAME_MAX], len;
+	dns_name_from_text("a.example", wire, &len);
+	assert_int_equal(trace_name_lookup(t, wire, len, &id), 0);
+	sim_time next = authority_version_start(&world, id, authority_version(&world, id, 10 * MS) + 1);
+	trace_close(t);
+	unlink(path);
+	struct query_spec q[] = { { 0, "a.example" }, { next / MS + 1000, "a.example" },
+		                  { next / MS + 5000, "a.example" } };
+	t = scenario_trace(records, 6, q, 3, path); /* n0, n1 (new version), n0 (old version) */
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_CONSISTENCY_CHECKS), 1);
+	assert_int_equal(metrics_total(&m, CTR_CONSISTENCY_MISMATCH), 1);
+	assert_int_equal(metrics_total(&m, CTR_ANSWERS_STALE), 1);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 static void test_pubsub_push_refreshes(void **state)
 {
 	(void)state;
@@ -546,6 +583,9 @@ static void test_pubsub_push_refreshes(void **state)
 	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
 	assert_int_equal(metrics_total(&m, CTR_ANSWERS_STALE), 2); /* n0 its own copy, n1 the shared one */
 	assert_int_equal(metrics_total(&m, CTR_PUSH_PUBLISHED), 0);
+	/* Both copies are the same old version: stale, but consistent with each other. */
+	assert_true(metrics_total(&m, CTR_CONSISTENCY_CHECKS) >= 1);
+	assert_int_equal(metrics_total(&m, CTR_CONSISTENCY_MISMATCH), 0);
 	metrics_free(&m);
 	p.pubsub_push = 1;
 	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
@@ -717,6 +757,7 @@ int main(void)
 		cmocka_unit_test(test_time_checked_per_receiver),
 		cmocka_unit_test(test_stale_answers),
 		cmocka_unit_test(test_pubsub_push_refreshes),
+		cmocka_unit_test(test_consistency_mismatch),
 		cmocka_unit_test(test_cache_capacity),
 		cmocka_unit_test(test_serve_expired),
 		cmocka_unit_test(test_prefetch),
