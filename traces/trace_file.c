@@ -100,9 +100,16 @@ static int check_contents(struct trace *t, const char *path, char *err, size_t e
 			return fail(err, err_size, path, "damaged trace file: a query is out of range or out of order");
 		last = q->time_ns;
 	}
-	for (uint64_t i = 0; i < h->sections[TS_RECORDS].count; i++)
-		if (t->records[i].name_id >= names)
+	uint64_t prev_key = 0;
+	for (uint64_t i = 0; i < h->sections[TS_RECORDS].count; i++) {
+		const struct trace_record *r = &t->records[i];
+		uint64_t key = (uint64_t)r->name_id << 32 | (uint64_t)r->qtype << 16 | r->qclass;
+		if (r->name_id >= names)
 			return fail(err, err_size, path, "damaged trace file: a record names no name");
+		if (i > 0 && key <= prev_key) /* trace_record_find searches them */
+			return fail(err, err_size, path, "damaged trace file: records out of order");
+		prev_key = key;
+	}
 	for (uint64_t i = 0; i < h->sections[TS_STATS].count; i++)
 		if (memchr(t->stats[i].name, 0, sizeof(t->stats[i].name)) == NULL)
 			return fail(err, err_size, path, "damaged trace file: bad accounting line");

@@ -12,6 +12,7 @@
 
 #include "dns/dns_wire.h"
 #include "traces/trace.h"
+#include "traces/trace_format.h"
 #include "traces/trace_writer.h"
 
 static char path[64];
@@ -146,6 +147,48 @@ static void test_damaged_files(void **state)
 			}
 			trace_close(t);
 		}
+	}
+	/* Each section's count raised past the file, or its offset moved out: refused, named. */
+	for (int s = 0; s < TS__COUNT; s++)
+		for (int field = 0; field < 2; field++) {
+			uint8_t copy[8192];
+			memcpy(copy, orig, n);
+			struct trace_file_header *h = (struct trace_file_header *)copy;
+			if (field == 0)
+				h->sections[s].count = s == TS_NAME_INDEX ? h->sections[s].count + 1 : h->sections[s].count + 1000000;
+			else
+				h->sections[s].offset = n + 8;
+			f = fopen(damaged, "wb");
+			fwrite(copy, 1, n, f);
+			fclose(f);
+			assert_int_not_equal(trace_open(damaged, &t, err, sizeof(err)), 0);
+			assert_non_null(strstr(err, "damaged trace file"));
+		}
+	/* The record model out of key order (its binary search would miss): refused. */
+	{
+		uint8_t copy[8192];
+		memcpy(copy, orig, n);
+		const struct trace_file_header *h = (const struct trace_file_header *)copy;
+		assert_int_equal(h->sections[TS_RECORDS].count, 2);
+		struct trace_record *r = (struct trace_record *)(copy + h->sections[TS_RECORDS].offset), tmp = r[0];
+		r[0] = r[1];
+		r[1] = tmp;
+		f = fopen(damaged, "wb");
+		fwrite(copy, 1, n, f);
+		fclose(f);
+		assert_int_not_equal(trace_open(damaged, &t, err, sizeof(err)), 0);
+		assert_non_null(strstr(err, "records out of order"));
+	}
+	/* A header naming another version. */
+	{
+		uint8_t copy[8192];
+		memcpy(copy, orig, n);
+		((struct trace_file_header *)copy)->version = TRACE_VERSION + 1;
+		f = fopen(damaged, "wb");
+		fwrite(copy, 1, n, f);
+		fclose(f);
+		assert_int_not_equal(trace_open(damaged, &t, err, sizeof(err)), 0);
+		assert_non_null(strstr(err, "another format version"));
 	}
 	memcpy(orig, "NOTATRACE", 8);
 	f = fopen(damaged, "wb");
