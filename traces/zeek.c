@@ -118,7 +118,13 @@ static int parse_u16(const char *s, uint16_t *out)
 	return 0;
 }
 
-/* Answer section size estimated from Zeek's text: A 16 octets, AAAA 28, else a name. */
+/*
+ * Zeek logs the answers' rdata as text, not their wire size, so the answer section is estimated
+ * per RR as if its owner were a compression pointer (2 octets) followed by type, class, TTL and
+ * rdlength (10): an IPv4 address 12 + 4 = 16 octets, an IPv6 address 12 + 16 = 28, anything
+ * else (CNAME, PTR, NS targets; MX, SRV and TXT text) 12 + the text's length as an
+ * uncompressed name (strlen + 2). ancount is the number of answers; the TTL is the minimum.
+ */
 static void answers_summary(char *answers, char *ttls, struct trace_response *r)
 {
 	r->ancount = 0;
