@@ -149,13 +149,51 @@ static void json_string(const char *s)
 	putchar('"');
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Distinct (name, type, class) keys among the queries. */
+static uint64_t queried_pairs(const struct trace_query *q, uint64_t nq)
+{
+	uint64_t *keys = malloc((nq ? nq : 1) * sizeof(*keys)), n = 0;
+	if (!keys)
+		return 0;
+	for (uint64_t i = 0; i < nq; i++)
+		keys[i] = (uint64_t)q[i].name_id << 32 | (uint64_t)q[i].qtype << 16 | q[i].qclass;
+	qsort(keys, nq, sizeof(*keys), cmp_u64);
+	for (uint64_t i = 0; i < nq; i++)
+		n += i == 0 || keys[i] != keys[i - 1];
+	free(keys);
+	return n;
+}
+
 static const char info_usage[] =
 	"usage: sharesim info FILE.trace [--json]\n\n"
 	"Describes a trace: queries, responses, clients, names, resolver addresses, time span, query\n"
 	"type and rcode mix, every packet or log row the import skipped (by reason), and the sources.\n"
 	"--json prints one object with the keys queries, responses, clients, names, records,\n"
-	"resolvers[{address,queries}], start_ns, duration_ns, qtypes{}, rcodes{}, accounting{},\n"
-	"sources[], digest.\n";
+	"queried_pairs, resolvers[{address,queries}], start_ns, duration_ns, qtypes{}, rcodes{},\n"
+	"accounting{}, sources[], digest.\n";
+
+/*
+ * The --json keys (stable; add, never rename):
+ *   queries        client queries (arrivals) in the trace
+ *   responses      responses that fed the record model
+ *   clients        distinct client addresses
+ *   names          distinct (case-folded) query names
+ *   records        (name, type, class) keys with an answer in the record model
+ *   queried_pairs  distinct (name, type, class) keys among the queries
+ *   resolvers      [{"address": text, "queries": queries sent to it}], in first-seen order
+ *   start_ns       Unix time of the first query, ns; duration_ns: last query - first
+ *   qtypes         {type mnemonic: queries}, most frequent first
+ *   rcodes         {rcode mnemonic: records whose last response had it}
+ *   accounting     {line: count}: "packets" (packets or log rows read) and every outcome
+ *   sources        provenance lines of the inputs
+ *   digest         SHA-256 of the trace file, lower-case hex
+ */
 
 int cmd_info(int argc, char **argv)
 {
@@ -198,15 +236,18 @@ int cmd_info(int argc, char **argv)
 		qtypes[q[i].qtype]++;
 		per_resolver[q[i].resolver_id]++;
 	}
+	uint64_t pairs = queried_pairs(q, nq);
 	const struct trace_record *rec = trace_records(t);
 	for (uint32_t i = 0; i < trace_record_count(t); i++)
 		rcodes[rec[i].rcode & 15]++;
 	char buf[64], abuf[64];
 	size_t ntypes = top_counts(qtypes, 65536, sorted);
 	if (json) {
-		printf("{\"queries\":%llu,\"responses\":%llu,\"clients\":%u,\"names\":%u,\"records\":%u,",
+		printf("{\"queries\":%llu,\"responses\":%llu,\"clients\":%u,\"names\":%u,\"records\":%u,"
+		       "\"queried_pairs\":%llu,",
 		       (unsigned long long)nq, (unsigned long long)trace_response_count(t),
-		       trace_client_count(t), trace_name_count(t), trace_record_count(t));
+		       trace_client_count(t), trace_name_count(t), trace_record_count(t),
+		       (unsigned long long)pairs);
 		printf("\"resolvers\":[");
 		for (uint32_t i = 0; i < nres; i++) {
 			addr_text(trace_resolver(t, i), abuf, sizeof(abuf));
@@ -249,9 +290,10 @@ int cmd_info(int argc, char **argv)
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&start));
 		printf("trace      %s\ndigest     sha256:%s\n", path, trace_digest(t));
 		printf("queries    %llu\nresponses  %llu\nclients    %u\nnames      %u\n"
-		       "name/type  %u with an answer in the record model\n",
+		       "name/type  %llu queried, %u with an answer in the record model\n",
 		       (unsigned long long)nq, (unsigned long long)trace_response_count(t),
-		       trace_client_count(t), trace_name_count(t), trace_record_count(t));
+		       trace_client_count(t), trace_name_count(t), (unsigned long long)pairs,
+		       trace_record_count(t));
 		printf("time span  %s, %.3f s\n", when, (double)trace_duration_ns(t) / 1e9);
 		printf("resolvers  %u address(es)\n", nres);
 		for (uint32_t i = 0; i < nres && i < 10; i++) {
@@ -267,8 +309,9 @@ int cmd_info(int argc, char **argv)
 		printf("rcodes (per name/type answered)\n");
 		for (int i = 0; i < 16; i++)
 			if (rcodes[i])
-				printf("  %-10s %10llu\n", dns_rcode_to_text((uint16_t)i, buf, sizeof(buf)),
-				       (unsigned long long)rcodes[i]);
+				printf("  %-10s %10llu  %5.1f%%\n", dns_rcode_to_text((uint16_t)i, buf, sizeof(buf)),
+				       (unsigned long long)rcodes[i],
+				       100.0 * (double)rcodes[i] / (double)trace_record_count(t));
 		printf("accounting (packets or log rows, by outcome)\n");
 		for (size_t i = 0; i < trace_stat_count(t); i++)
 			printf("  %-36s %10llu\n", trace_stats(t)[i].name,
