@@ -1,10 +1,24 @@
-/* Fuzz target: arbitrary bytes delivered to a resolver as a share message. */
+/*
+ * Fuzz target: arbitrary bytes delivered to a resolver as a share message, at a fixed clock
+ * (simulated time 0 = Unix 1700000000, the trace's start). Each input is delivered twice: as
+ * it is (to node 1), and signed with the sharing key at that clock (to node 0), so that mutated
+ * content gets past the TSIG check and reaches the later checks and the caching of the Answer
+ * section, which a fuzzer could never reach by forging an HMAC.
+ *
+ * Corpus (tests/fuzz/corpus/fuzz_share_receive): dnscap-*, query, header-only, pointer-loop,
+ * empty: plain DNS (unsigned); signed-response: signed with another key (badkey); share-*: built
+ * with share_build and this target's key at 1700000000: accepted (A, AAAA, no question, several
+ * RRsets with a name the trace never saw), and rejected as badtime, badkey, badsig (a forged MAC),
+ * malformed (a forged TSIG length), notresponse (QR=0) and negative (NXDOMAIN).
+ */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "dns/dns_tsig.h"
 #include "nodes/resolver.h"
+#include "nodes/share.h"
 #include "traces/trace.h"
 #include "traces/trace_writer.h"
 
@@ -50,5 +64,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!F.ready && setup())
 		return 0;
 	resolver_receive(&F.net, 1, 0, data, size);
+	/* The same bytes signed by a genuine peer: room for the TSIG record (under 200 bytes). */
+	static uint8_t signed_msg[SHARE_MSG_MAX];
+	size_t len = size;
+	if (size >= DNS_HEADER_SIZE && size + 200 <= sizeof(signed_msg)) {
+		memcpy(signed_msg, data, size);
+		if (dns_tsig_sign(&F.net.send_key, signed_msg, &len, sizeof(signed_msg),
+		                  (uint64_t)(trace_start_time_ns(F.t) / 1000000000), F.p.tsig_fudge) == 0)
+			resolver_receive(&F.net, 0, 0, signed_msg, len);
+	}
 	return 0;
 }
