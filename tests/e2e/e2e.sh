@@ -62,7 +62,7 @@ import_pcaps)
 		"$(tshark -r "$data/icann-root-knot-live-20161006.pcap" -Y 'tcp.port==53 && dns.flags.response==0' -T fields -e dns.id 2>/dev/null | wc -l)"
 	expect_eq "root TCP responses" "$(json root.json accounting/message.tcp.response)" 93
 	expect_eq "root malformed names" "$(json root.json accounting/skipped.malformed.bad_label)" 2
-	expect_eq "root cut by snaplen" "$(json root.json accounting/skipped.truncated)" 14
+	expect_eq "root truncated (ICMP errors quoting an IPv4 packet longer than the frame)" "$(json root.json accounting/skipped.truncated)" 14
 	expect_eq "root not query opcode" "$(json root.json accounting/skipped.not_query_opcode)" 2
 	expect_eq "root TCP segments: control + data + retransmitted" \
 		"$(( $(json root.json accounting/tcp.control) + $(json root.json accounting/tcp.data) + $(json root.json accounting/tcp.retransmission) ))" 956
