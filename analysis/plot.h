@@ -1,13 +1,22 @@
 /*
- * plot — figures from a results database: the plotted data as TSV, the gnuplot script beside
- * it, and the PNG made by running gnuplot on them (so a user can edit and re-run either).
+ * plot — figures from a results database: for every experiment and measure, the plotted data
+ * (.tsv), the gnuplot script (.gp) and the figure in each format asked for, made by running
+ * gnuplot on them (so a user can edit and re-run either).
  */
 #ifndef SHARESIM_PLOT_H
 #define SHARESIM_PLOT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
-/** Write hitrate.{tsv,gp,png} and traffic.{tsv,gp,png} into dir (created if missing). */
-int plot_all(const char *db_path, const char *dir, char *err, size_t err_size);
+struct plot_options {
+	const char *dir;        /* figures go to dir/EXPERIMENT/ (created if missing) */
+	const char *experiment; /* NULL: every experiment with finished runs */
+	const char *x_key;      /* swept key on the x axis; NULL: chosen (see sweep_load) */
+	const char *formats;    /* comma-separated: png, svg, pdf */
+	FILE *list;             /* where to list the figures made, or NULL */
+};
+
+int plot_all(const char *db_path, const struct plot_options *o, char *err, size_t err_size);
 
 #endif

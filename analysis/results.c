@@ -276,6 +276,10 @@ static int store_scalars(sqlite3_stmt *st, int64_t run_id, const struct metrics 
 	rc = rc ? rc : add_scalar(st, run_id, node, "upstream.peak.per.s", peak / ((double)m->bin_width / 1e9));
 	rc = rc ? rc : add_scalar(st, run_id, node, "upstream.per.query", q > 0 ? (double)total[CTR_UPSTREAM] / q : 0);
 	rc = rc ? rc : add_scalar(st, run_id, node, "share.rejected", (double)rejected);
+	rc = rc ? rc : add_scalar(st, run_id, node, "stale.per.query", q > 0 ? (double)total[CTR_ANSWERS_STALE] / q : 0);
+	rc = rc ? rc : add_scalar(st, run_id, node, "consistency.mismatch.rate",
+	                          total[CTR_CONSISTENCY_CHECKS] ? (double)total[CTR_CONSISTENCY_MISMATCH] /
+	                                                                  (double)total[CTR_CONSISTENCY_CHECKS] : 0);
 	rc = rc ? rc : add_scalar(st, run_id, node, "share.msgs.per.node.per.s",
 	                          seconds > 0 ? (double)total[CTR_SHARE_SENT_MSGS] / nodes / seconds : 0);
 	rc = rc ? rc : add_scalar(st, run_id, node, "share.bytes.per.node.per.s",

@@ -139,11 +139,38 @@ demo_sweep)
 	expect_eq "multicast hits = unicast hits" "$(hits 4 multicast num.cachehits.shared)" "$(hits 4 unicast num.cachehits.shared)"
 	expect_eq "multicast: 3 receptions per send" "$(hits 4 multicast share.recv.msgs)" "$((3 * $(hits 4 multicast share.sent.msgs)))"
 	expect_eq "unicast: 3 sends per multicast send" "$(hits 4 unicast share.sent.msgs)" "$((3 * $(hits 4 multicast share.sent.msgs)))"
-	"$sharesim" plot demo.sqlite -o plots
-	for f in hitrate traffic; do
-		[ "$(head -c 8 plots/$f.png | od -An -tx1 | tr -d ' \n')" == 89504e470d0a1a0a ] || fail "plots/$f.png is not a PNG"
-		echo "ok: plots/$f.png ($(stat -c %s plots/$f.png) bytes)"
+	"$sharesim" plot demo.sqlite -o plots > figures.txt
+	for f in hitrate hitrate-shared upstream share-msgs share-bytes latency-p95; do
+		[ "$(head -c 8 plots/demo/$f.png | od -An -tx1 | tr -d ' \n')" == 89504e470d0a1a0a ] || fail "$f.png is not a PNG"
+		[ "$(head -c 5 plots/demo/$f.pdf)" == "%PDF-" ] || fail "$f.pdf is not a PDF"
+		grep -q "<svg" plots/demo/$f.svg || fail "$f.svg is not an SVG"
+		echo "ok: plots/demo/$f.{png,svg,pdf} ($(stat -c %s plots/demo/$f.png) bytes of PNG)"
 	done
+	# Nothing stale in this sweep: no stale figure; every figure listed.
+	[ ! -e plots/demo/stale.png ] || fail "a stale figure without stale answers"
+	expect_eq "figures listed" "$(wc -l < figures.txt)" "$(ls plots/demo/*.png plots/demo/*.svg plots/demo/*.pdf | wc -l)"
+	# The plotted data are the database's: unicast at 4 resolvers.
+	expect_eq "hitrate.tsv, unicast at 4" "$(awk '/^"transport=unicast"/{b=1;next} /^"/{b=0} b && $1==4 {print $2}' plots/demo/hitrate.tsv)" \
+		"$(sql demo.sqlite "SELECT printf('%.6g', 100 * s.value) FROM scalar s JOIN runItervar n ON n.runId = s.runId AND n.itervarName = 'resolvers.nodes' AND n.value = '4' JOIN runItervar t ON t.runId = s.runId AND t.itervarName = 'share.transport' AND t.value = 'unicast' WHERE s.node = -1 AND s.name = 'hitrate'")"
+	expect_fail "plot an unknown format" "unknown figure format 'gif'" "$sharesim" plot demo.sqlite -o p --format png,gif
+	expect_fail "plot against a key not swept" "does not sweep 'cache.min_ttl'" "$sharesim" plot demo.sqlite -o p --x cache.min_ttl
+	;;
+repetitions)
+	import_wrccdc
+	# Three seeds per point with a random frontend: the figures and the report show the mean and
+	# the 95 % confidence interval, t(0.975, 2) = 4.302652729911275.
+	run_point rep.sqlite --set experiment.repeat=3 --set resolvers.frontend=random --set share.transport=none,unicast
+	expect_eq "runs" "$(sql rep.sqlite "SELECT count(*) FROM run WHERE status = 'done'")" 6
+	"$sharesim" plot rep.sqlite -o plots --format png > /dev/null
+	want=$("$py" -c 'import sqlite3, statistics, sys
+db = sqlite3.connect(sys.argv[1])
+v = [100 * r[0] for r in db.execute("SELECT s.value FROM scalar s JOIN runItervar t ON t.runId = s.runId AND t.itervarName = \"share.transport\" AND t.value = \"unicast\" WHERE s.node = -1 AND s.name = \"hitrate\"")]
+m = statistics.mean(v); h = 4.302652729911275 * statistics.stdev(v) / len(v) ** 0.5
+print("%.4f %.4f %.4f %d" % (m, m - h, m + h, len(v)))' rep.sqlite)
+	# x is the transport here (the only swept key): the unicast row is the second.
+	got=$(awk 'NR > 1 && $1 == "unicast" {printf "%.4f %.4f %.4f %d", $2, $3, $4, $5}' plots/demo/hitrate.tsv)
+	expect_eq "unicast mean, 95 % CI and runs" "$got" "$want"
+	[ "$(awk '{print $2 < $1 && $1 < $3}' <<< "$got")" == 1 ] || fail "the seeds made no difference: $got"
 	;;
 share_pcap)
 	import_wrccdc

@@ -1,0 +1,39 @@
+# One figure of a sweep: a measure against the swept key on the x axis, one line per series (the
+# other swept keys), the mean over repetitions with its 95 % confidence interval as a band
+# (numeric x) or error bars (categorical x).
+#   gnuplot -c sweep.gp DATA.tsv OUT FORMAT TITLE XLABEL YLABEL CAPTION OPTIONS SERIES
+# FORMAT: png, svg or pdf. OPTIONS: words among logx (log2 x axis), categorical (x values are
+# labels), percent (y from 0 to 100). SERIES: number of data blocks.
+# DATA.tsv: one block per series, blocks separated by two blank lines; each block starts with a
+# header line whose first field is the series label, then rows: x, mean, ci low, ci high, runs.
+if (ARG3 eq "svg") {
+    set terminal svg size 960,600 dynamic enhanced font "Sans,12" background "white"
+} else {
+    if (ARG3 eq "pdf") {
+        set terminal pdfcairo size 16cm,10cm enhanced font "Sans,9"
+    } else {
+        set terminal pngcairo size 960,600 enhanced font "Sans,11"
+    }
+}
+set output ARG2
+set title ARG4 font ",13" noenhanced
+set xlabel ARG5 noenhanced
+set ylabel ARG6 noenhanced
+set grid
+set key outside right top box opaque noenhanced
+set bmargin 6
+set label 1 ARG7 at screen 0.01, 0.02 font ",8" noenhanced
+set yrange [0:*]
+if (strstrt(ARG8, "percent")) { set yrange [0:100] }
+if (strstrt(ARG8, "logx")) { set logscale x 2 }
+n = int(ARG9)
+if (strstrt(ARG8, "categorical")) {
+    set offsets 0.5, 0.5, 0, 0
+    set xtics rotate by -20
+    plot for [i=0:n-1] ARG1 index i using 0:2:3:4:xticlabels(1) with yerrorlines lc i+1 lw 2 pt 7 \
+           title columnheader(1)
+} else {
+    plot for [i=0:n-1] ARG1 index i using 1:3:4 with filledcurves fs transparent solid 0.18 noborder \
+           lc i+1 notitle, \
+         for [i=0:n-1] ARG1 index i using 1:2 with linespoints lc i+1 lw 2 pt 7 title columnheader(1)
+}

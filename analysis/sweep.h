@@ -1,0 +1,54 @@
+/*
+ * sweep — the runs of one experiment arranged for figures and summary tables: an x axis (one
+ * swept key), series (the other swept keys), and repetitions folded into a mean with a 95 %
+ * confidence interval (Student's t over the repetitions' seeds).
+ */
+#ifndef SHARESIM_SWEEP_H
+#define SHARESIM_SWEEP_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sweep_run {
+	int64_t run_id;
+	size_t x;      /* index into sweep.xs */
+	size_t series; /* index into sweep.series */
+};
+
+struct sweep {
+	char x_key[64];        /* swept key on the x axis; "" when nothing is swept */
+	int x_numeric;         /* every x value is a number (xs sorted numerically) */
+	char **xs;             /* distinct x values */
+	size_t nx;
+	char **series;         /* distinct labels of the other swept keys ("transport=unicast, ...") */
+	size_t nseries;
+	struct sweep_run *runs; /* finished ('done') runs only */
+	size_t nruns;
+	unsigned max_repetitions; /* most runs at one (series, x) point */
+};
+
+struct sweep_stat {
+	unsigned n;       /* runs at the point (0: no run) */
+	double mean;
+	double ci95;      /* half width of the 95 % confidence interval of the mean (0 when n < 2) */
+	double min, max;
+};
+
+/**
+ * Arrange the finished runs of `experiment`. x_key chooses the x axis (NULL: resolvers.nodes if
+ * swept, else the numeric swept key with most values, else the swept key with most values).
+ */
+int sweep_load(sqlite3 *db, const char *experiment, const char *x_key, struct sweep *out,
+               char *err, size_t err_size);
+
+/** Statistics of the run-level scalar `name` (node -1) per point: out[series * nx + x]. */
+int sweep_stats(sqlite3 *db, const struct sweep *s, const char *name, struct sweep_stat *out,
+                char *err, size_t err_size);
+
+/** Half width of the 95 % confidence interval of a mean of n values with sample deviation sd. */
+double sweep_ci95(unsigned n, double sd);
+
+void sweep_free(struct sweep *s);
+
+#endif
