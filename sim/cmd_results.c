@@ -49,20 +49,33 @@ int cmd_report(int argc, char **argv)
 }
 
 static const char plot_usage[] =
-	"usage: sharesim plot RESULTS.sqlite -o DIR\n\n"
-	"Draws with gnuplot: DIR/hitrate.png (hit rate against the number of resolvers, with and\n"
-	"without sharing) and DIR/traffic.png (share messages and bytes per resolver per second).\n"
-	"Beside each PNG: the plotted data (.tsv) and the gnuplot script (.gp) that drew it.\n";
+	"usage: sharesim plot RESULTS.sqlite -o DIR [--experiment NAME] [--x KEY] [--format png,svg,pdf]\n\n"
+	"Draws with gnuplot, from the database alone, the figures of every experiment (or the one\n"
+	"named) into DIR/EXPERIMENT/: hit rate, hits on shared data, upstream load and its peak,\n"
+	"share messages and bytes per resolver per second, median and 95th percentile client latency,\n"
+	"and (when some run has them) stale answers, their age, update delay, answer mismatches and\n"
+	"rejected shares. The x axis is --x (a swept key, full or after its last dot), else\n"
+	"resolvers.nodes when swept, else the numeric swept key with most values; every other swept\n"
+	"key makes a series. Repetitions (experiment.repeat) are drawn as their mean with a 95%\n"
+	"confidence band (Student's t). Formats: png, svg, pdf (default: all three). Beside each\n"
+	"figure: the plotted data (.tsv) and the gnuplot script (.gp) that drew it.\n";
 
 int cmd_plot(int argc, char **argv)
 {
-	const char *path = NULL, *dir = NULL;
+	const char *path = NULL;
+	struct plot_options o = { .formats = "png,svg,pdf", .list = stdout };
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(plot_usage, stdout);
 			return 0;
 		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
-			dir = argv[++i];
+			o.dir = argv[++i];
+		} else if (!strcmp(argv[i], "--experiment") && i + 1 < argc) {
+			o.experiment = argv[++i];
+		} else if (!strcmp(argv[i], "--x") && i + 1 < argc) {
+			o.x_key = argv[++i];
+		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+			o.formats = argv[++i];
 		} else if (argv[i][0] == '-' || path) {
 			fprintf(stderr, "sharesim plot: unexpected argument '%s'\n%s", argv[i], plot_usage);
 			return 2;
@@ -70,16 +83,15 @@ int cmd_plot(int argc, char **argv)
 			path = argv[i];
 		}
 	}
-	if (!path || !dir) {
+	if (!path || !o.dir) {
 		fputs(plot_usage, stderr);
 		return 2;
 	}
 	char err[1024];
-	if (plot_all(path, dir, err, sizeof(err))) {
+	if (plot_all(path, &o, err, sizeof(err))) {
 		fprintf(stderr, "sharesim plot: %s\n", err);
 		return 1;
 	}
-	printf("%s/hitrate.png\n%s/traffic.png\n", dir, dir);
 	return 0;
 }
 
