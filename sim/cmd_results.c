@@ -10,15 +10,21 @@
 #include "sim/commands.h"
 
 static const char report_usage[] =
-	"usage: sharesim report RESULTS.sqlite [--experiment NAME] [--csv|--tsv]\n\n"
+	"usage: sharesim report RESULTS.sqlite [--experiment NAME] [--csv|--tsv|--json] [--means]\n\n"
 	"A table per experiment: per run, its swept parameters, status, queries, hit rate (all, from\n"
 	"the node's own resolutions, from peers' shares), upstream queries, share messages and bytes\n"
-	"sent per resolver per second, rejected shares and wall time.\n";
+	"sent per resolver per second, rejected shares and wall time. When points repeat\n"
+	"(experiment.repeat), a second table gives each point's mean over its repetitions with the\n"
+	"half width of its 95% confidence interval (Student's t); --means prints only that one\n"
+	"(also as CSV or TSV). --json prints {\"experiments\": [{\"name\", \"runs\": [{\"run\", \"name\",\n"
+	"\"status\", \"reason\", \"seed\", \"repetition\", \"trace_digest\", \"version\", \"itervars\",\n"
+	"\"scalars\"}], \"points\": [{\"itervars\", \"runs\", \"mean\", \"ci95\"}]}]}.\n";
 
 int cmd_report(int argc, char **argv)
 {
 	const char *path = NULL, *experiment = NULL;
 	enum report_format format = REPORT_TEXT;
+	int means = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(report_usage, stdout);
@@ -27,6 +33,10 @@ int cmd_report(int argc, char **argv)
 			format = REPORT_CSV;
 		} else if (!strcmp(argv[i], "--tsv")) {
 			format = REPORT_TSV;
+		} else if (!strcmp(argv[i], "--json")) {
+			format = REPORT_JSON;
+		} else if (!strcmp(argv[i], "--means")) {
+			means = 1;
 		} else if (!strcmp(argv[i], "--experiment") && i + 1 < argc) {
 			experiment = argv[++i];
 		} else if (argv[i][0] == '-' || path) {
@@ -41,7 +51,7 @@ int cmd_report(int argc, char **argv)
 		return 2;
 	}
 	char err[1024];
-	if (report_print(path, experiment, format, stdout, err, sizeof(err))) {
+	if (report_print(path, experiment, format, means, stdout, err, sizeof(err))) {
 		fprintf(stderr, "sharesim report: %s\n", err);
 		return 1;
 	}

@@ -8,12 +8,17 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <math.h>
 #include <sqlite3.h>
 
 #include "analysis/report.h"
 #include "analysis/results.h"
+#include "analysis/sweep.h"
 
 static char path[64];
+
+/* cmocka 1.1 has no assert_double_equal. */
+#define assert_close(a, b, tolerance) assert_true(fabs((double)(a) - (double)(b)) <= (tolerance))
 
 static double query_double(const char *sql)
 {
@@ -91,7 +96,7 @@ static void test_store_and_isolate(void **state)
 	assert_true(query_double("select value from scalar where runId = 1 and node = -1 and name = 'latency.p50'") == 24.576);
 
 	FILE *out = tmpfile();
-	assert_int_equal(report_print(path, NULL, REPORT_CSV, out, err, sizeof(err)), 0);
+	assert_int_equal(report_print(path, NULL, REPORT_CSV, 0, out, err, sizeof(err)), 0);
 	rewind(out);
 	char line[512];
 	assert_non_null(fgets(line, sizeof(line), out));
@@ -100,6 +105,90 @@ static void test_store_and_isolate(void **state)
 	assert_string_equal(line, "1,resolvers.nodes=2,done,20,65.00,55.00,10.00,31.95,9,0.100,10.0,0,0.50\n");
 	assert_non_null(fgets(line, sizeof(line), out));
 	assert_string_equal(line, "2,resolvers.nodes=2,failed: trace vanished,-,-,-,-,-,-,-,-,-,-\n");
+	fclose(out);
+	unlink(path);
+}
+
+/* One finished run with `hits` of 10 queries answered from cache. */
+static void store_run(struct results_db *db, const char *nodes, unsigned repetition, uint64_t hits)
+{
+	const struct results_kv vars[] = { { "resolvers.nodes", nodes }, { "share.transport", "unicast" } };
+	struct results_run_info info = { .experiment = "rep", .run_name = "rep", .trace_path = "x.trace",
+		                         .trace_digest = "abc", .seed = 1, .repetition = repetition, .params = vars,
+		                         .param_count = 2, .itervars = vars, .itervar_count = 2 };
+	int64_t id;
+	char err[512];
+	struct metrics m;
+	assert_int_equal(results_run_begin(db, &info, &id, err, sizeof(err)), 0);
+	assert_int_equal(metrics_init(&m, 1, 10 * SIM_S, 10 * SIM_S), 0);
+	metrics_add(&m, 0, 0, CTR_QUERIES, 10);
+	metrics_add(&m, 0, 0, CTR_HITS_OWN, hits);
+	struct run_summary s = { .events = 10, .queries = 10, .wall_seconds = 0.1, .simulated = 10 * SIM_S };
+	assert_int_equal(results_run_finish(db, id, &m, &s, err, sizeof(err)), 0);
+	metrics_free(&m);
+}
+
+/* Repetitions fold into a mean with Student's t interval: 0.6, 0.7, 0.8 -> 0.7 +- t(0.975, 2) * 0.1 / sqrt(3). */
+static void test_sweep_means(void **state)
+{
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/sharesim-sweep-%d.sqlite", (int)getpid());
+	unlink(path);
+	struct results_db *db;
+	char err[512];
+	assert_int_equal(results_open(path, &db, err, sizeof(err)), 0);
+	store_run(db, "16", 0, 9);
+	store_run(db, "4", 0, 6);
+	store_run(db, "4", 1, 7);
+	store_run(db, "4", 2, 8);
+	results_close(db);
+
+	sqlite3 *raw;
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	struct sweep s;
+	assert_int_equal(sweep_load(raw, "rep", NULL, &s, err, sizeof(err)), 0);
+	assert_string_equal(s.x_key, "resolvers.nodes");
+	assert_int_equal(s.x_numeric, 1);
+	assert_int_equal(s.nx, 2);
+	assert_string_equal(s.xs[0], "4"); /* numeric order, not first seen */
+	assert_string_equal(s.xs[1], "16");
+	assert_int_equal(s.nseries, 1);
+	assert_string_equal(s.series[0], "transport=unicast");
+	assert_int_equal(s.nruns, 4);
+	assert_int_equal(s.max_repetitions, 3);
+	struct sweep_stat stat[2];
+	assert_int_equal(sweep_stats(raw, &s, "hitrate", stat, err, sizeof(err)), 0);
+	assert_int_equal(stat[0].n, 3);
+	assert_close(stat[0].mean, 0.7, 1e-12);
+	assert_close(stat[0].ci95, 4.302652729911275 * 0.1 / sqrt(3.0), 1e-9);
+	assert_close(stat[0].min, 0.6, 1e-12);
+	assert_close(stat[0].max, 0.8, 1e-12);
+	assert_int_equal(stat[1].n, 1);
+	assert_close(stat[1].mean, 0.9, 1e-12);
+	assert_close(stat[1].ci95, 0, 0);
+	sweep_free(&s);
+	/* Another axis: the transport (one value), the nodes becoming series. */
+	assert_int_equal(sweep_load(raw, "rep", "transport", &s, err, sizeof(err)), 0);
+	assert_string_equal(s.x_key, "share.transport");
+	assert_int_equal(s.x_numeric, 0);
+	assert_int_equal(s.nseries, 2);
+	assert_string_equal(s.series[0], "nodes=16");
+	sweep_free(&s);
+	assert_int_not_equal(sweep_load(raw, "rep", "cache.min_ttl", &s, err, sizeof(err)), 0);
+	assert_string_equal(err, "experiment rep does not sweep 'cache.min_ttl'");
+	sqlite3_close(raw);
+
+	FILE *out = tmpfile();
+	assert_int_equal(report_print(path, NULL, REPORT_CSV, 1, out, err, sizeof(err)), 0);
+	rewind(out);
+	char line[512];
+	assert_non_null(fgets(line, sizeof(line), out));
+	assert_string_equal(line, "point,runs,hit%,+-95%,peers%,+-95%,upstream/query,+-95%,p95 ms,+-95%,share B/node/s,+-95%,stale%,+-95%\n");
+	assert_non_null(fgets(line, sizeof(line), out));
+	assert_string_equal(line, "\"transport=unicast, nodes=4\",3,70.00,24.84,0.00,0.00,0.0000,0.0000,0.00,0.00,0.0,0.0,0.000,0.000\n");
+	assert_non_null(fgets(line, sizeof(line), out));
+	assert_string_equal(line, "\"transport=unicast, nodes=16\",1,90.00,0.00,0.00,0.00,0.0000,0.0000,0.00,0.00,0.0,0.0,0.000,0.000\n");
+	assert_null(fgets(line, sizeof(line), out));
 	fclose(out);
 	unlink(path);
 }
@@ -132,7 +221,7 @@ static void test_foreign_files_untouched(void **state)
 	fclose(f);
 	assert_int_not_equal(results_open(path, &db, err, sizeof(err)), 0);
 	assert_string_equal(err, expected);
-	assert_int_not_equal(report_print(path, NULL, REPORT_TEXT, stdout, err, sizeof(err)), 0);
+	assert_int_not_equal(report_print(path, NULL, REPORT_TEXT, 0, stdout, err, sizeof(err)), 0);
 	assert_string_equal(err, expected);
 	unlink(path);
 }
@@ -141,6 +230,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_store_and_isolate),
+		cmocka_unit_test(test_sweep_means),
 		cmocka_unit_test(test_foreign_files_untouched),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -171,6 +171,16 @@ print("%.4f %.4f %.4f %d" % (m, m - h, m + h, len(v)))' rep.sqlite)
 	got=$(awk 'NR > 1 && $1 == "unicast" {printf "%.4f %.4f %.4f %d", $2, $3, $4, $5}' plots/demo/hitrate.tsv)
 	expect_eq "unicast mean, 95 % CI and runs" "$got" "$want"
 	[ "$(awk '{print $2 < $1 && $1 < $3}' <<< "$got")" == 1 ] || fail "the seeds made no difference: $got"
+	# The report's JSON: every run with its scalars, every point with its mean and interval.
+	"$sharesim" report rep.sqlite --json > rep.json
+	expect_eq "JSON runs" "$("$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["experiments"][0]["runs"]))' rep.json)" 6
+	expect_eq "JSON unicast point" "$("$py" -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+p = [p for p in d["experiments"][0]["points"] if p["itervars"]["share.transport"] == "unicast"][0]
+m, h = 100 * p["mean"]["hitrate"], 100 * p["ci95"]["hitrate"]
+print("%.4f %.4f %.4f %d" % (m, m - h, m + h, p["runs"]))' rep.json)" "$want"
+	"$sharesim" report rep.sqlite > rep.txt
+	grep -q "mean of each point over its repetitions" rep.txt || fail "no means table in the text report"
 	;;
 share_pcap)
 	import_wrccdc
