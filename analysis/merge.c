@@ -39,9 +39,15 @@ static int copy_run(sqlite3 *db, sqlite3_int64 old_id, size_t *added, char *err,
 {
 	char sql[1024];
 	snprintf(sql, sizeof(sql),
-	         "SELECT count(*) FROM main.run m JOIN src.run s ON s.runId = %lld"
-	         " AND m.runName IS s.runName AND m.traceDigest IS s.traceDigest AND m.seed IS s.seed"
-	         " AND m.repetition IS s.repetition AND m.version IS s.version AND m.status IS s.status",
+	         /* The same configuration digest (every parameter); runs stored before it existed
+	          * compare by name, trace, seed, repetition and version. */
+	         "SELECT count(*) FROM main.run m JOIN src.run s ON s.runId = %lld AND m.status IS s.status"
+	         " LEFT JOIN main.runAttr ma ON ma.runId = m.runId AND ma.attrName = 'configDigest'"
+	         " LEFT JOIN src.runAttr sa ON sa.runId = s.runId AND sa.attrName = 'configDigest'"
+	         " WHERE CASE WHEN ma.attrValue IS NOT NULL AND sa.attrValue IS NOT NULL"
+	         " THEN ma.attrValue = sa.attrValue"
+	         " ELSE m.runName IS s.runName AND m.traceDigest IS s.traceDigest AND m.seed IS s.seed"
+	         " AND m.repetition IS s.repetition AND m.version IS s.version END",
 	         (long long)old_id);
 	sqlite3_stmt *st;
 	int present = 0;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "analysis/results_db.h"
 #include "sim/version.h"
@@ -169,11 +170,60 @@ static int insert_kv(sqlite3 *db, const char *sql, int64_t run_id, const struct 
 	return rc;
 }
 
+/* Hash of what determines a run's results; experiment.trace (the digest stands for it) and
+ * experiment.repeat (a repetition's results do not depend on how many there are) are left out. */
+void results_config_digest(const struct results_run_info *info, char out[RESULTS_DIGEST_SIZE])
+{
+	XXH3_state_t *state = XXH3_createState();
+	if (!state) {
+		snprintf(out, RESULTS_DIGEST_SIZE, "unhashed");
+		return;
+	}
+	XXH3_128bits_reset(state);
+	char rep[32];
+	snprintf(rep, sizeof(rep), "repetition=%u", info->repetition);
+	const char *parts[] = { "sharesim-run-v1", SHARESIM_VERSION, info->experiment, info->trace_digest, rep };
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		XXH3_128bits_update(state, parts[i], strlen(parts[i]) + 1);
+	for (size_t i = 0; i < info->param_count; i++) {
+		if (!strcmp(info->params[i].name, "experiment.trace") || !strcmp(info->params[i].name, "experiment.repeat"))
+			continue;
+		XXH3_128bits_update(state, info->params[i].name, strlen(info->params[i].name) + 1);
+		XXH3_128bits_update(state, info->params[i].value, strlen(info->params[i].value) + 1);
+	}
+	XXH128_hash_t h = XXH3_128bits_digest(state);
+	XXH3_freeState(state);
+	snprintf(out, RESULTS_DIGEST_SIZE, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
+}
+
+int results_find_done(struct results_db *r, const struct results_run_info *info, int64_t *run_id)
+{
+	char digest[RESULTS_DIGEST_SIZE];
+	results_config_digest(info, digest);
+	sqlite3_stmt *st;
+	int found = 0;
+	if (sqlite3_prepare_v2(r->db, "SELECT r.runId FROM run r JOIN runAttr a ON a.runId = r.runId"
+	                              " AND a.attrName = 'configDigest' WHERE a.attrValue = ?1 AND r.status = 'done'"
+	                              " ORDER BY r.runId LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*run_id = sqlite3_column_int64(st, 0);
+		found = 1;
+	} else if (step != SQLITE_DONE) {
+		found = -1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
 int results_run_begin(struct results_db *r, const struct results_run_info *info, int64_t *run_id,
                       char *err, size_t err_size)
 {
 	sqlite3_stmt *st;
-	char started[32], host[256] = "", seed[32], rep[16];
+	char started[32], host[256] = "", seed[32], rep[16], digest[RESULTS_DIGEST_SIZE];
+	results_config_digest(info, digest);
 	time_t now = time(NULL);
 	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	gethostname(host, sizeof(host) - 1);
@@ -201,6 +251,7 @@ int results_run_begin(struct results_db *r, const struct results_run_info *info,
 		{ "experiment", info->experiment }, { "runName", info->run_name },
 		{ "seed", seed }, { "repetition", rep }, { "traceDigest", info->trace_digest },
 		{ "tracePath", info->trace_path }, { "version", SHARESIM_VERSION }, { "hostname", host },
+		{ "configDigest", digest },
 	};
 	if (rc != SQLITE_OK ||
 	    insert_kv(r->db, "INSERT INTO runAttr VALUES(?, ?, ?)", *run_id, attrs, sizeof(attrs) / sizeof(attrs[0])) ||

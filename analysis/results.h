@@ -38,6 +38,18 @@ struct results_run_info {
 	size_t itervar_count;
 };
 
+#define RESULTS_DIGEST_SIZE 33
+
+/**
+ * The run's configuration digest (128-bit xxHash, hex), stored as run attribute configDigest:
+ * version, experiment, trace digest, repetition and every parameter but experiment.trace and
+ * experiment.repeat. Two runs with the same digest are the same measurement.
+ */
+void results_config_digest(const struct results_run_info *info, char out[RESULTS_DIGEST_SIZE]);
+
+/** 1 and its id if a finished ('done') run of the same configuration is stored, 0 if not, -1 on error. */
+int results_find_done(struct results_db *db, const struct results_run_info *info, int64_t *run_id);
+
 /** Open (creating the schema if new) a results database. Errors name the path. */
 int results_open(const char *path, struct results_db **out, char *err, size_t err_size);
 void results_close(struct results_db *db);

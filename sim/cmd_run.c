@@ -36,12 +36,31 @@ static void on_signal(int sig)
 
 static const char run_usage[] =
 	"usage: sharesim run EXPERIMENT.ini [--set section.key=value]... [-o RESULTS.sqlite]\n"
-	"                    [--share-pcap FILE] [--dry-run] [-j N]\n"
+	"                    [-j N] [--point K] [--again] [--progress|--quiet] [--share-pcap FILE]\n"
+	"                    [--dry-run] [--emit-jobs [--jobs-dir DIR]]\n"
 	"       sharesim run --list-params\n\n"
-	"-j N runs N points at a time, each in its own process, all writing to the one database.\n"
 	"Runs every point of the experiment's sweep (keys listing several values, times\n"
 	"experiment.repeat) and appends the runs to the database (default results/NAME.sqlite).\n"
+	"A point whose configuration (every parameter, trace digest, repetition, version) already has\n"
+	"a finished run in the database is skipped, so re-running a sweep adds only what is missing\n"
+	"and an interrupted sweep resumes; --again runs every point anyway.\n"
+	"-j N runs N points at a time, each in its own process, all writing to the one database.\n"
+	"--point K runs only point K (1-based, as --dry-run numbers them).\n"
+	"--emit-jobs prints, for each point not yet done, one shell command that runs it into its own\n"
+	"database under DIR (default: RESULTS without .sqlite, plus .parts/), for GNU parallel or a\n"
+	"Slurm job array; then `sharesim merge RESULTS.sqlite DIR/*.sqlite`.\n"
+	"--progress shows events, simulated time, rate and ETA of long runs (the default on a\n"
+	"terminal); --quiet does not.\n"
 	"--share-pcap writes every share message sent to a pcap (one-point experiments only).\n";
+
+/* Options of `sharesim run` beyond the experiment file and --set. */
+struct run_options {
+	const char *out, *pcap_path, *jobs_dir;
+	int dry_run, jobs, again, emit_jobs, progress; /* progress: -1 auto, 0 off, 1 on */
+	long point;                                    /* 1-based; 0: every point */
+};
+
+static int again_requested, progress_wanted;
 
 static double now_seconds(void)
 {
@@ -77,6 +96,17 @@ static int run_point(struct results_db *db, const struct experiment *e, size_t i
 		.itervars = pt.itervars, .itervar_count = pt.itervar_count,
 	};
 	int64_t run_id;
+	int done = again_requested ? 0 : results_find_done(db, &info, &run_id);
+	if (done < 0) {
+		fprintf(stderr, "sharesim run: cannot search the database for finished runs\n");
+		return -1;
+	}
+	if (done) {
+		printf("[%zu/%zu] %s: already done (run %lld), skipped\n", i + 1, count, pt.run_name, (long long)run_id);
+		fflush(stdout);
+		return 0;
+	}
+	sim_run_progress(progress_wanted ? stderr : NULL, pt.run_name, progress_wanted == 2);
 	if (results_run_begin(db, &info, &run_id, err, sizeof(err))) {
 		fprintf(stderr, "sharesim run: %s\n", err);
 		return -1;
@@ -161,10 +191,23 @@ static int run_workers(const char *out, const struct experiment *e, size_t count
 	return db_error ? -1 : failed;
 }
 
-static int parse_args(int argc, char **argv, const char **ini, const char **out, const char **pcap,
-                      const char **sets, size_t *nsets, int *dry_run, int *jobs)
+static int parse_count(const char *what, const char *text, long lo, long hi, long *out)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+	if (*end || end == text || v < lo || v > hi) {
+		fprintf(stderr, "sharesim run: %s: expected %ld..%ld, not '%s'\n", what, lo, hi, text);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, const char **ini, const char **sets, size_t *nsets,
+                      struct run_options *o)
 {
 	for (int i = 1; i < argc; i++) {
+		long v;
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(run_usage, stdout);
 			return 0;
@@ -174,19 +217,28 @@ static int parse_args(int argc, char **argv, const char **ini, const char **out,
 		} else if (!strcmp(argv[i], "--set") && i + 1 < argc) {
 			sets[(*nsets)++] = argv[++i];
 		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
-			*out = argv[++i];
+			o->out = argv[++i];
 		} else if (!strcmp(argv[i], "--share-pcap") && i + 1 < argc) {
-			*pcap = argv[++i];
+			o->pcap_path = argv[++i];
 		} else if (!strcmp(argv[i], "--dry-run")) {
-			*dry_run = 1;
-		} else if (!strcmp(argv[i], "-j") && i + 1 < argc) {
-			char *end;
-			long j = strtol(argv[++i], &end, 10);
-			if (*end || j < 1 || j > MAX_JOBS) {
-				fprintf(stderr, "sharesim run: -j: expected 1..%d processes, not '%s'\n", MAX_JOBS, argv[i]);
+			o->dry_run = 1;
+		} else if (!strcmp(argv[i], "--again")) {
+			o->again = 1;
+		} else if (!strcmp(argv[i], "--emit-jobs")) {
+			o->emit_jobs = 1;
+		} else if (!strcmp(argv[i], "--jobs-dir") && i + 1 < argc) {
+			o->jobs_dir = argv[++i];
+		} else if (!strcmp(argv[i], "--progress")) {
+			o->progress = 1;
+		} else if (!strcmp(argv[i], "--quiet")) {
+			o->progress = 0;
+		} else if (!strcmp(argv[i], "--point") && i + 1 < argc) {
+			if (parse_count("--point", argv[++i], 1, 1L << 40, &o->point))
 				return 2;
-			}
-			*jobs = (int)j;
+		} else if (!strcmp(argv[i], "-j") && i + 1 < argc) {
+			if (parse_count("-j", argv[++i], 1, MAX_JOBS, &v))
+				return 2;
+			o->jobs = (int)v;
 		} else if (argv[i][0] == '-' || *ini) {
 			fprintf(stderr, "sharesim run: unexpected argument '%s'\n%s", argv[i], run_usage);
 			return 2;
@@ -201,15 +253,90 @@ static int parse_args(int argc, char **argv, const char **ini, const char **out,
 	return -1; /* go on */
 }
 
+/* A word for a POSIX shell: single-quoted, with embedded quotes closed and escaped. */
+static void shell_word(FILE *out, const char *s)
+{
+	fputc('\'', out);
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", out);
+		else
+			fputc(*s, out);
+	fputc('\'', out);
+}
+
+/* One command per point not yet done, each into its own database under dir. */
+static int emit_jobs(const struct experiment *e, size_t count, const char *ini, const char **sets, size_t nsets,
+                     const char *out, const char *dir_arg, struct results_db *db, const struct trace *t)
+{
+	char cwd[4096], self[4096], ini_abs[4096], dir[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (!getcwd(cwd, sizeof(cwd)) || n <= 0 || !realpath(ini, ini_abs)) {
+		fprintf(stderr, "sharesim run: --emit-jobs: cannot resolve the paths: %s\n", strerror(errno));
+		return 1;
+	}
+	self[n] = '\0';
+	if (dir_arg) {
+		snprintf(dir, sizeof(dir), "%s", dir_arg);
+	} else {
+		size_t len = strlen(out);
+		if (len > 7 && !strcmp(out + len - 7, ".sqlite"))
+			len -= 7;
+		snprintf(dir, sizeof(dir), "%.*s.parts", (int)len, out);
+	}
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "sharesim run: %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	size_t emitted = 0, skipped = 0;
+	for (size_t i = 0; i < count; i++) {
+		struct experiment_point pt;
+		char err[1024];
+		if (experiment_point(e, i, &pt, err, sizeof(err))) {
+			fprintf(stderr, "sharesim run: %s\n", err);
+			return 1;
+		}
+		struct results_run_info info = {
+			.experiment = experiment_name(e), .run_name = pt.run_name, .trace_path = pt.params.trace_path,
+			.trace_digest = trace_digest(t), .seed = pt.params.seed, .repetition = pt.params.repetition,
+			.params = pt.param_rows, .param_count = pt.param_count,
+		};
+		int64_t id;
+		if (!again_requested && results_find_done(db, &info, &id) == 1) {
+			skipped++;
+			continue;
+		}
+		fputs("cd ", stdout);
+		shell_word(stdout, cwd);
+		fputs(" && ", stdout);
+		shell_word(stdout, self);
+		fputs(" run ", stdout);
+		shell_word(stdout, ini_abs);
+		for (size_t k = 0; k < nsets; k++) {
+			fputs(" --set ", stdout);
+			shell_word(stdout, sets[k]);
+		}
+		printf(" --point %zu --quiet%s -o ", i + 1, again_requested ? " --again" : "");
+		char part[4096 + 64];
+		snprintf(part, sizeof(part), "%s/point-%zu.sqlite", dir, i + 1);
+		shell_word(stdout, part);
+		fputc('\n', stdout);
+		emitted++;
+	}
+	fprintf(stderr, "sharesim run: %zu job(s) emitted, %zu point(s) already done in %s; once they have run:\n"
+	                "  sharesim merge %s %s/*.sqlite\n", emitted, skipped, out, out, dir);
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
-	const char *ini = NULL, *out = NULL, *pcap_path = NULL;
+	const char *ini = NULL;
 	const char **sets = calloc((size_t)argc, sizeof(*sets));
 	size_t nsets = 0;
-	int dry_run = 0, jobs = 1;
+	struct run_options o = { .jobs = 1, .progress = -1 };
 	if (!sets)
 		return 1;
-	int status = parse_args(argc, argv, &ini, &out, &pcap_path, sets, &nsets, &dry_run, &jobs);
+	int status = parse_args(argc, argv, &ini, sets, &nsets, &o);
 	if (status >= 0) {
 		free(sets);
 		return status;
@@ -230,14 +357,21 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "sharesim run: %s\n", err);
 		goto done;
 	}
-	if (dry_run) {
+	if (o.point > 0 && (size_t)o.point > count) {
+		fprintf(stderr, "sharesim run: --point %ld: the experiment has %zu point(s)\n", o.point, count);
+		status = 2;
+		goto done;
+	}
+	again_requested = o.again;
+	progress_wanted = o.progress < 0 ? isatty(STDERR_FILENO) : o.progress ? 2 : 0; /* 2: asked for */
+	if (o.dry_run) {
 		for (size_t i = 0; i < count; i++)
 			if (experiment_point(e, i, &first, err, sizeof(err)) == 0)
 				printf("[%zu/%zu] %s\n", i + 1, count, first.run_name);
 		status = 0;
 		goto done;
 	}
-	if (pcap_path && count != 1) {
+	if (o.pcap_path && count != 1 && o.point == 0) {
 		fprintf(stderr, "sharesim run: --share-pcap needs a one-point experiment (this one has %zu points)\n", count);
 		status = 2;
 		goto done;
@@ -246,27 +380,38 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "sharesim run: %s\n", err);
 		goto done;
 	}
+	const char *out = o.out;
 	if (!out) {
 		mkdir("results", 0777);
 		snprintf(default_out, sizeof(default_out), "results/%s.sqlite", experiment_name(e));
 		out = default_out;
 	}
-	if (results_open(out, &db, err, sizeof(err)) ||
-	    (pcap_path && share_pcap_open(pcap_path, first.params.ip_version, &sp, err, sizeof(err)))) {
+	if (o.point > 0 && experiment_point(e, (size_t)o.point - 1, &first, err, sizeof(err))) {
 		fprintf(stderr, "sharesim run: %s\n", err);
+		goto done;
+	}
+	if (results_open(out, &db, err, sizeof(err)) ||
+	    (o.pcap_path && share_pcap_open(o.pcap_path, first.params.ip_version, &sp, err, sizeof(err)))) {
+		fprintf(stderr, "sharesim run: %s\n", err);
+		goto done;
+	}
+	if (o.emit_jobs) {
+		status = emit_jobs(e, count, ini, sets, nsets, out, o.jobs_dir, db, t);
 		goto done;
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	int failures = 0;
-	if (jobs > 1 && count > 1) {
+	if (o.jobs > 1 && count > 1 && o.point == 0) {
 		results_close(db); /* each worker opens its own connection */
 		db = NULL;
-		failures = run_workers(out, e, count, t, jobs < (int)count ? jobs : (int)count);
+		progress_wanted = 0; /* several runs at once: one line per finished run instead */
+		failures = run_workers(out, e, count, t, o.jobs < (int)count ? o.jobs : (int)count);
 		if (failures < 0)
 			goto done;
 	}
-	for (size_t i = 0; db && i < count && !stop_requested; i++) {
+	size_t from = o.point > 0 ? (size_t)o.point - 1 : 0, to = o.point > 0 ? (size_t)o.point : count;
+	for (size_t i = from; db && i < to && !stop_requested; i++) {
 		int rc = run_point(db, e, i, count, t, sp);
 		if (rc < 0)
 			goto done;
@@ -276,7 +421,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "sharesim run: interrupted; finished runs are stored in %s\n", out);
 	status = failures || stop_requested ? 1 : 0;
 	if (!stop_requested)
-		printf("%s: %zu run(s)%s\n", out, count, failures ? ", some failed" : "");
+		printf("%s: %zu point(s)%s\n", out, to - from, failures ? ", some failed" : "");
 done:
 	if (sp && share_pcap_close(sp, err, sizeof(err))) {
 		fprintf(stderr, "sharesim run: %s\n", err);

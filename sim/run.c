@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "nodes/frontend.h"
 #include "nodes/pubsub.h"
@@ -22,6 +23,37 @@ static volatile sig_atomic_t interrupt_requested;
 void sim_run_interrupt(void)
 {
 	interrupt_requested = 1;
+}
+
+static FILE *progress_out;
+static int progress_always;
+static char progress_label[256];
+
+void sim_run_progress(FILE *out, const char *label, int always)
+{
+	progress_out = out;
+	progress_always = always;
+	snprintf(progress_label, sizeof(progress_label), "%s", label ? label : "");
+}
+
+static double monotonic_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One status line, rewritten in place (a terminal's carriage return); never touches results. */
+static void show_progress(const struct run_summary *s, uint64_t nq, sim_time now, sim_time start, sim_time span,
+                          double began, int last)
+{
+	double elapsed = monotonic_seconds() - began, done = nq ? (double)s->queries / (double)nq : 1;
+	double eta = done > 0 ? elapsed * (1 - done) / done : 0;
+	fprintf(progress_out, "\r%s: %llu events, %.0f of %.0f simulated s (%.1f%%), %.2f M events/s, %s %.0f s   %s",
+	        progress_label, (unsigned long long)s->events, sim_time_to_s(now - start), sim_time_to_s(span),
+	        100 * done, elapsed > 0 ? (double)s->events / elapsed / 1e6 : 0, last ? "took" : "ETA",
+	        last ? elapsed : eta, last ? "\n" : "");
+	fflush(progress_out);
 }
 
 int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap *share_pcap,
@@ -61,12 +93,19 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 	uint64_t nq = trace_query_count(t);
 	int rc = nq ? ev_push(&ev, q[0].time_ns, EV_ARRIVAL, 0, 0) : 0;
 	struct event e;
-	sim_time now = 0;
+	sim_time now = 0, start = nq ? q[0].time_ns : 0;
+	double began = progress_out ? monotonic_seconds() : 0, shown = began;
 	while (rc == 0 && ev_pop(&ev, &e) == 0) {
 		now = e.time;
-		if ((++summary->events & 4095) == 0 && interrupt_requested) {
-			rc = SIM_RUN_INTERRUPTED;
-			break;
+		if ((++summary->events & 4095) == 0) {
+			if (interrupt_requested) {
+				rc = SIM_RUN_INTERRUPTED;
+				break;
+			}
+			if (progress_out && (summary->events & 262143) == 0 && monotonic_seconds() - shown >= 1) {
+				show_progress(summary, nq, now, start, trace_duration_ns(t), began, 0);
+				shown = monotonic_seconds();
+			}
 		}
 		switch (e.kind) {
 		case EV_ARRIVAL:
@@ -104,6 +143,8 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 	if (rc == 0 && p->transport == SHARE_PUBSUB)
 		pubsub_finish(&net, now);
 	summary->simulated = now;
+	if (progress_out && (shown > began || progress_always))
+		show_progress(summary, nq, now, start, trace_duration_ns(t), began, 1);
 	resolver_net_free(&net);
 	ev_free(&ev);
 	rng_free(&rng);

@@ -8,6 +8,7 @@
 #define SHARESIM_RUN_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "sim/metrics.h"
@@ -39,5 +40,12 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
  * from a signal handler: it only sets a flag of type sig_atomic_t.
  */
 void sim_run_interrupt(void);
+
+/**
+ * Show the progress of the runs to come on `out` (NULL: quiet), as one line rewritten about
+ * once a second — events, simulated time, rate, ETA — once a run has lasted a second, and a
+ * last line when it ends (always, with `always`; else only if a line was shown).
+ */
+void sim_run_progress(FILE *out, const char *label, int always);
 
 #endif

@@ -282,6 +282,49 @@ interrupted_run)
 	grep -q "interrupted at simulated time" err.txt || fail "no interruption message"
 	"$sharesim" report i.sqlite | grep -q "interrupted: interrupted at simulated time" || fail "report hides the interruption"
 	echo "ok: $(grep interrupted err.txt | head -1)"
+	# Re-running resumes: the finished point is skipped, the interrupted one runs again.
+	"$sharesim" run "$src/experiments/demo.ini" --set experiment.trace="$PWD/wrccdc.trace" \
+		--set resolvers.nodes=1,1024 --set share.transport=unicast -o i.sqlite --progress > resume.txt 2> progress.txt
+	# Progress: asked for here; off by default when stderr is not a terminal.
+	tr '\r' '\n' < progress.txt | grep -q "^demo-nodes=1024-r0: [0-9]* events, .* of [0-9]* simulated s (100.0%), .* M events/s, took" \
+		|| { cat progress.txt; fail "no progress line"; }
+	! grep -q "ETA" err.txt || fail "progress shown without a terminal"
+	grep -q "^\[1/2\] demo-nodes=1-r0: already done (run 1), skipped" resume.txt || fail "no skip"
+	expect_eq "statuses after resuming" "$(sqlite3 i.sqlite "select group_concat(status, ',') from run")" "done,interrupted,done"
+	# A third time: nothing to do; --again runs everything anew.
+	"$sharesim" run "$src/experiments/demo.ini" --set experiment.trace="$PWD/wrccdc.trace" \
+		--set resolvers.nodes=1 --set share.transport=unicast -o i.sqlite > /dev/null
+	expect_eq "runs after a re-run" "$(sql i.sqlite "select count(*) from run")" 3
+	"$sharesim" run "$src/experiments/demo.ini" --set experiment.trace="$PWD/wrccdc.trace" \
+		--set resolvers.nodes=1 --set share.transport=unicast --again -o i.sqlite > /dev/null
+	expect_eq "runs after --again" "$(sql i.sqlite "select count(*) from run")" 4
+	# Another value of a key that is not swept is another configuration.
+	"$sharesim" run "$src/experiments/demo.ini" --set experiment.trace="$PWD/wrccdc.trace" \
+		--set resolvers.nodes=1 --set share.transport=unicast --set cache.min_ttl=60 -o i.sqlite > /dev/null
+	expect_eq "runs after changing cache.min_ttl" "$(sql i.sqlite "select count(*) from run")" 5
+	;;
+emit_jobs)
+	import_wrccdc
+	# The cluster path: one command per point, run by GNU parallel, merged; the same results as
+	# one process, and re-emitting after the merge has nothing left to do.
+	exp=(run "$src/experiments/transports.ini" --set experiment.trace="$PWD/wrccdc.trace" --set resolvers.nodes=2,4)
+	"$sharesim" "${exp[@]}" -o direct.sqlite > /dev/null
+	"$sharesim" "${exp[@]}" -o all.sqlite --emit-jobs > jobs.txt 2> emit.txt
+	expect_eq "jobs emitted" "$(wc -l < jobs.txt)" 12
+	grep -qF "sharesim merge all.sqlite all.parts/*.sqlite" emit.txt || fail "no merge hint"
+	parallel --will-cite -j 2 < jobs.txt > /dev/null
+	"$sharesim" merge all.sqlite all.parts/*.sqlite > /dev/null
+	dump() { sqlite3 "$1" "select runName, s.node, s.name, s.value from run join scalar s using(runId)
+		where s.name not like 'wall%' order by 1, 2, 3"; }
+	cmp <(dump direct.sqlite) <(dump all.sqlite) || fail "parallel jobs give other results than one process"
+	echo "ok: GNU parallel stores the same $(dump all.sqlite | wc -l) scalars"
+	"$sharesim" "${exp[@]}" -o all.sqlite --emit-jobs > again.txt 2> /dev/null
+	expect_eq "jobs left after the merge" "$(wc -l < again.txt)" 0
+	# A Slurm array task runs line $SLURM_ARRAY_TASK_ID: the same command, one point.
+	"$sharesim" "${exp[@]}" --point 3 -o one.sqlite > /dev/null
+	expect_eq "--point 3" "$(sql one.sqlite "select runName from run")" "$(sql direct.sqlite "select runName from run where runId = 3")"
+	set +e; "$sharesim" "${exp[@]}" --point 13 -o one.sqlite 2> err.txt; rc=$?; set -e
+	expect_eq "--point beyond the sweep" "$rc" 2
 	;;
 transports)
 	"$sharesim" import --resolver 10.0.0.100 "$data/wrccdc2018-zeek-dns.log.gz" -o wrccdc.trace > /dev/null
