@@ -488,7 +488,7 @@ int resolver_share_make(struct resolver_net *n, uint32_t origin, sim_time now, u
 	struct share_content c = {
 		.id = (uint16_t)rng_uniform_int(n->rng, RNG_SHARE_ID, 65536), .qname = qname,
 		.qname_len = qlen, .qtype = qtype, .qclass = qclass, .aa = a->aa, .ttl = ttl,
-		.ancount = a->ancount, .seed = n->p->seed, .name_id = name_id,
+		.ancount = a->ancount, .rcode = a->rcode, .seed = n->p->seed, .name_id = name_id,
 	};
 	uint64_t signed_at = (uint64_t)((n->epoch_ns + now) / 1000000000);
 	size_t len;
@@ -650,6 +650,54 @@ static void cache_answers(struct resolver_net *n, uint32_t node, sim_time now, c
 		cache_shared(n, node, now, &set, set_ttl, version);
 }
 
+/* Cache an accepted negative share (share.negative): the question's name and type, for the
+ * SOA's TTL bounded by its MINIMUM (RFC 2308 section 5). */
+static void cache_negative(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg,
+                           size_t len, int64_t version)
+{
+	struct dns_msg m;
+	uint32_t name_id;
+	if (dns_msg_parse(msg, len, &m) != DNS_OK || m.hdr.qdcount != 1 ||
+	    trace_name_lookup(n->trace, m.qname, m.qname_len, &name_id) != 0)
+		return;
+	size_t off = m.authority_off;
+	struct dns_rr rr;
+	uint32_t ttl = UINT32_MAX;
+	for (unsigned i = 0; i < m.hdr.nscount && dns_rr_read(msg, len, &off, &rr) == DNS_OK; i++)
+		if (rr.type == DNS_TYPE_SOA && rr.rdlength >= 22) {
+			const uint8_t *min = msg + rr.rdata_off + rr.rdlength - 4;
+			uint32_t minimum = (uint32_t)min[0] << 24 | (uint32_t)min[1] << 16 | (uint32_t)min[2] << 8 | min[3];
+			ttl = rr.ttl < minimum ? rr.ttl : minimum;
+			break;
+		}
+	if (ttl == UINT32_MAX)
+		return;
+	struct cache_entry *e = node_slot(n, node, now, cache_key(name_id, m.qtype, m.qclass));
+	if (!e)
+		return;
+	sim_time expires = now + (sim_time)ttl * SIM_S;
+	if (e->expires > now && e->expires >= expires)
+		return; /* holds an answer at least as fresh */
+	e->expires = expires;
+	e->version = version < 0 ? authority_version(&n->world, name_id, now) : (uint32_t)version;
+	e->last_used = now;
+	e->ttl = ttl;
+	e->origin = CACHE_SHARED;
+	e->rcode = (uint8_t)DNS_RCODE(m.hdr.flags);
+	e->negative = 1;
+	metrics_add(n->m, node, now, CTR_SHARE_RRSETS_CACHED, 1);
+}
+
+/* What an accepted share holds: answers, or (share.negative) a negative answer. */
+static void cache_share(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg, size_t len,
+                        size_t answer_off, unsigned ancount, int64_t version)
+{
+	if (ancount == 0 || DNS_RCODE(msg[3]) != DNS_RCODE_NOERROR)
+		cache_negative(n, node, now, msg, len, version);
+	else
+		cache_answers(n, node, now, msg, len, answer_off, ancount, version);
+}
+
 int resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg,
                      size_t len)
 {
@@ -661,7 +709,7 @@ int resolver_receive(struct resolver_net *n, uint32_t node, sim_time now, const 
 	metrics_add(n->m, node, now, verdict, 1);
 	if (verdict != CTR_SHARE_ACCEPTED)
 		return 0;
-	cache_answers(n, node, now, msg, len, parsed.answer_off, parsed.hdr.ancount, -1);
+	cache_share(n, node, now, msg, len, parsed.answer_off, parsed.hdr.ancount, -1);
 	return 1;
 }
 
@@ -694,6 +742,6 @@ static int receive_buffer(struct resolver_net *n, uint32_t node, sim_time now, u
 	metrics_add(n->m, node, now, verdict, 1);
 	if (verdict != CTR_SHARE_ACCEPTED)
 		return 0;
-	cache_answers(n, node, now, b->msg, b->len, b->answer_off, b->ancount, b->version);
+	cache_share(n, node, now, b->msg, b->len, b->answer_off, b->ancount, b->version);
 	return 1;
 }

@@ -3,17 +3,48 @@
  */
 #include "nodes/share.h"
 
+#include <string.h>
+
 #include "dns/dns_build.h"
 #include "nodes/authority.h"
 
 int share_eligible(const struct sim_params *p, uint8_t rcode, uint16_t ancount, uint8_t aa,
                    uint32_t ttl)
 {
-	if (rcode != DNS_RCODE_NOERROR || ancount == 0) /* D-NONEG */
+	if ((rcode != DNS_RCODE_NOERROR || ancount == 0) && /* D-NONEG, unless the experiment lifts it */
+	    (!p->share_negative || (rcode != DNS_RCODE_NOERROR && rcode != DNS_RCODE_NXDOMAIN) ||
+	     p->question != SHARE_QUESTION_KEEP))
 		return 0;
 	if (p->require_aa && !aa) /* D-SURE */
 		return 0;
 	return ttl >= p->ttl_threshold; /* D-TTL */
+}
+
+/* RFC 2308 section 3: a negative answer carries the SOA of the zone, whose MINIMUM (and TTL)
+ * bound the negative TTL. The zone is taken as the question's parent (the name itself when it
+ * has one label): the world model has no zone cuts. */
+static int add_negative_soa(struct dns_builder *b, const struct share_content *c)
+{
+	const uint8_t *zone = c->qname;
+	size_t zone_len = c->qname_len;
+	if (zone_len > 1 && zone[0] > 0 && zone[zone[0] + 1] > 0) {
+		zone_len -= (size_t)zone[0] + 1;
+		zone += zone[0] + 1;
+	}
+	uint8_t rdata[2 * DNS_NAME_MAX + 20];
+	size_t k = 0;
+	memcpy(rdata, zone, zone_len); /* MNAME */
+	k += zone_len;
+	memcpy(rdata + k, zone, zone_len); /* RNAME */
+	k += zone_len;
+	const uint32_t fields[5] = { 1, 3600, 600, 86400, c->ttl }; /* serial refresh retry expire minimum */
+	for (int i = 0; i < 5; i++) {
+		rdata[k++] = (uint8_t)(fields[i] >> 24);
+		rdata[k++] = (uint8_t)(fields[i] >> 16);
+		rdata[k++] = (uint8_t)(fields[i] >> 8);
+		rdata[k++] = (uint8_t)fields[i];
+	}
+	return dns_build_rr(b, 2, zone, zone_len, DNS_TYPE_SOA, c->qclass, c->ttl, rdata, (uint16_t)k);
 }
 
 int share_build(const struct sim_params *p, const struct dns_tsig_key *key,
@@ -21,7 +52,7 @@ int share_build(const struct sim_params *p, const struct dns_tsig_key *key,
                 size_t *len)
 {
 	struct dns_builder b;
-	uint16_t flags = DNS_FLAG_QR | DNS_FLAG_RD | DNS_FLAG_RA | (c->aa ? DNS_FLAG_AA : 0);
+	uint16_t flags = DNS_FLAG_QR | DNS_FLAG_RD | DNS_FLAG_RA | (c->aa ? DNS_FLAG_AA : 0) | (c->rcode & 0xf);
 	int rc = dns_build_init(&b, buf, cap, c->id, flags);
 	if (rc)
 		return rc;
@@ -39,6 +70,8 @@ int share_build(const struct sim_params *p, const struct dns_tsig_key *key,
 		if (rc)
 			return rc;
 	}
+	if ((c->rcode != DNS_RCODE_NOERROR || c->ancount == 0) && (rc = add_negative_soa(&b, c)))
+		return rc;
 	if ((rc = dns_build_opt(&b, p->edns_udp_size, 0)))
 		return rc;
 	*len = dns_build_len(&b);
@@ -84,8 +117,15 @@ enum metrics_counter share_check(const struct sim_params *p, const struct dns_ts
 	}
 	if (!(parsed->hdr.flags & DNS_FLAG_QR) || DNS_OPCODE(parsed->hdr.flags) != 0)
 		return CTR_REJ_NOT_RESPONSE;
-	if (DNS_RCODE(parsed->hdr.flags) != DNS_RCODE_NOERROR || parsed->hdr.ancount == 0)
-		return CTR_REJ_NEGATIVE;
+	uint16_t rcode = DNS_RCODE(parsed->hdr.flags);
+	if (rcode != DNS_RCODE_NOERROR || parsed->hdr.ancount == 0) {
+		if (!p->share_negative || (rcode != DNS_RCODE_NOERROR && rcode != DNS_RCODE_NXDOMAIN) ||
+		    parsed->hdr.qdcount != 1 || parsed->hdr.nscount == 0)
+			return CTR_REJ_NEGATIVE;
+		/* Unbound's proof of concept drops shares without answers. */
+		if (p->receiver == RECEIVER_UNBOUND_POC)
+			return CTR_REJ_PROFILE;
+	}
 	/* Unbound's proof of concept (PR #1250) drops shares without exactly one question. */
 	if (p->receiver == RECEIVER_UNBOUND_POC && parsed->hdr.qdcount != 1)
 		return CTR_REJ_PROFILE;

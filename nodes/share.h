@@ -27,13 +27,15 @@ struct share_content {
 	uint8_t aa;
 	uint32_t ttl;        /**< remaining TTL of the answer */
 	uint16_t ancount;
+	uint8_t rcode;       /**< NOERROR, or NXDOMAIN for a negative share (share.negative) */
 	uint64_t seed;       /**< world seed, for the synthesised RDATA */
 	uint32_t name_id;
 };
 
 /**
  * Eligibility of a completed resolution under the draft's sender rules: returns 1 if it may be
- * shared (NOERROR with answers, D-NONEG; AA when require_aa, D-SURE; TTL >= threshold, D-TTL).
+ * shared (NOERROR with answers, D-NONEG — or, with share.negative and the question kept,
+ * NXDOMAIN or NODATA; AA when require_aa, D-SURE; TTL >= threshold, D-TTL).
  */
 int share_eligible(const struct sim_params *p, uint8_t rcode, uint16_t ancount, uint8_t aa,
                    uint32_t ttl);
@@ -49,8 +51,9 @@ int share_build(const struct sim_params *p, const struct dns_tsig_key *key,
 
 /**
  * The receiver's checks, in order: parsable, TSIG with the sharing key and within the fudge
- * of the receiver's clock, a response to a QUERY, positive (NOERROR with answers), and the
- * receiver profile. Returns CTR_SHARE_ACCEPTED or the CTR_REJ_* counter of the reason;
+ * of the receiver's clock, a response to a QUERY, positive (NOERROR with answers; or, with
+ * share.negative, NXDOMAIN/NODATA with one question and an authority section), and the
+ * receiver profile (Unbound's proof of concept: QDCOUNT 1 and ANCOUNT > 0). Returns CTR_SHARE_ACCEPTED or the CTR_REJ_* counter of the reason;
  * parsed is filled when the message parses.
  */
 enum metrics_counter share_check(const struct sim_params *p, const struct dns_tsig_key *key,

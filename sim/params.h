@@ -34,6 +34,7 @@ struct sim_params {
 	uint32_t nodes;                /**< resolvers.nodes */
 	enum frontend_policy frontend; /**< resolvers.frontend: trace|client-hash|random|round-robin */
 	double service_time_ms;        /**< resolvers.service_time: answering from cache, ms */
+	uint32_t clients;              /**< resolvers.clients: replay only this many clients, sampled (0: all) */
 
 	/* [cache] */
 	uint32_t cache_min_ttl;        /**< cache.min_ttl, s (Unbound cache-min-ttl, default 0) */
@@ -65,6 +66,7 @@ struct sim_params {
 	enum share_rules rules;            /**< share.rules: -03|-04 (D-MSG) */
 	enum share_receiver receiver;      /**< share.receiver: draft|unbound-poc */
 	int require_aa;                    /**< share.require_aa: D-SURE, share only AA data */
+	int share_negative;                /**< share.negative: also NXDOMAIN/NODATA (draft 7.2.2, against D-NONEG) */
 	char key_spec[PARAMS_KEY_MAX];     /**< share.key: "[alg:]name:base64" as dnsperf -y */
 	char receiver_key_spec[PARAMS_KEY_MAX]; /**< share.receiver_key: what receivers expect (default: key) */
 	uint16_t tsig_fudge;               /**< share.fudge, s (RFC 8945 recommends 300) */

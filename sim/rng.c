@@ -14,6 +14,7 @@ static const char *const rng_purpose_names[RNG__COUNT] = {
 	[RNG_LINK_LOSS] = "link-loss",
 	[RNG_SHARE_ID] = "share-id",
 	[RNG_CONSISTENCY] = "consistency",
+	[RNG_CLIENTS] = "clients",
 };
 
 const char *rng_purpose_name(enum rng_purpose p)

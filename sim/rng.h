@@ -19,6 +19,7 @@ enum rng_purpose {
 	RNG_LINK_LOSS,        /**< loss on links between nodes */
 	RNG_SHARE_ID,         /**< message ids of share messages */
 	RNG_CONSISTENCY,      /**< the peer each answer is compared with (answer consistency) */
+	RNG_CLIENTS,          /**< the clients kept when resolvers.clients samples them */
 	RNG__COUNT
 };
 

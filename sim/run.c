@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -47,13 +48,46 @@ static double monotonic_seconds(void)
 static void show_progress(const struct run_summary *s, uint64_t nq, sim_time now, sim_time start, sim_time span,
                           double began, int last)
 {
-	double elapsed = monotonic_seconds() - began, done = nq ? (double)s->queries / (double)nq : 1;
+	(void)nq;
+	double elapsed = monotonic_seconds() - began;
+	double done = span > 0 ? (double)(now - start) / (double)span : 1; /* simulated time: also right for a client sample */
 	double eta = done > 0 ? elapsed * (1 - done) / done : 0;
 	fprintf(progress_out, "\r%s: %llu events, %.0f of %.0f simulated s (%.1f%%), %.2f M events/s, %s %.0f s   %s",
 	        progress_label, (unsigned long long)s->events, sim_time_to_s(now - start), sim_time_to_s(span),
 	        100 * done, elapsed > 0 ? (double)s->events / elapsed / 1e6 : 0, last ? "took" : "ETA",
 	        last ? elapsed : eta, last ? "\n" : "");
 	fflush(progress_out);
+}
+
+/* resolvers.clients: a uniform sample of k of the n clients (partial Fisher-Yates), as flags. */
+static uint8_t *sample_clients(uint32_t n, uint32_t k, struct rng_streams *rng)
+{
+	uint32_t *ids = malloc((size_t)n * sizeof(*ids));
+	uint8_t *kept = calloc(n, 1);
+	if (!ids || !kept) {
+		free(ids);
+		free(kept);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		ids[i] = i;
+	for (uint32_t i = 0; i < k; i++) {
+		uint32_t j = i + rng_uniform_int(rng, RNG_CLIENTS, n - i);
+		uint32_t tmp = ids[i];
+		ids[i] = ids[j];
+		ids[j] = tmp;
+		kept[ids[i]] = 1;
+	}
+	free(ids);
+	return kept;
+}
+
+/* The first query at or after i from a kept client (nq when none). */
+static uint64_t next_kept(const struct trace_query *q, uint64_t nq, const uint8_t *kept, uint64_t i)
+{
+	while (i < nq && !kept[q[i].client_id])
+		i++;
+	return i;
 }
 
 int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap *share_pcap,
@@ -90,8 +124,19 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 	}
 	frontend_init(&fe, p);
 	const struct trace_query *q = trace_queries(t);
-	uint64_t nq = trace_query_count(t);
-	int rc = nq ? ev_push(&ev, q[0].time_ns, EV_ARRIVAL, 0, 0) : 0;
+	uint64_t nq = trace_query_count(t), first = 0;
+	uint8_t *kept = NULL;
+	if (p->clients > 0 && p->clients < trace_client_count(t)) {
+		if (!(kept = sample_clients(trace_client_count(t), p->clients, &rng))) {
+			resolver_net_free(&net);
+			ev_free(&ev);
+			rng_free(&rng);
+			snprintf(err, err_size, "out of memory");
+			return -1;
+		}
+		first = next_kept(q, nq, kept, 0);
+	}
+	int rc = first < nq ? ev_push(&ev, q[first].time_ns, EV_ARRIVAL, 0, first) : 0;
 	struct event e;
 	sim_time now = 0, start = nq ? q[0].time_ns : 0;
 	double began = progress_out ? monotonic_seconds() : 0, shown = began;
@@ -111,8 +156,9 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 		case EV_ARRIVAL:
 			rc = resolver_query(&net, frontend_pick(&fe, &rng, &q[e.arg]), now, &q[e.arg]);
 			summary->queries++;
-			if (rc == 0 && e.arg + 1 < nq)
-				rc = ev_push(&ev, q[e.arg + 1].time_ns, EV_ARRIVAL, 0, e.arg + 1);
+			uint64_t next = kept ? next_kept(q, nq, kept, e.arg + 1) : e.arg + 1;
+			if (rc == 0 && next < nq)
+				rc = ev_push(&ev, q[next].time_ns, EV_ARRIVAL, 0, next);
 			break;
 		case EV_RESOLVED:
 			rc = resolver_resolved(&net, e.node, now, e.arg);
@@ -145,6 +191,7 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 	summary->simulated = now;
 	if (progress_out && (shown > began || progress_always))
 		show_progress(summary, nq, now, start, trace_duration_ns(t), began, 1);
+	free(kept);
 	resolver_net_free(&net);
 	ev_free(&ev);
 	rng_free(&rng);

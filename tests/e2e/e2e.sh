@@ -200,6 +200,13 @@ share_pcap)
 	# Multicast: one send per share, to the group address; unicast: one per peer (3 with 4 nodes).
 	expect_eq "multicast destination" "$(tshark -r share-keep-multicast.pcap -T fields -e ip.dst 2>/dev/null | sort -u)" 239.53.0.1
 	expect_eq "unicast sends 3x multicast" "$(tshark -r share-keep-unicast.pcap 2>/dev/null | wc -l)" "$((3 * $(tshark -r share-keep-multicast.pcap 2>/dev/null | wc -l)))"
+	# Negative shares (share.negative): NXDOMAIN and NODATA with their SOA, also verified.
+	run_point neg.sqlite --set share.key="$key" --set share.negative=1 --share-pcap neg.pcap
+	expect_eq "tshark: malformed (negative)" "$(tshark -r neg.pcap -Y '_ws.malformed || _ws.expert.severity>=error' 2>/dev/null | wc -l)" 0
+	"$py" "$src/tests/e2e/verify_share_pcap.py" neg.pcap "$key" --question keep --negative | tail -3 | tee neg.txt
+	expect_eq "negative shares on the wire = NXDOMAIN + NODATA in tshark" "$(sed -n 's/ negative shares$//p' neg.txt)" \
+		"$(tshark -r neg.pcap -Y 'dns.flags.rcode == 3 || (dns.flags.rcode == 0 && dns.count.answers == 0)' 2>/dev/null | wc -l)"
+	[ "$(sed -n 's/ negative shares$//p' neg.txt)" -gt 0 ] || fail "no negative share"
 	;;
 determinism)
 	import_wrccdc
@@ -388,6 +395,23 @@ export)
 	for k in queries clients start_ns duration_ns qtypes resolvers; do
 		expect_eq "round trip: $k" "$(json <("$sharesim" info b.trace --json) $k)" "$(json <("$sharesim" info a.trace --json) $k)"
 	done
+	;;
+client_sample)
+	# resolvers.clients keeps the queries of k clients drawn by the seed: with one client, the
+	# queries replayed are exactly one client's (counted by tshark on the exported queries).
+	"$sharesim" import --resolver 10.0.0.100 "$data/wrccdc2018-zeek-dns.log.gz" -o a.trace > /dev/null
+	"$sharesim" export a.trace -o a.pcap > /dev/null
+	tshark -r a.pcap -T fields -e ip.src 2>/dev/null | sort | uniq -c | awk '{print $1}' | sort -n > per_client.txt
+	expect_eq "clients" "$(wc -l < per_client.txt)" 46
+	for seed in 1 2 3; do
+		run_point c.sqlite --set experiment.trace="$PWD/a.trace" --set resolvers.clients=1,46,1000 --set experiment.seed=$seed
+	done
+	one() { sql c.sqlite "SELECT group_concat(CAST(s.value AS INTEGER), ' ') FROM scalar s JOIN runItervar i ON i.runId = s.runId AND i.itervarName = 'resolvers.clients' AND i.value = '$1' WHERE s.node = -1 AND s.name = 'num.queries' ORDER BY s.runId"; }
+	for n in $(one 1); do grep -qx "$n" per_client.txt || fail "$n queries is no client's count"; done
+	[ "$(one 1 | tr ' ' '\n' | sort -u | wc -l)" -gt 1 ] || fail "three seeds drew the same client"
+	expect_eq "46 of 46 clients" "$(one 46)" "16950 16950 16950"
+	expect_eq "more clients than the trace has" "$(one 1000)" "16950 16950 16950"
+	echo "ok: one client per seed: $(one 1) queries"
 	;;
 staleness)
 	"$sharesim" import --resolver 10.0.0.100 "$data/wrccdc2018-zeek-dns.log.gz" -o wrccdc.trace > /dev/null

@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Verify every share message in a pcap with dnspython, an independent DNS and TSIG implementation.
 
-usage: verify_share_pcap.py PCAP KEYSPEC [--question keep|remove]
+usage: verify_share_pcap.py PCAP KEYSPEC [--question keep|remove] [--negative]
 
 KEYSPEC is dnsperf's -y form, [alg:]name:base64secret. Each packet's TSIG is checked against the
 packet's own timestamp (the simulated send time), so a wrong time, MAC or key fails. The script also
 proves it can fail: a copy of the first message with one MAC byte flipped must be rejected.
+With --negative, negative shares (share.negative) are allowed: NXDOMAIN or NODATA with one
+question, no answer and an SOA in the authority section whose TTL equals its MINIMUM.
 """
 import base64
 import struct
@@ -17,6 +19,7 @@ import dns.name
 import dns.rcode
 import dns.tsig
 import dns.flags
+import dns.rdatatype
 
 
 def read_pcap(path):
@@ -74,7 +77,7 @@ def parse_key(spec):
     return dns.tsig.Key(dns.name.from_text(name), base64.b64decode(secret), dns.name.from_text(alg))
 
 
-def check(wire, key, when, question):
+def check(wire, key, when, question, negative=False):
     real_time = time.time
     time.time = lambda: when  # dnspython validates the time against time.time()
     try:
@@ -86,10 +89,16 @@ def check(wire, key, when, question):
         problems.append("no TSIG")
     if not msg.flags & dns.flags.QR:
         problems.append("QR=0")
-    if msg.rcode() != dns.rcode.NOERROR:
-        problems.append("rcode " + dns.rcode.to_text(msg.rcode()))
-    if not msg.answer:
-        problems.append("empty answer section")
+    if negative and (msg.rcode() == dns.rcode.NXDOMAIN or (msg.rcode() == dns.rcode.NOERROR and not msg.answer)):
+        soa = [r for r in msg.authority if r.rdtype == dns.rdatatype.SOA]
+        if msg.answer or len(msg.question) != 1 or len(soa) != 1 or soa[0][0].minimum != soa[0].ttl:
+            problems.append("negative share without one question and one SOA (TTL = MINIMUM)")
+        check.negatives += 1
+    else:
+        if msg.rcode() != dns.rcode.NOERROR:
+            problems.append("rcode " + dns.rcode.to_text(msg.rcode()))
+        if not msg.answer:
+            problems.append("empty answer section")
     if msg.edns < 0:
         problems.append("no EDNS")
     if question == "keep" and len(msg.question) != 1:
@@ -99,11 +108,15 @@ def check(wire, key, when, question):
     return problems
 
 
+check.negatives = 0
+
+
 def main():
     if len(sys.argv) < 3:
         raise SystemExit(__doc__)
     key = parse_key(sys.argv[2])
     question = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--question" else None
+    negative = "--negative" in sys.argv[3:]
     passed = failed = 0
     first = None
     for when, linktype, frame in read_pcap(sys.argv[1]):
@@ -113,7 +126,7 @@ def main():
             print(f"packet {passed + failed}: not UDP")
             continue
         try:
-            problems = check(wire, key, when, question)
+            problems = check(wire, key, when, question, negative)
         except Exception as e:  # any dnspython rejection: BadSignature, BadTime, FormError, ...
             problems = [f"{type(e).__name__}: {e}"]
         if problems:
@@ -133,6 +146,8 @@ def main():
         except dns.tsig.BadSignature:
             pass
     print(f"share messages verified by dnspython {dns.version.version}")
+    if negative:
+        print(f"{check.negatives} negative shares")
     print(f"{passed} passed, {failed} failed")
     sys.exit(0 if failed == 0 and passed > 0 else 1)
 

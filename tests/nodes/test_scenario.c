@@ -10,6 +10,8 @@
 
 #include "nodes/authority.h"
 #include "nodes/pubsub.h"
+#include "nodes/share.h"
+#include "dns/dns_tsig.h"
 #include "scenario_util.h"
 #include "sim/run.h"
 
@@ -742,6 +744,119 @@ static void test_sites(void **state)
 	unlink(path);
 }
 
+/* Negative answers shared (draft 7.2.2, share.negative): NXDOMAIN and NODATA reach the peer,
+ * with the question and an SOA bounding the negative TTL; the draft's rule forbids it by default,
+ * Unbound's proof-of-concept receiver drops them (no answer), and without a question there is
+ * nothing to share. */
+static const struct record_spec neg_records[] = {
+	{ "a.example", DNS_RCODE_NOERROR, 1, 1, 300 },
+	{ "nx.example", DNS_RCODE_NXDOMAIN, 1, 0, 0 },
+	{ "nodata.example", DNS_RCODE_NOERROR, 1, 0, 0 },
+};
+static const struct query_spec neg_queries[] = {
+	{ 0, "nx.example" },      /* n0 miss; resolved at 10, negative share reaches n1 at 11 */
+	{ 20, "nx.example" },     /* n1 hit on the shared NXDOMAIN */
+	{ 21, "nx.example" },     /* n0 hit, own */
+	{ 30, "nodata.example" }, /* n1 miss; resolved at 40, share reaches n0 at 41 */
+	{ 50, "nodata.example" }, /* n0 hit on the shared NODATA */
+	{ 60, "a.example" },      /* n1 miss; a positive share to n0 */
+	{ 902000, "nx.example" }, /* n0: its copy (900 s negative TTL) expired at 900.010 s: miss, shared again at 902.010 */
+	{ 903000, "nx.example" }, /* n1: first copy expired at 900.011 s, the new one came at 902.011: hit */
+};
+
+static void test_negative_shares(void **state)
+{
+	(void)state;
+	char path[64], err[256];
+	struct trace *t = scenario_trace(neg_records, 3, neg_queries, 8, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.share_negative = 1;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const struct expected e[] = {
+		{ CTR_QUERIES, 4, 4 },
+		{ CTR_HITS_SHARED, 1, 2 },
+		{ CTR_HITS_OWN, 1, 0 },
+		{ CTR_MISSES, 2, 2 },
+		{ CTR_ANSWERS_NXDOMAIN, 3, 2 },
+		{ CTR_ANSWERS_NODATA, 1, 1 },
+		{ CTR_SHARE_SENT_MSGS, 2, 2 }, /* n0: nx twice; n1: nodata, a */
+		{ CTR_SHARE_ACCEPTED, 2, 2 },
+		{ CTR_SHARE_RRSETS_CACHED, 2, 2 },
+		{ CTR_REJ_NEGATIVE, 0, 0 },
+	};
+	check(&m, e, sizeof(e) / sizeof(e[0]));
+	metrics_free(&m);
+
+	/* The draft's rule (D-NONEG): only the positive answer travels. */
+	p.share_negative = 0;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const struct expected draft[] = {
+		{ CTR_HITS_SHARED, 0, 0 },
+		{ CTR_MISSES, 3, 4 },
+		{ CTR_SHARE_SENT_MSGS, 0, 1 },
+		{ CTR_SHARE_NOT_ELIGIBLE, 3, 3 }, /* n0: nx, nodata, nx; n1: nx, nodata, nx */
+	};
+	check(&m, draft, sizeof(draft) / sizeof(draft[0]));
+	metrics_free(&m);
+
+	/* Unbound's proof of concept drops what has no answer. */
+	p.share_negative = 1;
+	p.receiver = RECEIVER_UNBOUND_POC;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const struct expected poc[] = {
+		{ CTR_HITS_SHARED, 0, 0 },
+		{ CTR_REJ_PROFILE, 3, 3 }, /* every negative share: each node then resolves nx, nodata, nx itself */
+		{ CTR_SHARE_ACCEPTED, 1, 0 },
+	};
+	check(&m, poc, sizeof(poc) / sizeof(poc[0]));
+	metrics_free(&m);
+
+	/* Without the question a negative share would name nothing: not sent. */
+	p.receiver = RECEIVER_DRAFT;
+	p.question = SHARE_QUESTION_REMOVE;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_MSGS), 1);
+	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 0);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+
+	/* The message itself: NXDOMAIN, the question, no answer, the SOA with MINIMUM = TTL. */
+	scenario_params(&p);
+	p.share_negative = 1;
+	struct dns_tsig_key key;
+	assert_int_equal(dns_tsig_key_parse(p.key_spec, &key, err, sizeof(err)), 0);
+	uint8_t qname[DNS_NAME_MAX], wire[SHARE_MSG_MAX], qlen;
+	assert_int_equal(dns_name_from_text("nx.example", qname, &qlen), 0);
+	struct share_content c = { .id = 7, .qname = qname, .qname_len = qlen, .qtype = DNS_TYPE_A,
+		                   .qclass = DNS_CLASS_IN, .aa = 1, .ttl = 900, .rcode = DNS_RCODE_NXDOMAIN };
+	size_t len;
+	assert_int_equal(share_build(&p, &key, &c, 1700000000, wire, sizeof(wire), &len), 0);
+	struct dns_msg parsed;
+	assert_int_equal(share_check(&p, &key, wire, len, 1700000000, &parsed), CTR_SHARE_ACCEPTED);
+	assert_int_equal(DNS_RCODE(parsed.hdr.flags), DNS_RCODE_NXDOMAIN);
+	assert_int_equal(parsed.hdr.qdcount, 1);
+	assert_int_equal(parsed.hdr.ancount, 0);
+	assert_int_equal(parsed.hdr.nscount, 1);
+	size_t off = parsed.authority_off;
+	struct dns_rr rr;
+	assert_int_equal(dns_rr_read(wire, len, &off, &rr), DNS_OK);
+	assert_int_equal(rr.type, DNS_TYPE_SOA);
+	assert_int_equal(rr.ttl, 900);
+	uint8_t zone[DNS_NAME_MAX], zlen;
+	assert_int_equal(dns_name_from_text("example", zone, &zlen), 0);
+	assert_int_equal(rr.owner_len, zlen);
+	assert_memory_equal(rr.owner, zone, zlen);
+	const uint8_t *minimum = wire + rr.rdata_off + rr.rdlength - 4;
+	assert_int_equal((uint32_t)minimum[0] << 24 | (uint32_t)minimum[1] << 16 | minimum[2] << 8 | minimum[3], 900);
+	p.share_negative = 0; /* a receiver that keeps the draft's rule */
+	assert_int_equal(share_check(&p, &key, wire, len, 1700000000, &parsed), CTR_REJ_NEGATIVE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -762,6 +877,7 @@ int main(void)
 		cmocka_unit_test(test_serve_expired),
 		cmocka_unit_test(test_prefetch),
 		cmocka_unit_test(test_sites),
+		cmocka_unit_test(test_negative_shares),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
