@@ -334,12 +334,16 @@ int cmd_info(int argc, char **argv)
 
 static const char synth_usage[] =
 	"usage: sharesim synth -o FILE.pcap [-n QUERIES] [--names N] [--alpha A] [--clients N]\n"
-	"                      [--client-alpha A] [--rate QPS] [--nxdomain P] [--responses] [--seed S]\n\n"
+	"                      [--client-alpha A] [--rate QPS] [--nxdomain P] [--responses] [--seed S]\n"
+	"                      [--flood P [--flood-clients K]]\n\n"
 	"Writes a synthetic workload as a real pcap (raw IPv4): Poisson arrivals at QPS (1000), Zipf\n"
 	"popularity over N generated names (100000, alpha 0.9: Jung et al. 2002) and over N clients\n"
 	"(1000, alpha 0.9), types A 65 %, AAAA 25 %, PTR 5 %, TXT and MX 2.5 % each, NXDOMAIN share\n"
 	"P (0.05) and per-name TTLs from the OpenDNS 2012 distribution. --responses adds the\n"
-	"resolver's answers (AA, full TTL) 20 ms after each query. -n defaults to 1000000.\n";
+	"resolver's answers (AA, full TTL) 20 ms after each query. -n defaults to 1000000.\n"
+	"--flood P replaces a share P of the queries by a random-subdomain flood (x<8 hex>.flood.example,\n"
+	"type A, NXDOMAIN, each name new) from K extra clients (10), as in the DNS water-torture\n"
+	"attacks the draft's section 7.2.2 worries about; the regular queries stay those of the seed.\n";
 
 static int parse_number(const char *opt, const char *text, double min, double max, double *out)
 {
@@ -388,6 +392,11 @@ int cmd_synth(int argc, char **argv)
 			if (parse_number(o, argv[++i], 1e-3, 1e9, &p.rate)) return 2;
 		} else if (!strcmp(o, "--nxdomain")) {
 			if (parse_number(o, argv[++i], 0, 1, &p.nxdomain)) return 2;
+		} else if (!strcmp(o, "--flood")) {
+			if (parse_number(o, argv[++i], 0, 1, &p.flood)) return 2;
+		} else if (!strcmp(o, "--flood-clients")) {
+			if (parse_number(o, argv[++i], 1, 1e6, &v)) return 2;
+			p.flood_clients = (uint32_t)v;
 		} else if (!strcmp(o, "--seed")) {
 			if (parse_number(o, argv[++i], 0, 1.8e19, &v)) return 2;
 			p.seed = (uint64_t)v;
@@ -405,9 +414,12 @@ int cmd_synth(int argc, char **argv)
 		fprintf(stderr, "sharesim synth: %s\n", err);
 		return 1;
 	}
-	printf("%s: %llu queries%s over %u names and %u clients, %.0f q/s, seed %llu\n", out,
+	printf("%s: %llu queries%s over %u names and %u clients, %.0f q/s, seed %llu", out,
 	       (unsigned long long)p.queries, p.responses ? " and responses" : "", p.names, p.clients,
 	       p.rate, (unsigned long long)p.seed);
+	if (p.flood > 0)
+		printf(", %.1f %% random-subdomain flood from %u clients", 100 * p.flood, p.flood_clients);
+	putchar('\n');
 	return 0;
 }
 

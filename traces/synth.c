@@ -21,7 +21,8 @@ void synth_defaults(struct synth_params *p)
 {
 	*p = (struct synth_params){ .queries = 1000000, .names = 100000, .alpha = 0.9,
 		                    .clients = 1000, .client_alpha = 0.9, .rate = 1000, .nxdomain = 0.05,
-		                    .responses = 0, .seed = 1, .start_ns = 1700000000000000000LL };
+		                    .responses = 0, .flood = 0, .flood_clients = 10, .seed = 1,
+		                    .start_ns = 1700000000000000000LL };
 }
 
 static double hash_unit(uint64_t seed, uint64_t a, uint64_t b)
@@ -83,7 +84,8 @@ static uint32_t zipf_draw(const double *cdf, uint32_t n, double u)
 	return lo;
 }
 
-struct pending { int64_t time_ns; uint32_t client, rank; uint16_t qtype, id; };
+/* A query to answer; for a flood query, rank is the random label's value. */
+struct pending { int64_t time_ns; uint32_t client, rank; uint16_t qtype, id; uint8_t flood; };
 
 struct writer {
 	pcap_dumper_t *dumper;
@@ -100,6 +102,17 @@ static void name_of(uint32_t rank, uint8_t *wire, uint8_t *len)
 	memcpy(wire + 1, label, (size_t)l);
 	memcpy(wire + 1 + l, "\5synth\7example\0", 15);
 	*len = (uint8_t)(1 + l + 15);
+}
+
+/* A random-subdomain ("water torture") query name: x<8 hex digits>.flood.example. */
+static void flood_name_of(uint32_t label, uint8_t *wire, uint8_t *len)
+{
+	char text[16];
+	snprintf(text, sizeof(text), "x%08x", label);
+	wire[0] = 9;
+	memcpy(wire + 1, text, 9);
+	memcpy(wire + 10, "\5flood\7example\0", 15);
+	*len = 25;
 }
 
 static size_t rdata_of(uint16_t qtype, uint32_t rank, uint8_t *out)
@@ -148,8 +161,11 @@ static void dump_dns(struct writer *w, int64_t t, uint32_t client, int to_resolv
 static void write_response(struct writer *w, const struct pending *q)
 {
 	uint8_t name[DNS_NAME_MAX], nlen, buf[512], rdata[300];
-	name_of(q->rank, name, &nlen);
-	int nx = hash_unit(w->p->seed, q->rank, 1) < w->p->nxdomain;
+	if (q->flood)
+		flood_name_of(q->rank, name, &nlen);
+	else
+		name_of(q->rank, name, &nlen);
+	int nx = q->flood || hash_unit(w->p->seed, q->rank, 1) < w->p->nxdomain;
 	struct dns_builder b;
 	dns_build_init(&b, buf, sizeof(buf), q->id,
 	               DNS_FLAG_QR | DNS_FLAG_AA | DNS_FLAG_RD | DNS_FLAG_RA | (nx ? DNS_RCODE_NXDOMAIN : 0));
@@ -197,8 +213,10 @@ static uint16_t draw_type(double u)
 
 int synth_write(const struct synth_params *p, const char *path, char *err, size_t err_size)
 {
-	if (p->names == 0 || p->clients == 0 || p->clients > 1u << 24 || p->rate <= 0) {
-		snprintf(err, err_size, "synth: names, clients (at most 2^24) and rate must be positive");
+	if (p->names == 0 || p->clients == 0 || (uint64_t)p->clients + p->flood_clients > 1u << 24 || p->rate <= 0 ||
+	    !(p->flood >= 0 && p->flood <= 1) || (p->flood > 0 && p->flood_clients == 0)) {
+		snprintf(err, err_size, "synth: names, clients (with flood clients, at most 2^24) and rate must be positive, "
+		                        "the flood share within [0, 1]");
 		return -1;
 	}
 	double *names = zipf_cdf(p->names, p->alpha), *clients = zipf_cdf(p->clients, p->client_alpha);
@@ -212,6 +230,15 @@ int synth_write(const struct synth_params *p, const char *path, char *err, size_
 		goto done;
 	}
 	gsl_rng_set(rng, (unsigned long)(XXH64(&p->seed, sizeof(p->seed), 0x53594e54) | 1));
+	/* The flood has a stream of its own: the regular queries stay those of the same seed
+	 * without a flood, where they are not replaced. */
+	gsl_rng *flood_rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!flood_rng) {
+		snprintf(err, err_size, "out of memory");
+		rc = -1;
+		goto done;
+	}
+	gsl_rng_set(flood_rng, (unsigned long)(XXH64(&p->seed, sizeof(p->seed), 0x464c4f4f) | 1));
 	double t = 0;
 	for (uint64_t i = 0; i < p->queries && rc == 0; i++) {
 		t += gsl_ran_exponential(rng, 1e9 / p->rate);
@@ -222,9 +249,18 @@ int synth_write(const struct synth_params *p, const char *path, char *err, size_
 			.qtype = draw_type(gsl_rng_uniform(rng)),
 			.id = (uint16_t)i,
 		};
+		if (p->flood > 0 && gsl_rng_uniform(flood_rng) < p->flood) {
+			q.flood = 1;
+			q.rank = (uint32_t)gsl_rng_get(flood_rng);
+			q.client = p->clients + (uint32_t)gsl_rng_uniform_int(flood_rng, p->flood_clients ? p->flood_clients : 1);
+			q.qtype = 1;
+		}
 		flush_responses(&w, q.time_ns);
 		uint8_t name[DNS_NAME_MAX], nlen, buf[512];
-		name_of(q.rank, name, &nlen);
+		if (q.flood)
+			flood_name_of(q.rank, name, &nlen);
+		else
+			name_of(q.rank, name, &nlen);
 		struct dns_builder b;
 		dns_build_init(&b, buf, sizeof(buf), q.id, DNS_FLAG_RD);
 		dns_build_question(&b, name, nlen, q.qtype, DNS_CLASS_IN);
@@ -233,6 +269,7 @@ int synth_write(const struct synth_params *p, const char *path, char *err, size_
 			rc = push_pending(&w, &q);
 	}
 	flush_responses(&w, INT64_MAX);
+	gsl_rng_free(flood_rng);
 	if (rc)
 		snprintf(err, err_size, "%s: out of memory", path);
 done:

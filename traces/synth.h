@@ -28,6 +28,8 @@ struct synth_params {
 	double rate;          /**< queries per second */
 	double nxdomain;
 	int responses;        /**< 1: write each answer, 20 ms after its query */
+	double flood;         /**< share of queries that are a random-subdomain flood (NXDOMAIN) */
+	uint32_t flood_clients; /**< clients sending the flood (addresses after the regular ones) */
 	uint64_t seed;
 	int64_t start_ns;     /**< Unix time of the first query */
 };

@@ -370,6 +370,14 @@ synth)
 	expect_eq "synth without -o: usage error" "$rc" 2
 	expect_eq "synth with a bad number: usage error" "$rc2" 2
 	grep -q "alpha: bad value 'many'" err.txt || fail "bad value not named"
+	# A random-subdomain flood replaces a share of the queries; the others are the seed's own.
+	"$sharesim" synth -o f.pcap -n 5000 --responses --seed 3 --flood 0.2 --flood-clients 4 > /dev/null
+	flood=$(tshark -r f.pcap -Y 'dns.flags.response==0 && dns.qry.name matches "^x[0-9a-f]{8}\\.flood\\.example$"' 2>/dev/null | wc -l)
+	[ "$flood" -gt 900 ] && [ "$flood" -lt 1100 ] || fail "$flood flood queries of 5000, expected about 20 %"
+	expect_eq "flood answers are NXDOMAIN" "$(tshark -r f.pcap -Y 'dns.flags.response==1 && dns.flags.rcode==3 && dns.qry.name contains "flood"' 2>/dev/null | wc -l)" "$flood"
+	expect_eq "flood clients" "$(tshark -r f.pcap -Y 'dns.flags.response==0 && dns.qry.name contains "flood"' -T fields -e ip.src 2>/dev/null | sort -u | wc -l)" 4
+	queries() { tshark -r "$1" -Y 'dns.flags.response==0 && !(dns.qry.name contains "flood")' -T fields -e frame.time_epoch -e ip.src -e dns.qry.name -e dns.qry.type 2>/dev/null | sort; }
+	expect_eq "regular queries kept from the flood-free workload" "$(comm -13 <(queries a.pcap) <(queries f.pcap) | wc -l)" 0
 	;;
 parallel)
 	import_wrccdc
