@@ -45,6 +45,19 @@ static const char *short_key(const char *key)
 	return dot ? dot + 1 : key;
 }
 
+/* A trace path is shown as its file name without extension. */
+static const char *display_value(const char *key, const char *value, char *buf, size_t size)
+{
+	if (strcmp(key, "experiment.trace"))
+		return value;
+	const char *slash = strrchr(value, '/');
+	snprintf(buf, size, "%s", slash ? slash + 1 : value);
+	char *dot = strrchr(buf, '.');
+	if (dot && dot != buf)
+		*dot = '\0';
+	return buf;
+}
+
 /* The x axis: the one asked for, else resolvers.nodes, else the numeric key with most values. */
 static int choose_x(sqlite3 *db, const char *experiment, const char *wanted, char *x_key, size_t size,
                     char *err, size_t err_size)
@@ -141,7 +154,8 @@ int sweep_load(sqlite3 *db, const char *experiment, const char *x_key, struct sw
 		sqlite3_bind_int64(vars, 1, run.run_id);
 		while (sqlite3_step(vars) == SQLITE_ROW) {
 			const char *key = (const char *)sqlite3_column_text(vars, 0);
-			const char *value = (const char *)sqlite3_column_text(vars, 1);
+			char stem[128];
+			const char *value = display_value(key, (const char *)sqlite3_column_text(vars, 1), stem, sizeof(stem));
 			if (!strcmp(key, out->x_key)) {
 				snprintf(x, sizeof(x), "%s", value);
 				continue;

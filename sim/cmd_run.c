@@ -78,15 +78,39 @@ static void list_params(void)
 		       d.unit[0] ? d.unit : "-", d.doc, d.source[0] ? " [" : "", d.source, d.source[0] ? "]" : "");
 }
 
+/* The trace of the points being run: reopened only when a point names another one. */
+struct trace_cache {
+	struct trace *t;
+	char path[PARAMS_PATH_MAX];
+};
+
+static const struct trace *trace_for(struct trace_cache *c, const char *path, char *err, size_t err_size)
+{
+	if (c->t && !strcmp(c->path, path))
+		return c->t;
+	struct trace *t;
+	if (trace_open(path, &t, err, err_size))
+		return NULL;
+	trace_close(c->t);
+	c->t = t;
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	return t;
+}
+
 /* One point: run it and store it. Returns 0, 1 for a failed run, -1 for a database error. */
 static int run_point(struct results_db *db, const struct experiment *e, size_t i, size_t count,
-                     const struct trace *t, struct share_pcap *sp)
+                     struct trace_cache *tc, struct share_pcap *sp)
 {
 	struct experiment_point pt;
 	char err[1024];
 	if (experiment_point(e, i, &pt, err, sizeof(err))) {
 		fprintf(stderr, "sharesim run: %s\n", err);
 		return -1;
+	}
+	const struct trace *t = trace_for(tc, pt.params.trace_path, err, sizeof(err));
+	if (!t) {
+		fprintf(stderr, "sharesim run: [%zu/%zu] %s: %s\n", i + 1, count, pt.run_name, err);
+		return 1;
 	}
 	struct results_run_info info = {
 		.experiment = experiment_name(e), .run_name = pt.run_name,
@@ -142,7 +166,7 @@ static int run_point(struct results_db *db, const struct experiment *e, size_t i
 }
 
 /* Worker k of jobs runs points k, k + jobs, ...; returns its exit status. */
-static int worker(const char *out, const struct experiment *e, size_t count, const struct trace *t,
+static int worker(const char *out, const struct experiment *e, size_t count, struct trace_cache *tc,
                   int k, int jobs)
 {
 	struct results_db *db;
@@ -153,7 +177,7 @@ static int worker(const char *out, const struct experiment *e, size_t count, con
 	}
 	int failures = 0, rc = 0;
 	for (size_t i = (size_t)k; i < count && !stop_requested && rc >= 0; i += (size_t)jobs) {
-		rc = run_point(db, e, i, count, t, NULL);
+		rc = run_point(db, e, i, count, tc, NULL);
 		failures += rc > 0;
 	}
 	results_close(db);
@@ -162,7 +186,7 @@ static int worker(const char *out, const struct experiment *e, size_t count, con
 
 /* Fork the workers and wait for them: the number of those that failed, or -1. */
 static int run_workers(const char *out, const struct experiment *e, size_t count,
-                       const struct trace *t, int jobs)
+                       struct trace_cache *tc, int jobs)
 {
 	fflush(stdout);
 	for (int k = 0; k < jobs; k++) {
@@ -173,7 +197,7 @@ static int run_workers(const char *out, const struct experiment *e, size_t count
 		}
 		if (pid == 0) {
 			worker_count = 0;
-			_exit(worker(out, e, count, t, k, jobs));
+			_exit(worker(out, e, count, tc, k, jobs));
 		}
 		workers[k] = pid;
 		worker_count = k + 1;
@@ -267,7 +291,7 @@ static void shell_word(FILE *out, const char *s)
 
 /* One command per point not yet done, each into its own database under dir. */
 static int emit_jobs(const struct experiment *e, size_t count, const char *ini, const char **sets, size_t nsets,
-                     const char *out, const char *dir_arg, struct results_db *db, const struct trace *t)
+                     const char *out, const char *dir_arg, struct results_db *db, struct trace_cache *tc)
 {
 	char cwd[4096], self[4096], ini_abs[4096], dir[4096];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -293,6 +317,11 @@ static int emit_jobs(const struct experiment *e, size_t count, const char *ini, 
 		struct experiment_point pt;
 		char err[1024];
 		if (experiment_point(e, i, &pt, err, sizeof(err))) {
+			fprintf(stderr, "sharesim run: %s\n", err);
+			return 1;
+		}
+		const struct trace *t = trace_for(tc, pt.params.trace_path, err, sizeof(err));
+		if (!t) {
 			fprintf(stderr, "sharesim run: %s\n", err);
 			return 1;
 		}
@@ -342,7 +371,7 @@ int cmd_run(int argc, char **argv)
 		return status;
 	}
 	struct experiment *e = NULL;
-	struct trace *t = NULL;
+	struct trace_cache tc = { .t = NULL };
 	struct results_db *db = NULL;
 	struct share_pcap *sp = NULL;
 	char err[1024], default_out[512];
@@ -376,7 +405,7 @@ int cmd_run(int argc, char **argv)
 		status = 2;
 		goto done;
 	}
-	if (trace_open(first.params.trace_path, &t, err, sizeof(err))) {
+	if (!trace_for(&tc, first.params.trace_path, err, sizeof(err))) {
 		fprintf(stderr, "sharesim run: %s\n", err);
 		goto done;
 	}
@@ -396,7 +425,7 @@ int cmd_run(int argc, char **argv)
 		goto done;
 	}
 	if (o.emit_jobs) {
-		status = emit_jobs(e, count, ini, sets, nsets, out, o.jobs_dir, db, t);
+		status = emit_jobs(e, count, ini, sets, nsets, out, o.jobs_dir, db, &tc);
 		goto done;
 	}
 	signal(SIGINT, on_signal);
@@ -406,13 +435,13 @@ int cmd_run(int argc, char **argv)
 		results_close(db); /* each worker opens its own connection */
 		db = NULL;
 		progress_wanted = 0; /* several runs at once: one line per finished run instead */
-		failures = run_workers(out, e, count, t, o.jobs < (int)count ? o.jobs : (int)count);
+		failures = run_workers(out, e, count, &tc, o.jobs < (int)count ? o.jobs : (int)count);
 		if (failures < 0)
 			goto done;
 	}
 	size_t from = o.point > 0 ? (size_t)o.point - 1 : 0, to = o.point > 0 ? (size_t)o.point : count;
 	for (size_t i = from; db && i < to && !stop_requested; i++) {
-		int rc = run_point(db, e, i, count, t, sp);
+		int rc = run_point(db, e, i, count, &tc, sp);
 		if (rc < 0)
 			goto done;
 		failures += rc;
@@ -428,7 +457,7 @@ done:
 		status = 1;
 	}
 	results_close(db);
-	trace_close(t);
+	trace_close(tc.t);
 	experiment_free(e);
 	free(sets);
 	return status;

@@ -42,7 +42,7 @@ static const char *const ip_choices[] = { "4", "6", NULL };
 
 static const struct param_def registry[] = {
 	{ "experiment.name", P_STRING, OFF(experiment), 0, 0, NULL, "experiment", "", "name of the experiment (groups its runs in reports)", "" },
-	{ "experiment.trace", P_PATH, OFF(trace_path), 0, 0, NULL, "", "path", "trace file made by 'sharesim import' (relative to the experiment file)", "" },
+	{ "experiment.trace", P_PATH, OFF(trace_path), 0, 0, NULL, "", "path", "trace file made by 'sharesim import' (relative to the experiment file); several, comma-separated, make a swept key", "" },
 	{ "experiment.seed", P_U64, OFF(seed), 0, 1.8e19, NULL, "1", "", "seed of every random stream of the run", "ns-3 RngSeedManager practice" },
 	{ "experiment.repeat", P_REPEAT, 0, 1, 10000, NULL, "1", "", "repetitions of each point (repetition number feeds the RNG streams)", "OMNeT++ repeat" },
 	{ "experiment.bin", P_DOUBLE, OFF(bin_seconds), 0.001, 86400, NULL, "10", "s", "width of the time bins of the counters", "" },
@@ -218,7 +218,9 @@ static int set_list(struct experiment *e, size_t index, const char *text, char *
 	}
 	struct value_list list = { NULL, 0 };
 	int rc = 0;
-	int single = d->type == P_KEY || d->type == P_PATH || d->type == P_REPEAT || !strcmp(d->name, "experiment.name");
+	/* experiment.trace may list several traces (paths with commas cannot be listed). */
+	int single = d->type == P_KEY || d->type == P_REPEAT || !strcmp(d->name, "experiment.name") ||
+	             (d->type == P_PATH && (strcmp(d->name, "experiment.trace") || !strchr(text, ',')));
 	char *save = NULL;
 	for (char *tok = single ? copy : strtok_r(copy, ",", &save); tok && rc == 0;
 	     tok = single ? NULL : strtok_r(NULL, ",", &save)) {
@@ -411,6 +413,18 @@ static const char *short_key(const char *name)
 	return dot ? dot + 1 : name;
 }
 
+/* "../traces/flood.trace" -> "flood", for run names. */
+static const char *path_stem(const char *path)
+{
+	static char stem[PARAMS_PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	snprintf(stem, sizeof(stem), "%s", slash ? slash + 1 : path);
+	char *dot = strrchr(stem, '.');
+	if (dot && dot != stem)
+		*dot = '\0';
+	return stem;
+}
+
 int experiment_point(const struct experiment *e, size_t i, struct experiment_point *out,
                      char *err, size_t err_size)
 {
@@ -448,7 +462,8 @@ int experiment_point(const struct experiment *e, size_t i, struct experiment_poi
 			out->itervars[out->itervar_count++] = (struct results_kv){ d->name, v };
 			if (len < (int)sizeof(out->run_name))
 				len += snprintf(out->run_name + len, sizeof(out->run_name) - (size_t)len, "%s%s=%s",
-				                first_itervar ? "-" : ",", short_key(d->name), v);
+				                first_itervar ? "-" : ",", short_key(d->name),
+				                d->type == P_PATH ? path_stem(v) : v);
 			first_itervar = 0;
 		}
 	}

@@ -378,6 +378,13 @@ synth)
 	expect_eq "flood clients" "$(tshark -r f.pcap -Y 'dns.flags.response==0 && dns.qry.name contains "flood"' -T fields -e ip.src 2>/dev/null | sort -u | wc -l)" 4
 	queries() { tshark -r "$1" -Y 'dns.flags.response==0 && !(dns.qry.name contains "flood")' -T fields -e frame.time_epoch -e ip.src -e dns.qry.name -e dns.qry.type 2>/dev/null | sort; }
 	expect_eq "regular queries kept from the flood-free workload" "$(comm -13 <(queries a.pcap) <(queries f.pcap) | wc -l)" 0
+	# Traces are a swept key like any other: each point replays its own.
+	"$sharesim" import f.pcap -o f.trace > /dev/null
+	"$sharesim" run "$src/experiments/demo.ini" --set experiment.trace="$PWD/a.trace,$PWD/f.trace" \
+		--set resolvers.nodes=2 --set share.transport=unicast --set share.negative=0,1 -o t.sqlite > /dev/null
+	expect_eq "runs per trace" "$(sql t.sqlite "select group_concat(runName || ':' || queries, ' ') from run order by runId")" \
+		"demo-trace=a,negative=0-r0:5000 demo-trace=a,negative=1-r0:5000 demo-trace=f,negative=0-r0:5000 demo-trace=f,negative=1-r0:5000"
+	expect_eq "traces' digests" "$(sql t.sqlite "select count(distinct traceDigest) from run")" 2
 	;;
 parallel)
 	import_wrccdc
