@@ -58,16 +58,22 @@ static const char *display_value(const char *key, const char *value, char *buf, 
 	return buf;
 }
 
+/* Keys that tell points apart: every parameter whose value differs between the experiment's
+ * runs (so that a sweep run in several parts, with --set, is labelled as one), but the seed,
+ * which makes repetitions, and the repetition count. */
+#define VARYING_KEY "i.paramKey NOT IN ('experiment.seed', 'experiment.repeat')"
+
 /* The x axis: the one asked for, else resolvers.nodes, else the numeric key with most values. */
 static int choose_x(sqlite3 *db, const char *experiment, const char *wanted, char *x_key, size_t size,
                     char *err, size_t err_size)
 {
 	sqlite3_stmt *st;
-	const char *sql = "SELECT i.itervarName, count(DISTINCT i.value),"
-	                  " min(CASE WHEN CAST(i.value AS REAL) || '' = i.value OR CAST(i.value AS INTEGER) || '' = i.value"
-	                  " THEN 1 ELSE 0 END)"
-	                  " FROM runItervar i JOIN run r ON r.runId = i.runId"
-	                  " WHERE r.experiment = ?1 AND r.status = 'done' GROUP BY i.itervarName ORDER BY min(i.rowid)";
+	const char *sql = "SELECT i.paramKey, count(DISTINCT i.paramValue),"
+	                  " min(CASE WHEN CAST(i.paramValue AS REAL) || '' = i.paramValue"
+	                  " OR CAST(i.paramValue AS INTEGER) || '' = i.paramValue THEN 1 ELSE 0 END)"
+	                  " FROM runParam i JOIN run r ON r.runId = i.runId"
+	                  " WHERE r.experiment = ?1 AND r.status = 'done' AND " VARYING_KEY
+	                  " GROUP BY i.paramKey HAVING count(DISTINCT i.paramValue) > 1 ORDER BY min(i.rowid)";
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return fail(err, err_size, db, "swept keys");
 	sqlite3_bind_text(st, 1, experiment, -1, SQLITE_STATIC);
@@ -140,12 +146,16 @@ int sweep_load(sqlite3 *db, const char *experiment, const char *x_key, struct sw
 	if (sqlite3_prepare_v2(db, "SELECT runId FROM run WHERE experiment = ?1 AND status = 'done' ORDER BY runId",
 	                       -1, &runs, NULL) != SQLITE_OK)
 		return fail(err, err_size, db, "runs");
-	if (sqlite3_prepare_v2(db, "SELECT itervarName, value FROM runItervar WHERE runId = ?1 ORDER BY rowid",
+	if (sqlite3_prepare_v2(db, "SELECT i.paramKey, i.paramValue FROM runParam i WHERE i.runId = ?1 AND " VARYING_KEY
+	                           " AND i.paramKey IN (SELECT j.paramKey FROM runParam j JOIN run r ON r.runId = j.runId"
+	                           " WHERE r.experiment = ?2 AND r.status = 'done' GROUP BY j.paramKey"
+	                           " HAVING count(DISTINCT j.paramValue) > 1) ORDER BY i.rowid",
 	                       -1, &vars, NULL) != SQLITE_OK) {
 		sqlite3_finalize(runs);
 		return fail(err, err_size, db, "swept values");
 	}
 	sqlite3_bind_text(runs, 1, experiment, -1, SQLITE_STATIC);
+	sqlite3_bind_text(vars, 2, experiment, -1, SQLITE_STATIC);
 	int rc = 0;
 	out->x_numeric = 1;
 	while (rc == 0 && sqlite3_step(runs) == SQLITE_ROW) {

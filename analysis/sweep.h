@@ -1,7 +1,9 @@
 /*
  * sweep — the runs of one experiment arranged for figures and summary tables: an x axis (one
- * swept key), series (the other swept keys), and repetitions folded into a mean with a 95 %
- * confidence interval (Student's t over the repetitions' seeds).
+ * varying key), series (the other varying keys), and repetitions folded into a mean with a 95 %
+ * confidence interval (Student's t over the repetitions' seeds). A varying key is a parameter
+ * whose value differs between the experiment's finished runs (whether swept in one run of
+ * `sharesim run` or set differently in several), except experiment.seed and experiment.repeat.
  */
 #ifndef SHARESIM_SWEEP_H
 #define SHARESIM_SWEEP_H

@@ -157,8 +157,12 @@ static int run_point(struct results_db *db, const struct experiment *e, size_t i
 	double q = (double)metrics_total(&m, CTR_QUERIES);
 	double own = q > 0 ? 100 * (double)metrics_total(&m, CTR_HITS_OWN) / q : 0;
 	double shared = q > 0 ? 100 * (double)metrics_total(&m, CTR_HITS_SHARED) / q : 0;
-	printf("[%zu/%zu] %s: %.0f queries, hit %.2f%% (own %.2f%%, shared %.2f%%), %llu share msgs, %.2f s\n",
-	       i + 1, count, pt.run_name, q, own + shared, own, shared,
+	double pulled = q > 0 ? 100 * (double)metrics_total(&m, CTR_PULL_HITS) / q : 0;
+	char central[48] = "";
+	if (pulled > 0)
+		snprintf(central, sizeof(central), ", central cache %.2f%%", pulled);
+	printf("[%zu/%zu] %s: %.0f queries, hit %.2f%% (own %.2f%%, shared %.2f%%%s), %llu share msgs, %.2f s\n",
+	       i + 1, count, pt.run_name, q, own + shared + pulled, own, shared, central,
 	       (unsigned long long)metrics_total(&m, CTR_SHARE_SENT_MSGS), s.wall_seconds);
 	fflush(stdout);
 	metrics_free(&m);

@@ -16,6 +16,14 @@ if (ARG3 eq "svg") {
     }
 }
 set output ARG2
+# Okabe-Ito colours (distinguishable with colour-blindness), then repeated with dashes; each
+# series also has its own point shape, so that lines drawn on top of each other stay visible.
+array colours[8] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999"]
+do for [i=1:24] {
+    set linetype i lc rgb colours[(i-1)%8+1] lw 2 pt ((i-1)%7*2+5) ps 1.1
+}
+do for [i=9:16] { set linetype i dt 2 }
+do for [i=17:24] { set linetype i dt 4 }
 set title ARG4 font ",13" noenhanced
 set xlabel ARG5 noenhanced
 set ylabel ARG6 noenhanced
@@ -30,10 +38,10 @@ n = int(ARG9)
 if (strstrt(ARG8, "categorical")) {
     set offsets 0.5, 0.5, 0, 0
     set xtics rotate by -20
-    plot for [i=0:n-1] ARG1 index i using 0:2:3:4:xticlabels(1) with yerrorlines lc i+1 lw 2 pt 7 \
+    plot for [i=0:n-1] ARG1 index i using 0:2:3:4:xticlabels(1) with yerrorlines lt i+1 \
            title columnheader(1)
 } else {
     plot for [i=0:n-1] ARG1 index i using 1:3:4 with filledcurves fs transparent solid 0.18 noborder \
-           lc i+1 notitle, \
-         for [i=0:n-1] ARG1 index i using 1:2 with linespoints lc i+1 lw 2 pt 7 title columnheader(1)
+           lc rgb colours[i%8+1] notitle, \
+         for [i=0:n-1] ARG1 index i using 1:2 with linespoints lt i+1 title columnheader(1)
 }

@@ -110,9 +110,10 @@ static void test_store_and_isolate(void **state)
 }
 
 /* One finished run with `hits` of 10 queries answered from cache. */
-static void store_run(struct results_db *db, const char *nodes, unsigned repetition, uint64_t hits)
+static void store_run(struct results_db *db, const char *nodes, const char *transport, unsigned repetition,
+                      uint64_t hits)
 {
-	const struct results_kv vars[] = { { "resolvers.nodes", nodes }, { "share.transport", "unicast" } };
+	const struct results_kv vars[] = { { "resolvers.nodes", nodes }, { "share.transport", transport } };
 	struct results_run_info info = { .experiment = "rep", .run_name = "rep", .trace_path = "x.trace",
 		                         .trace_digest = "abc", .seed = 1, .repetition = repetition, .params = vars,
 		                         .param_count = 2, .itervars = vars, .itervar_count = 2 };
@@ -137,10 +138,10 @@ static void test_sweep_means(void **state)
 	struct results_db *db;
 	char err[512];
 	assert_int_equal(results_open(path, &db, err, sizeof(err)), 0);
-	store_run(db, "16", 0, 9);
-	store_run(db, "4", 0, 6);
-	store_run(db, "4", 1, 7);
-	store_run(db, "4", 2, 8);
+	store_run(db, "16", "unicast", 0, 9);
+	store_run(db, "4", "unicast", 0, 6);
+	store_run(db, "4", "unicast", 1, 7);
+	store_run(db, "4", "unicast", 2, 8);
 	results_close(db);
 
 	sqlite3 *raw;
@@ -153,7 +154,7 @@ static void test_sweep_means(void **state)
 	assert_string_equal(s.xs[0], "4"); /* numeric order, not first seen */
 	assert_string_equal(s.xs[1], "16");
 	assert_int_equal(s.nseries, 1);
-	assert_string_equal(s.series[0], "transport=unicast");
+	assert_string_equal(s.series[0], "all runs"); /* the transport does not vary */
 	assert_int_equal(s.nruns, 4);
 	assert_int_equal(s.max_repetitions, 3);
 	struct sweep_stat stat[2];
@@ -167,15 +168,12 @@ static void test_sweep_means(void **state)
 	assert_close(stat[1].mean, 0.9, 1e-12);
 	assert_close(stat[1].ci95, 0, 0);
 	sweep_free(&s);
-	/* Another axis: the transport (one value), the nodes becoming series. */
-	assert_int_equal(sweep_load(raw, "rep", "transport", &s, err, sizeof(err)), 0);
-	assert_string_equal(s.x_key, "share.transport");
-	assert_int_equal(s.x_numeric, 0);
-	assert_int_equal(s.nseries, 2);
-	assert_string_equal(s.series[0], "nodes=16");
+	/* The axis by its short name; a key that does not vary cannot be one. */
+	assert_int_equal(sweep_load(raw, "rep", "nodes", &s, err, sizeof(err)), 0);
+	assert_string_equal(s.x_key, "resolvers.nodes");
 	sweep_free(&s);
-	assert_int_not_equal(sweep_load(raw, "rep", "cache.min_ttl", &s, err, sizeof(err)), 0);
-	assert_string_equal(err, "experiment rep does not sweep 'cache.min_ttl'");
+	assert_int_not_equal(sweep_load(raw, "rep", "transport", &s, err, sizeof(err)), 0);
+	assert_string_equal(err, "experiment rep does not sweep 'transport'");
 	sqlite3_close(raw);
 
 	FILE *out = tmpfile();
@@ -185,11 +183,29 @@ static void test_sweep_means(void **state)
 	assert_non_null(fgets(line, sizeof(line), out));
 	assert_string_equal(line, "point,runs,hit%,+-95%,peers%,+-95%,upstream/query,+-95%,p95 ms,+-95%,share B/node/s,+-95%,stale%,+-95%\n");
 	assert_non_null(fgets(line, sizeof(line), out));
-	assert_string_equal(line, "\"transport=unicast, nodes=4\",3,70.00,24.84,0.00,0.00,0.0000,0.0000,0.00,0.00,0.0,0.0,0.000,0.000\n");
+	assert_string_equal(line, "nodes=4,3,70.00,24.84,0.00,0.00,0.0000,0.0000,0.00,0.00,0.0,0.0,0.000,0.000\n");
 	assert_non_null(fgets(line, sizeof(line), out));
-	assert_string_equal(line, "\"transport=unicast, nodes=16\",1,90.00,0.00,0.00,0.00,0.0000,0.0000,0.00,0.00,0.0,0.0,0.000,0.000\n");
+	assert_string_equal(line, "nodes=16,1,90.00,0.00,0.00,0.00,0.0000,0.0000,0.00,0.00,0.0,0.0,0.000,0.000\n");
 	assert_null(fgets(line, sizeof(line), out));
 	fclose(out);
+
+	/* A run stored later with another transport (a sweep in two parts): now the transport
+	 * varies, and labels every run. */
+	assert_int_equal(results_open(path, &db, err, sizeof(err)), 0);
+	store_run(db, "4", "none", 0, 5);
+	results_close(db);
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sweep_load(raw, "rep", NULL, &s, err, sizeof(err)), 0);
+	assert_int_equal(s.nseries, 2);
+	assert_string_equal(s.series[0], "transport=unicast");
+	assert_string_equal(s.series[1], "transport=none");
+	struct sweep_stat four[4];
+	assert_int_equal(sweep_stats(raw, &s, "hitrate", four, err, sizeof(err)), 0);
+	assert_int_equal(four[1 * s.nx + 0].n, 1); /* none at 4 */
+	assert_close(four[1 * s.nx + 0].mean, 0.5, 1e-12);
+	assert_int_equal(four[1 * s.nx + 1].n, 0); /* none at 16: no run */
+	sweep_free(&s);
+	sqlite3_close(raw);
 	unlink(path);
 }
 
