@@ -149,12 +149,17 @@ static int plot_experiment(sqlite3 *db, const char *experiment, const struct plo
 	for (size_t i = 0; config_param_doc(i, &doc) == 0; i++)
 		if (!strcmp(doc.name, s.x_key) && doc.unit[0])
 			snprintf(xlabel, sizeof(xlabel), "%s (%s)", s.x_key, doc.unit);
-	double lo = 0, hi = 0;
+	double lo = 0, hi = 0, lowest_positive = 0;
 	for (size_t x = 0; s.x_numeric && x < s.nx; x++) {
 		double v = strtod(s.xs[x], NULL);
 		lo = x == 0 || v < lo ? v : lo;
 		hi = x == 0 || v > hi ? v : hi;
+		if (v > 0 && (lowest_positive == 0 || v < lowest_positive))
+			lowest_positive = v;
 	}
+	/* Values from 0 over several orders of magnitude (0, 5, 60, ..., 86400 s) fit neither a
+	 * linear nor a log axis: drawn as evenly spaced categories. */
+	int categorical = !s.x_numeric || (lo <= 0 && lowest_positive > 0 && hi / lowest_positive >= 100);
 	struct sweep_stat *stat = calloc(s.nseries * s.nx + 1, sizeof(*stat));
 	if (!stat) {
 		snprintf(err, err_size, "out of memory");
@@ -178,7 +183,7 @@ static int plot_experiment(sqlite3 *db, const char *experiment, const struct plo
 			continue;
 		}
 		snprintf(options, sizeof(options), "%s%s%s", fig->percent ? "percent " : "",
-		         !s.x_numeric ? "categorical " : "", s.x_numeric && lo > 0 && hi / lo >= 8 ? "logx" : "");
+		         categorical ? "categorical " : "", !categorical && lo > 0 && hi / lo >= 8 ? "logx" : "");
 		if ((rc = write_text(path[1], plot_script_sweep, err, err_size)))
 			break;
 		for (const char *fmt = o->formats; rc == 0 && *fmt;) {

@@ -91,9 +91,17 @@ static void print_cell(FILE *out, enum report_format format, const char *cell, i
 static int print_experiment(sqlite3 *db, const char *experiment, enum report_format format, FILE *out)
 {
 	sqlite3_stmt *st;
-	const char *sql = "SELECT runId, experiment, runName, status, reason, itervars, queries, nodes,"
+	/* The parameters column: every parameter whose value differs between the experiment's runs
+	 * (as the figures label them), so that a sweep run in parts reads as one; else the swept ones. */
+	const char *sql = "SELECT runId, experiment, runName, status, reason, coalesce("
+	                  " (SELECT group_concat(p.paramKey || '=' || p.paramValue, ' ') FROM runParam p"
+	                  "  WHERE p.runId = s.runId AND p.paramKey NOT IN ('experiment.seed', 'experiment.repeat')"
+	                  "  AND p.paramKey IN (SELECT q.paramKey FROM runParam q JOIN run r ON r.runId = q.runId"
+	                  "   WHERE r.experiment = ?1 GROUP BY q.paramKey HAVING count(DISTINCT q.paramValue) > 1)),"
+	                  " itervars),"
+	                  " queries, nodes,"
 	                  " wallSeconds, hitrate, hitrateOwn, hitrateShared, upstream, shareMsgsPerNodePerS,"
-	                  " shareBytesPerNodePerS, rejected, latencyP95 FROM run_summary WHERE experiment = ?"
+	                  " shareBytesPerNodePerS, rejected, latencyP95 FROM run_summary s WHERE experiment = ?1"
 	                  " ORDER BY runId";
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
