@@ -28,9 +28,10 @@ set title ARG4 font ",13" noenhanced
 set xlabel ARG5 noenhanced
 set ylabel ARG6 noenhanced
 set grid
-set key outside right top box opaque noenhanced
-set bmargin 6
-set label 1 ARG7 at screen 0.01, 0.02 font ",8" noenhanced
+set key below center horizontal box opaque noenhanced maxcols 3 height 0.5
+set bmargin 7
+set label 1 ARG7 at screen 0.5, 0.975 center font ",8" noenhanced
+set tmargin 4
 set yrange [0:*]
 if (strstrt(ARG8, "percent")) { set yrange [0:100] }
 if (strstrt(ARG8, "logx")) { set logscale x 2 }
