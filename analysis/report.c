@@ -318,7 +318,7 @@ static int print_json(sqlite3 *db, const char *experiment, FILE *out)
 			fputs(k ? "," : "", out);
 			json_string(out, (const char *)sqlite3_column_text(scalars, 0));
 			fputc(':', out);
-			json_number(out, sqlite3_column_double(scalars, 1));
+			json_number(out, sqlite3_column_type(scalars, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(scalars, 1));
 		}
 		sqlite3_reset(scalars);
 		fputs("}}", out);
@@ -348,7 +348,7 @@ static int print_json(sqlite3 *db, const char *experiment, FILE *out)
 						fputs(m ? "," : "", out);
 						json_string(out, measures[m].scalar);
 						fputc(':', out);
-						json_number(out, part ? p->ci95 : p->mean);
+						json_number(out, p->n == 0 ? NAN : part ? p->ci95 : p->mean);
 					}
 					fputc('}', out);
 				}

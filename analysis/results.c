@@ -283,11 +283,14 @@ static int add_quantiles(sqlite3_stmt *st, int64_t run_id, int node, const char 
 	static const struct { const char *name; double q; } qs[] = {
 		{ "p50", 0.50 }, { "p95", 0.95 }, { "p99", 0.99 },
 	};
-	int rc = 0;
+	int rc = 0, empty = 1;
+	/* No sample: NULL (no latency of that class), not 0 ms. */
+	for (int b = 0; b < METRICS_HIST_BUCKETS && empty; b++)
+		empty = hist[b] == 0;
 	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]) && rc == 0; i++) {
 		char name[64];
 		snprintf(name, sizeof(name), "latency.%s%s%s", qs[i].name, cls ? "." : "", cls ? cls : "");
-		rc = add_scalar(st, run_id, node, name, metrics_histogram_quantile(hist, qs[i].q) / 1e3);
+		rc = add_scalar(st, run_id, node, name, empty ? NAN : metrics_histogram_quantile(hist, qs[i].q) / 1e3);
 	}
 	return rc;
 }
@@ -359,7 +362,7 @@ static int store_scalars(sqlite3_stmt *st, int64_t run_id, const struct metrics 
 		char name[64];
 		snprintf(name, sizeof(name), c == LAT_STALE_AGE || c == LAT_UPDATE_DELAY ? "%s.mean" : "latency.mean.%s",
 		         metrics_latency_class_name(c));
-		rc = add_scalar(st, run_id, node, name, count ? (double)sum / (double)count / 1e6 : 0);
+		rc = add_scalar(st, run_id, node, name, count ? (double)sum / (double)count / 1e6 : NAN);
 		rc = rc ? rc : add_quantiles(st, run_id, node, metrics_latency_class_name(c), hist);
 	}
 	return rc ? rc : add_quantiles(st, run_id, node, NULL, all);

@@ -855,6 +855,7 @@ static void test_negative_shares(void **state)
 	assert_int_equal((uint32_t)minimum[0] << 24 | (uint32_t)minimum[1] << 16 | minimum[2] << 8 | minimum[3], 900);
 	p.share_negative = 0; /* a receiver that keeps the draft's rule */
 	assert_int_equal(share_check(&p, &key, wire, len, 1700000000, &parsed), CTR_REJ_NEGATIVE);
+	dns_tsig_key_free(&key);
 }
 
 int main(void)
