@@ -332,11 +332,12 @@ static int store_scalars(sqlite3_stmt *st, int64_t run_id, const struct metrics 
 	rc = rc ? rc : add_scalar(st, run_id, node, "share.rejected", (double)rejected);
 	rc = rc ? rc : add_scalar(st, run_id, node, "share.recv.bytes.per.node.per.s",
 	                          seconds > 0 ? (double)total[CTR_SHARE_RECV_BYTES] / nodes / seconds : 0);
-	/* Every byte the sharing puts on a link: resolvers' sends, a hub's and relays' forwarding,
-	 * subscription control and session set-up (a multicast send counts once). */
+	/* Every byte the sharing puts on a link: resolvers' sends (with retransmissions), a hub's
+	 * and relays' forwarding, subscription control, QUIC and TCP/TLS set-up (a multicast send
+	 * counts once). */
 	double link_bytes = (double)(total[CTR_SHARE_SENT_BYTES] + total[CTR_HUB_RELAYED_BYTES] +
 	                             total[CTR_RELAY_FORWARDED_BYTES] + total[CTR_PUBSUB_CONTROL_BYTES] +
-	                             total[CTR_PUBSUB_SESSION_BYTES]);
+	                             total[CTR_PUBSUB_SESSION_BYTES] + total[CTR_SESSION_BYTES]);
 	rc = rc ? rc : add_scalar(st, run_id, node, "share.link.bytes.per.s", seconds > 0 ? link_bytes / seconds : 0);
 	rc = rc ? rc : add_scalar(st, run_id, node, "stale.per.query", q > 0 ? (double)total[CTR_ANSWERS_STALE] / q : 0);
 	rc = rc ? rc : add_scalar(st, run_id, node, "consistency.mismatch.rate",

@@ -78,6 +78,8 @@ void resolver_pool_put(void *arr, uint32_t *free_head, size_t elem, uint32_t i)
 #define TAKE(n, pool, len, cap, fr) resolver_pool_take((void **)&(n)->pool, &(n)->len, &(n)->cap, &(n)->fr, sizeof(*(n)->pool))
 #define PUT(n, pool, fr, i) resolver_pool_put((n)->pool, &(n)->fr, sizeof(*(n)->pool), (i))
 
+static size_t session_message_overhead(const struct sim_params *p);
+
 int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const struct trace *t,
                       struct metrics *m, struct rng_streams *rng, struct event_queue *ev,
                       struct share_pcap *pcap, char *err, size_t err_size)
@@ -125,6 +127,16 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 	uint32_t initial = (uint32_t)(trace_record_count(t) / p->nodes + 64);
 	n->share_overhead = p->transport == SHARE_PUBSUB ? pubsub_object_overhead(p->ip_version)
 	                                                 : share_header_overhead(p->ip_version);
+	n->sessions = p->session != SESSION_UDP && (p->transport == SHARE_UNICAST || p->transport == SHARE_HUB) &&
+	              p->nodes > 1;
+	if (n->sessions) {
+		n->share_overhead = session_message_overhead(p);
+		if (!(n->pair_up = calloc((size_t)p->nodes * p->nodes, sizeof(*n->pair_up)))) {
+			snprintf(err, err_size, "out of memory for the connections of %u resolvers", p->nodes);
+			resolver_net_free(n);
+			return -1;
+		}
+	}
 	if (cache_init(&n->central, p->transport == SHARE_PULL ? (uint32_t)trace_record_count(t) + 64 : 64)) {
 		snprintf(err, err_size, "out of memory for the central cache");
 		resolver_net_free(n);
@@ -153,6 +165,8 @@ void resolver_net_free(struct resolver_net *n)
 		for (uint32_t i = 0; i < n->nodes; i++)
 			cache_free(&n->caches[i]);
 	free(n->caches);
+	free(n->pair_up);
+	n->pair_up = NULL;
 	cache_free(&n->central);
 	pubsub_free(n);
 	for (uint32_t i = 0; i < n->buf_len; i++)
@@ -452,16 +466,68 @@ static uint32_t copy_source_site(const struct resolver_net *n, uint32_t node, ui
 	return node < n->nodes ? resolver_site(n, node) : RESOLVER_SERVICE_SITE;
 }
 
+/* share.session: the per-message overhead — IP, a TCP header with the timestamps option (32
+ * bytes, RFC 7323, as Linux sends), the 2-byte length of DNS over TCP (RFC 7766), and for TLS 1.3
+ * a record header, its content type byte and an AEAD tag (5 + 1 + 16, RFC 8446 section 5.2). One
+ * message per segment (Nagle off); ACKs are not counted. */
+static size_t session_message_overhead(const struct sim_params *p)
+{
+	size_t tcp = (p->ip_version == 6 ? 40 : 20) + 32 + 2;
+	return p->session == SESSION_TLS ? tcp + 22 : tcp;
+}
+
+/* Bytes of opening one connection: SYN and SYN-ACK (TCP header with options, 40) and ACK (32),
+ * plus for TLS 1.3 a full handshake with one server certificate (ClientHello about 300 bytes,
+ * server flight about 2,800, client Finished about 80: an estimate; resumption would be less). */
+static uint64_t session_setup_bytes(const struct sim_params *p)
+{
+	uint64_t ip = p->ip_version == 6 ? 40 : 20;
+	uint64_t tcp = 3 * ip + 40 + 40 + 32;
+	return p->session == SESSION_TLS ? tcp + 3180 + 3 * (ip + 32) : tcp;
+}
+
+/* Linux's minimum TCP retransmission timeout (TCP_RTO_MIN). */
+#define SESSION_RTO (200 * SIM_MS)
+
+/* The wait before a copy from node to peer can leave: the first use of the pair opens its
+ * connection (TCP: one round trip; TLS 1.3: two) and later copies wait until it is up. */
+static sim_time session_wait(struct resolver_net *n, uint32_t node, uint32_t peer, sim_time now, sim_time one_way)
+{
+	uint32_t a = node < peer ? node : peer, b = node < peer ? peer : node;
+	sim_time *up = &n->pair_up[(size_t)a * n->nodes + b];
+	if (*up == 0) {
+		int round_trips = n->p->session == SESSION_TLS ? 2 : 1;
+		*up = now + 2 * round_trips * one_way;
+		if (*up == 0)
+			*up = 1; /* 0 means never opened */
+		metrics_add(n->m, node, now, CTR_SESSION_SETUPS, 1);
+		metrics_add(n->m, node, now, CTR_SESSION_BYTES, session_setup_bytes(n->p));
+	}
+	return *up > now ? *up - now : 0;
+}
+
 /* One copy of share buffer bi on its way to peer: lost, or delivered after the link's delay. */
 static int share_deliver_copy(struct resolver_net *n, uint32_t node, uint32_t peer, uint32_t bi,
                               sim_time now, int to_hub)
 {
-	if (n->p->link_loss > 0 && rng_uniform(n->rng, RNG_LINK_LOSS) < n->p->link_loss) {
+	sim_time delay = resolver_site_delay(n, n->relaying ? RESOLVER_SERVICE_SITE : copy_source_site(n, node, bi),
+	                                     resolver_site(n, peer));
+	sim_time wait = 0; /* for the connection to come up, or for a retransmission */
+	int lost = n->p->link_loss > 0 && rng_uniform(n->rng, RNG_LINK_LOSS) < n->p->link_loss;
+	if (n->sessions && !n->relaying) {
+		wait = session_wait(n, node, peer, now, delay);
+		if (lost) { /* TCP sends it again once the retransmission timer fires */
+			metrics_add(n->m, node, now, CTR_SHARE_RETRANSMITTED, 1);
+			metrics_add(n->m, node, now, CTR_SHARE_SENT_BYTES, n->bufs[bi].len + n->share_overhead);
+			wait += SESSION_RTO;
+			lost = 0;
+		}
+	}
+	if (lost) {
 		metrics_add(n->m, node, now, CTR_SHARE_LOST, 1);
 		return 0;
 	}
-	sim_time delay = resolver_site_delay(n, n->relaying ? RESOLVER_SERVICE_SITE : copy_source_site(n, node, bi),
-	                                     resolver_site(n, peer));
+	delay += wait;
 	if (n->link_jitter > 0)
 		delay += (sim_time)(rng_uniform(n->rng, RNG_LINK_LATENCY) * (double)n->link_jitter);
 	uint32_t di = TAKE(n, dlv, dlv_len, dlv_cap, dlv_free);

@@ -54,6 +54,8 @@ struct resolver_net {
 	/* transport pubsub (nodes/pubsub.c) */
 	struct cache *subs;        /**< [nodes] interest subscriptions: key -> idle deadline */
 	sim_time *session_up;      /**< [nodes] when the session with the relay is up; INT64_MAX: none */
+	sim_time *pair_up;         /**< share.session tcp/tls: [a * nodes + b], a < b, when the pair's connection is up; 0: never opened */
+	uint8_t sessions;          /**< share.session applies (tcp or tls with unicast or hub) */
 	struct publication *pubs; uint32_t pub_len, pub_cap, pub_free;
 	uint64_t *push_keys;       /**< (name, type) keys the authority pushes changes of */
 	size_t push_count;

@@ -34,6 +34,7 @@ static const char *const frontend_choices[] = { "trace", "client-hash", "random"
 static const char *const transport_choices[] = { "none", "unicast", "multicast", "hub", "pull", "pubsub", NULL };
 static const char *const subscribe_choices[] = { "all", "interest", NULL };
 static const char *const question_choices[] = { "keep", "remove", NULL };
+static const char *const session_choices[] = { "udp", "tcp", "tls", NULL };
 static const char *const rules_choices[] = { "-03", "-04", NULL };
 static const char *const receiver_choices[] = { "draft", "unbound-poc", NULL };
 static const char *const ip_choices[] = { "4", "6", NULL };
@@ -68,6 +69,7 @@ static const struct param_def registry[] = {
 	{ "share.hub", P_U32, OFF(hub_node), 0, 99999, NULL, "0", "", "resolver (0-based) that relays shares to the others when share.transport = hub", "draft -04, hub-and-spoke future work" },
 	{ "share.multicast_groups", P_U32, OFF(multicast_groups), 1, 65535, NULL, "1", "", "multicast groups; resolver i belongs to group i mod N, and a share is sent once to each group", "" },
 	{ "share.ttl_threshold", P_U32, OFF(ttl_threshold), 0, 2147483647, NULL, "0", "s", "share only answers whose TTL is at least this (D-TTL)", "draft section 3" },
+	{ "share.session", P_ENUM, OFF(session), 0, 0, session_choices, "udp", "", "carriage of unicast and hub shares: a UDP datagram each, or long-lived TCP or TLS 1.3 connections between peers (set-up counted once per pair and delaying its first message; per message 2-byte length, TCP and TLS record overheads; a lost segment is retransmitted after 200 ms instead of lost); multicast, pubsub and pull ignore it", "draft section 7.2.6; RFC 7766, RFC 7858, RFC 8446" },
 	{ "share.question", P_ENUM, OFF(question), 0, 0, question_choices, "keep", "", "keep or remove the question section of shares (D-PRIV)", "draft section 5" },
 	{ "share.rules", P_ENUM, OFF(rules), 0, 0, rules_choices, "-04", "", "draft revision whose message rules apply (D-MSG)", "draft -03/-04" },
 	{ "share.receiver", P_ENUM, OFF(receiver), 0, 0, receiver_choices, "draft", "", "receiver profile: the draft, or Unbound's proof of concept (drops QDCOUNT != 1 or ANCOUNT 0)", "Unbound PR #1250" },

@@ -29,6 +29,9 @@
 	X(SHARE_SENT_BYTES, "share.sent.bytes", "bytes of share messages sent, with IP/UDP headers") \
 	X(SHARE_NOT_ELIGIBLE, "share.skipped", "resolutions not shared (negative, no AA, TTL below threshold)") \
 	X(SHARE_LOST, "share.lost", "share copies lost on the way to a receiver") \
+	X(SESSION_SETUPS, "share.session.setups", "TCP or TLS connections opened between peers (share.session)") \
+	X(SESSION_BYTES, "share.session.bytes", "bytes of TCP and TLS handshakes between peers, with IP headers") \
+	X(SHARE_RETRANSMITTED, "share.retransmitted", "share segments lost and sent again (share.session tcp, tls)") \
 	X(SHARE_RECV_MSGS, "share.recv.msgs", "share messages received") \
 	X(SHARE_RECV_BYTES, "share.recv.bytes", "bytes of share messages received, with IP/UDP headers") \
 	X(SHARE_ACCEPTED, "share.accepted", "share messages accepted") \

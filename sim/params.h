@@ -19,6 +19,7 @@ enum share_transport { SHARE_NONE = 0, SHARE_UNICAST, SHARE_MULTICAST, SHARE_HUB
                        SHARE_PUBSUB };
 enum pubsub_subscribe { PUBSUB_ALL = 0, PUBSUB_INTEREST };
 enum share_question { SHARE_QUESTION_KEEP = 0, SHARE_QUESTION_REMOVE };
+enum share_session { SESSION_UDP = 0, SESSION_TCP, SESSION_TLS };
 enum share_rules { SHARE_RULES_03 = 0, SHARE_RULES_04 };
 enum share_receiver { RECEIVER_DRAFT = 0, RECEIVER_UNBOUND_POC };
 
@@ -63,6 +64,7 @@ struct sim_params {
 	uint32_t hub_node;                 /**< share.hub: the resolver that relays shares (transport hub) */
 	uint32_t ttl_threshold;            /**< share.ttl_threshold, s (D-TTL): share only if TTL >= */
 	enum share_question question;      /**< share.question: keep|remove (D-PRIV) */
+	enum share_session session;        /**< share.session: udp|tcp|tls (unicast and hub) */
 	enum share_rules rules;            /**< share.rules: -03|-04 (D-MSG) */
 	enum share_receiver receiver;      /**< share.receiver: draft|unbound-poc */
 	int require_aa;                    /**< share.require_aa: D-SURE, share only AA data */

@@ -858,6 +858,62 @@ static void test_negative_shares(void **state)
 	dns_tsig_key_free(&key);
 }
 
+/* share.session: long-lived TCP or TLS connections between the two peers — one set-up for the
+ * pair, counted once, delaying the first share by its round trips; per-message framing; a lost
+ * segment retransmitted after 200 ms rather than lost. */
+static void test_sessions(void **state)
+{
+	(void)state;
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, queries, 14, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	struct metrics udp, m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &udp, &s, err, sizeof(err)), 0);
+	uint64_t msgs = metrics_total(&udp, CTR_SHARE_SENT_MSGS);
+	assert_int_equal(msgs, 5);
+	assert_int_equal(metrics_total(&udp, CTR_SESSION_SETUPS), 0);
+
+	p.session = SESSION_TCP;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_SESSION_SETUPS), 1); /* one pair */
+	assert_int_equal(metrics_total(&m, CTR_SESSION_BYTES), 3 * 20 + 40 + 40 + 32);
+	/* 20 IP + 32 TCP + 2 length instead of 20 IP + 8 UDP: 26 more bytes per message. */
+	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_BYTES), metrics_total(&udp, CTR_SHARE_SENT_BYTES) + 26 * msgs);
+	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), metrics_total(&udp, CTR_HITS_SHARED));
+	/* The first share (a.example, resolved at 10 ms) waits one round trip (2 ms): n1's hit on it
+	 * at 25 ms is unchanged, and every later share goes at once. */
+	assert_int_equal(metrics_total(&m, CTR_SHARE_RECV_MSGS), msgs);
+	metrics_free(&m);
+
+	p.session = SESSION_TLS;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_SESSION_BYTES), 3 * 20 + 40 + 40 + 32 + 3180 + 3 * (20 + 32));
+	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_BYTES), metrics_total(&udp, CTR_SHARE_SENT_BYTES) + 48 * msgs);
+	metrics_free(&m);
+
+	/* Every datagram lost: UDP shares vanish, TCP ones arrive 200 ms late. */
+	p.link_loss = 1;
+	p.session = SESSION_UDP;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_RECV_MSGS), 0);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_LOST), metrics_total(&m, CTR_SHARE_SENT_MSGS));
+	metrics_free(&m);
+	p.session = SESSION_TCP;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_LOST), 0);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_RETRANSMITTED), metrics_total(&m, CTR_SHARE_SENT_MSGS));
+	assert_int_equal(metrics_total(&m, CTR_SHARE_RECV_MSGS), metrics_total(&m, CTR_SHARE_SENT_MSGS));
+	/* a.example's share reaches n1 at 213 ms: A.EXAMPLE at 25 ms is now a miss there. */
+	assert_true(metrics_total(&m, CTR_HITS_SHARED) < metrics_total(&udp, CTR_HITS_SHARED));
+	metrics_free(&m);
+	metrics_free(&udp);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -879,6 +935,7 @@ int main(void)
 		cmocka_unit_test(test_prefetch),
 		cmocka_unit_test(test_sites),
 		cmocka_unit_test(test_negative_shares),
+		cmocka_unit_test(test_sessions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
