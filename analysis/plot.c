@@ -39,6 +39,7 @@ static const struct figure {
 	{ "share-bytes", "share.bytes.per.node.per.s", "Share traffic", "share bytes sent per resolver per second", 1, 0, 1 },
 	{ "share-recv-bytes", "share.recv.bytes.per.node.per.s", "Share traffic received", "share bytes received per resolver per second", 1, 0, 1 },
 	{ "share-link-bytes", "share.link.bytes.per.s", "All sharing traffic", "bytes/s sent by resolvers, hubs and relays (with control)", 1, 0, 1 },
+	{ "relay-busiest", "relay.busiest.msgs", "Load of the busiest relay", "copies forwarded by the busiest relay", 1, 0, 1 },
 	{ "latency-p50", "latency.p50", "Client latency, median", "median client latency (ms)", 1, 0, 0 },
 	{ "latency-p95", "latency.p95", "Client latency, 95th percentile", "95th percentile client latency (ms)", 1, 0, 0 },
 	{ "stale", "stale.per.query", "Stale answers", "stale answers (% of client queries)", 100, 0, 1 },

@@ -5,6 +5,13 @@
  * per resolver (key -> idle deadline), and the relay asks each resolver's table, so forwarding
  * an object costs O(resolvers) like unicast. Idle subscriptions are dropped lazily: the
  * UNSUBSCRIBE is accounted at the moment the subscription went idle.
+ *
+ * Relays (pubsub.relays) form a tree of fanout pubsub.fanout rooted at relay 0; resolver i
+ * attaches to relay i mod relays, and relay r sits in site r mod network.sites. An object enters
+ * the tree at its publisher's relay (an authority's at the root) and is flooded along the tree:
+ * each relay forwards it to its subscribed resolvers and to its neighbours but the one it came
+ * from — one copy per link, as MoQT relays that subscribed upstream on their subscribers'
+ * behalf would (draft-ietf-moq-transport-11, section 8).
  */
 #include "nodes/pubsub.h"
 
@@ -16,11 +23,28 @@
 #include "nodes/resolver.h"
 #include "traces/trace.h"
 
-struct publication { uint32_t next_free; uint32_t buf; uint32_t node; uint64_t key; };
+/* An object in flight to a relay: from resolver `node` (or an authority: NONE), arriving from
+ * relay `from` (NONE: from a resolver or an authority). */
+struct publication { uint32_t next_free; uint32_t buf; uint32_t node; uint32_t from; uint64_t key; };
 
 #define NONE UINT32_MAX
 
 static size_t ip_udp(int ip_version) { return (ip_version == 6 ? 40 : 20) + 8; }
+
+static uint32_t relay_count(const struct resolver_net *n)
+{
+	return n->p->pubsub_relays ? n->p->pubsub_relays : 1;
+}
+
+static uint32_t relay_of(const struct resolver_net *n, uint32_t node)
+{
+	return node % relay_count(n);
+}
+
+static uint32_t relay_site(const struct resolver_net *n, uint32_t relay)
+{
+	return n->sites > 1 ? relay % n->sites : 0;
+}
 
 size_t pubsub_object_overhead(int ip_version)
 {
@@ -34,12 +58,12 @@ static size_t control_bytes(int ip_version, size_t message)
 	return ip_udp(ip_version) + QUIC_SHORT_HEADER + QUIC_AEAD_TAG + QUIC_STREAM_FRAME + message;
 }
 
-/* Two round trips (QUIC handshake, then MoQT setup) to the relay, one link away. */
+/* Two round trips (QUIC handshake, then MoQT setup) to the resolver's relay. */
 static void ensure_session(struct resolver_net *n, uint32_t node, sim_time now)
 {
 	if (n->session_up[node] != INT64_MAX)
 		return;
-	n->session_up[node] = now + 4 * resolver_site_delay(n, resolver_site(n, node), RESOLVER_SERVICE_SITE);
+	n->session_up[node] = now + 4 * resolver_site_delay(n, resolver_site(n, node), relay_site(n, relay_of(n, node)));
 	metrics_add(n->m, node, now, CTR_PUBSUB_SESSIONS, 1);
 	metrics_add(n->m, node, now, CTR_PUBSUB_SESSION_BYTES, QUIC_HANDSHAKE_BYTES);
 }
@@ -49,7 +73,8 @@ int pubsub_init(struct resolver_net *n, char *err, size_t err_size)
 	n->pub_free = NONE;
 	n->session_up = malloc(n->nodes * sizeof(*n->session_up));
 	n->subs = calloc(n->nodes, sizeof(*n->subs));
-	if (!n->session_up || !n->subs) {
+	n->relay_load = calloc(relay_count(n), sizeof(*n->relay_load));
+	if (!n->session_up || !n->subs || !n->relay_load) {
 		snprintf(err, err_size, "out of memory for %u pubsub sessions", n->nodes);
 		return -1;
 	}
@@ -78,6 +103,8 @@ void pubsub_free(struct resolver_net *n)
 			cache_free(&n->subs[i]);
 	free(n->subs);
 	free(n->session_up);
+	free(n->relay_load);
+	n->relay_load = NULL;
 	free(n->pubs);
 	free(n->push_keys);
 	n->push_keys = NULL;
@@ -123,10 +150,11 @@ int pubsub_publish(struct resolver_net *n, uint32_t node, sim_time now, uint64_t
 	                                 sizeof(*n->pubs));
 	if (pi == NONE)
 		return -1;
-	n->pubs[pi] = (struct publication){ .buf = bi, .node = node, .key = key };
+	n->pubs[pi] = (struct publication){ .buf = bi, .node = node, .from = NONE, .key = key };
 	resolver_buf_hold(n, bi);
-	return ev_push(n->ev, send_at + resolver_site_delay(n, resolver_site(n, node), RESOLVER_SERVICE_SITE),
-	               EV_RELAY, node, pi);
+	uint32_t relay = relay_of(n, node);
+	return ev_push(n->ev, send_at + resolver_site_delay(n, resolver_site(n, node), relay_site(n, relay)),
+	               EV_RELAY, relay, pi);
 }
 
 static int subscribed(const struct resolver_net *n, uint32_t node, uint64_t key, sim_time now)
@@ -139,23 +167,69 @@ static int subscribed(const struct resolver_net *n, uint32_t node, uint64_t key,
 	return e && e->expires > now;
 }
 
-int pubsub_relay(struct resolver_net *n, sim_time now, uint64_t arg)
+/* Does a resolver below relay r (attached to it or to a relay of its subtree) want key? */
+static int subtree_subscribed(const struct resolver_net *n, uint32_t r, uint64_t key, sim_time now)
 {
+	if (n->p->pubsub_subscribe == PUBSUB_ALL)
+		return 1;
+	for (uint32_t k = r; k < n->nodes; k += relay_count(n))
+		if (subscribed(n, k, key, now))
+			return 1;
+	uint32_t fanout = n->p->pubsub_fanout ? n->p->pubsub_fanout : 1;
+	for (uint64_t c = (uint64_t)r * fanout + 1; c <= (uint64_t)r * fanout + fanout && c < relay_count(n); c++)
+		if (subtree_subscribed(n, (uint32_t)c, key, now))
+			return 1;
+	return 0;
+}
+
+/* A copy of the object to a neighbouring relay of the tree. */
+static int forward_to_relay(struct resolver_net *n, const struct publication *pub, uint32_t from, uint32_t to,
+                            sim_time now, uint64_t bytes)
+{
+	uint32_t who = pub->node < n->nodes ? pub->node : 0;
+	uint32_t pi = resolver_pool_take((void **)&n->pubs, &n->pub_len, &n->pub_cap, &n->pub_free, sizeof(*n->pubs));
+	if (pi == NONE)
+		return -1;
+	n->pubs[pi] = (struct publication){ .buf = pub->buf, .node = pub->node, .from = from, .key = pub->key };
+	resolver_buf_hold(n, pub->buf);
+	n->relay_load[from]++;
+	metrics_add(n->m, who, now, CTR_RELAY_FORWARDED_MSGS, 1);
+	metrics_add(n->m, who, now, CTR_RELAY_FORWARDED_BYTES, bytes);
+	metrics_add(n->m, who, now, CTR_RELAY_TREE_MSGS, 1);
+	sim_time delay = resolver_site_delay(n, relay_site(n, from), relay_site(n, to));
+	if (n->link_jitter > 0)
+		delay += (sim_time)(rng_uniform(n->rng, RNG_LINK_LATENCY) * (double)n->link_jitter);
+	return ev_push(n->ev, now + delay, EV_RELAY, to, pi);
+}
+
+int pubsub_relay(struct resolver_net *n, uint32_t relay, sim_time now, uint64_t arg)
+{
+	/* The pool may move when forwarding takes a slot: work on a copy. */
 	struct publication pub = n->pubs[arg];
 	resolver_pool_put(n->pubs, &n->pub_free, sizeof(*n->pubs), (uint32_t)arg);
 	uint64_t bytes = resolver_buf_len(n, pub.buf) + n->share_overhead;
 	/* An authority's publication is counted at resolver 0: the authority is not a resolver. */
 	uint32_t who = pub.node < n->nodes ? pub.node : 0;
 	int rc = 0;
-	for (uint32_t k = 0; k < n->nodes && rc == 0; k++) {
+	for (uint32_t k = relay; k < n->nodes && rc == 0; k += relay_count(n)) {
 		if (k == pub.node || !subscribed(n, k, pub.key, now))
 			continue;
 		metrics_add(n->m, who, now, CTR_RELAY_FORWARDED_MSGS, 1);
 		metrics_add(n->m, who, now, CTR_RELAY_FORWARDED_BYTES, bytes);
+		n->relay_load[relay]++;
 		n->relaying = 1;
+		n->relay_site = relay_site(n, relay);
 		rc = resolver_send_copy(n, who, k, pub.buf, now);
 		n->relaying = 0;
 	}
+	uint32_t fanout = n->p->pubsub_fanout ? n->p->pubsub_fanout : 1;
+	if (rc == 0 && relay > 0 && (relay - 1) / fanout != pub.from &&
+	    subtree_subscribed(n, 0, pub.key, now)) /* upward: something elsewhere may want it */
+		rc = forward_to_relay(n, &pub, relay, (relay - 1) / fanout, now, bytes);
+	for (uint64_t c = (uint64_t)relay * fanout + 1; rc == 0 && c <= (uint64_t)relay * fanout + fanout &&
+	                                                c < relay_count(n); c++)
+		if ((uint32_t)c != pub.from && subtree_subscribed(n, (uint32_t)c, pub.key, now))
+			rc = forward_to_relay(n, &pub, relay, (uint32_t)c, now, bytes);
 	resolver_buf_release(n, pub.buf);
 	return rc;
 }
@@ -222,10 +296,10 @@ int pubsub_push_change(struct resolver_net *n, sim_time now, uint64_t arg)
 			                                 &n->pub_free, sizeof(*n->pubs));
 			if (pi == NONE)
 				return -1;
-			n->pubs[pi] = (struct publication){ .buf = bi, .node = NONE, .key = key };
+			n->pubs[pi] = (struct publication){ .buf = bi, .node = NONE, .from = NONE, .key = key };
 			resolver_buf_hold(n, bi);
 			metrics_add(n->m, 0, now, CTR_PUSH_PUBLISHED, 1);
-			if (ev_push(n->ev, now + n->link_latency, EV_RELAY, 0, pi))
+			if (ev_push(n->ev, now + n->link_latency, EV_RELAY, 0, pi)) /* to the root relay */
 				return -1;
 		}
 	}
@@ -234,6 +308,10 @@ int pubsub_push_change(struct resolver_net *n, sim_time now, uint64_t arg)
 
 void pubsub_finish(struct resolver_net *n, sim_time end)
 {
+	uint64_t busiest = 0;
+	for (uint32_t r = 0; r < relay_count(n); r++)
+		busiest = n->relay_load[r] > busiest ? n->relay_load[r] : busiest;
+	metrics_set(n->m, 0, end, CTR_RELAY_BUSIEST, busiest);
 	if (n->p->pubsub_subscribe != PUBSUB_INTEREST)
 		return;
 	for (uint32_t k = 0; k < n->nodes; k++)

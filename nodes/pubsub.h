@@ -47,8 +47,9 @@ int pubsub_on_query(struct resolver_net *n, uint32_t node, sim_time now, uint64_
 /** Publish share buffer bi as an object on key's track; reaches the relay one link later. */
 int pubsub_publish(struct resolver_net *n, uint32_t node, sim_time now, uint64_t key, uint32_t bi);
 
-/** The object of publication arg reaches the relay: forward it to the subscribers. */
-int pubsub_relay(struct resolver_net *n, sim_time now, uint64_t arg);
+/** The object of publication arg reaches relay `relay`: forward it to the subscribers attached
+ * there and to the neighbouring relays of the tree but the one it came from. */
+int pubsub_relay(struct resolver_net *n, uint32_t relay, sim_time now, uint64_t arg);
 
 /** pubsub.push: schedule the first change of every (name, type) the trace asks that changes. */
 int pubsub_push_start(struct resolver_net *n, char *err, size_t err_size);

@@ -510,7 +510,7 @@ static sim_time session_wait(struct resolver_net *n, uint32_t node, uint32_t pee
 static int share_deliver_copy(struct resolver_net *n, uint32_t node, uint32_t peer, uint32_t bi,
                               sim_time now, int to_hub)
 {
-	sim_time delay = resolver_site_delay(n, n->relaying ? RESOLVER_SERVICE_SITE : copy_source_site(n, node, bi),
+	sim_time delay = resolver_site_delay(n, n->relaying ? n->relay_site : copy_source_site(n, node, bi),
 	                                     resolver_site(n, peer));
 	sim_time wait = 0; /* for the connection to come up, or for a retransmission */
 	int lost = n->p->link_loss > 0 && rng_uniform(n->rng, RNG_LINK_LOSS) < n->p->link_loss;

@@ -46,7 +46,9 @@ struct resolver_net {
 	int64_t epoch_ns;          /**< Unix time of simulated time 0 */
 	sim_time service_time, link_latency, link_jitter, inter_site_latency;
 	uint32_t sites;
-	uint8_t relaying;          /**< set while a pubsub relay forwards: copies leave from site 0 */
+	uint8_t relaying;          /**< set while a pubsub relay forwards: copies leave from relay_site */
+	uint32_t relay_site;       /**< the site of the relay forwarding (while relaying) */
+	uint64_t *relay_load;      /**< [pubsub.relays] copies each relay forwarded */
 	uint32_t nodes;
 	struct cache *caches;      /**< [nodes] */
 	struct cache central;      /**< the shared cache of transport pull */

@@ -81,6 +81,8 @@ static const struct param_def registry[] = {
 	{ "share.edns_udp_size", P_U16, OFF(edns_udp_size), 512, 65535, NULL, "1232", "bytes", "UDP payload size in the fresh OPT record of shares (D-EDNS)", "DNS flag day 2020" },
 	{ "pubsub.subscribe", P_ENUM, OFF(pubsub_subscribe), 0, 0, subscribe_choices, "all", "", "pubsub subscriptions: all (the whole namespace) or interest (the names a resolver's clients ask for)", "HotNets 2025 paper (P-MAP, P-CLEAN)" },
 	{ "pubsub.idle_timeout", P_DOUBLE, OFF(pubsub_idle_timeout), 0.001, 31536000, NULL, "600", "s", "an interest subscription without client queries for this long is dropped (UNSUBSCRIBE)", "placeholder heuristic: the paper leaves it open (P-CLEAN)" },
+	{ "pubsub.relays", P_U32, OFF(pubsub_relays), 1, 100000, NULL, "1", "", "MoQT relays, forming a tree (relay 0 the root, where authorities publish); relay r sits in site r mod network.sites, resolver i attaches to relay i mod relays; an object climbs and descends the tree, one copy per link", "HotNets 2025 paper; draft-ietf-moq-transport-11 section 8 (relays)" },
+	{ "pubsub.fanout", P_U32, OFF(pubsub_fanout), 1, 100000, NULL, "8", "", "child relays per relay in the tree (relay r's parent is (r - 1) / fanout)", "" },
 	{ "pubsub.push", P_BOOL, OFF(pubsub_push), 0, 1, NULL, "0", "", "authorities publish each change of a record on its track, so subscribers are refreshed before its TTL runs out", "HotNets 2025 paper (P-AUTO)" },
 	{ "network.latency", P_DOUBLE, OFF(link_latency_ms), 0, 60000, NULL, "1", "ms", "one-way latency between two resolvers", "same-site placeholder" },
 	{ "network.sites", P_U32, OFF(sites), 1, 100000, NULL, "1", "", "sites the resolvers are spread over (resolver i in site i mod sites); relays and central caches sit in site 0", "" },

@@ -52,6 +52,8 @@
 	X(PULL_STORES, "pull.stores", "resolutions written to the central cache") \
 	X(RELAY_FORWARDED_MSGS, "relay.forwarded.msgs", "objects a pubsub relay forwarded (counted at the publisher)") \
 	X(RELAY_FORWARDED_BYTES, "relay.forwarded.bytes", "bytes a pubsub relay forwarded, with QUIC/UDP/IP framing") \
+	X(RELAY_TREE_MSGS, "relay.tree.msgs", "objects a relay forwarded to another relay of the tree (pubsub.relays)") \
+	X(RELAY_BUSIEST, "relay.busiest.msgs", "copies the busiest relay forwarded in the run (a gauge, on resolver 0)") \
 	X(PUBSUB_SUBSCRIBES, "pubsub.subscribe", "SUBSCRIBE messages sent to the relay") \
 	X(PUBSUB_UNSUBSCRIBES, "pubsub.unsubscribe", "UNSUBSCRIBE messages sent (idle subscriptions dropped)") \
 	X(PUBSUB_CONTROL_BYTES, "pubsub.control.bytes", "bytes of SUBSCRIBE, SUBSCRIBE_OK and UNSUBSCRIBE, with framing") \

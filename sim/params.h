@@ -59,6 +59,8 @@ struct sim_params {
 	enum share_transport transport;    /**< share.transport: none|unicast|multicast|hub|pull|pubsub */
 	enum pubsub_subscribe pubsub_subscribe; /**< pubsub.subscribe: all|interest */
 	double pubsub_idle_timeout;        /**< pubsub.idle_timeout, s: an unused subscription is dropped */
+	uint32_t pubsub_relays;            /**< pubsub.relays: relays, in a tree; resolver i attaches to relay i mod relays */
+	uint32_t pubsub_fanout;            /**< pubsub.fanout: children of a relay in the tree (relay r's parent: (r - 1) / fanout) */
 	int pubsub_push;                   /**< pubsub.push: authorities publish every change (P-AUTO) */
 	uint32_t multicast_groups;         /**< share.multicast_groups: node i is in group i mod N */
 	uint32_t hub_node;                 /**< share.hub: the resolver that relays shares (transport hub) */

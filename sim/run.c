@@ -173,7 +173,7 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 			rc = resolver_pull_reply(&net, e.node, now, e.arg);
 			break;
 		case EV_RELAY:
-			rc = pubsub_relay(&net, now, e.arg);
+			rc = pubsub_relay(&net, e.node, now, e.arg);
 			break;
 		case EV_CHANGE:
 			rc = pubsub_push_change(&net, now, e.arg);

@@ -914,6 +914,64 @@ static void test_sessions(void **state)
 	unlink(path);
 }
 
+/* A tree of relays: 8 resolvers, relays 0 (root), 1 and 2 (fanout 2); resolver i attaches to
+ * relay i mod 3. Resolver 0 publishes at relay 0, which forwards to resolvers 3 and 6 and to
+ * relays 1 and 2, which forward to 1, 4, 7 and 2, 5: one copy per link. */
+static void test_pubsub_relay_tree(void **state)
+{
+	(void)state;
+	static const struct query_spec q[] = {
+		{ 0, "a.example" },  /* n0: resolved at 10, at relay 0 at 11, relay 1 at 12, n1 at 13 */
+		{ 14, "a.example" }, /* n1: hit */
+		{ 15, "a.example" }, /* n2: hit (relay 2 at 12, n2 at 13) */
+		{ 16, "a.example" }, /* n3: hit (straight from relay 0, at 12) */
+	};
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, q, 4, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 8;
+	p.transport = SHARE_PUBSUB;
+	p.pubsub_subscribe = PUBSUB_ALL;
+	p.pubsub_idle_timeout = 600;
+	p.pubsub_relays = 3;
+	p.pubsub_fanout = 2;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_MSGS), 1);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_RECV_MSGS), 7);
+	assert_int_equal(metrics_total(&m, CTR_RELAY_TREE_MSGS), 2);
+	assert_int_equal(metrics_total(&m, CTR_RELAY_FORWARDED_MSGS), 9);
+	assert_int_equal(metrics_total(&m, CTR_RELAY_BUSIEST), 4); /* relay 0: 2 resolvers, 2 relays */
+	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 3);
+	metrics_free(&m);
+	/* The same over one relay: 7 copies, all from it. */
+	p.pubsub_relays = 1;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_RELAY_FORWARDED_MSGS), 7);
+	assert_int_equal(metrics_total(&m, CTR_RELAY_TREE_MSGS), 0);
+	assert_int_equal(metrics_total(&m, CTR_RELAY_BUSIEST), 7);
+	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 3);
+	metrics_free(&m);
+	/* Interest subscriptions: each resolver subscribes when its client asks. n0's object (at 11)
+	 * finds no other subscriber: nothing forwarded. n1, n2 and n3 then miss, resolve and publish
+	 * at 24, 25, 26 ms; each object reaches the three other subscribers, through the relays
+	 * whose subtree holds one: 3 copies to resolvers + 2 between relays, for each. */
+	p.pubsub_relays = 3;
+	p.pubsub_subscribe = PUBSUB_INTEREST;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 0);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_MSGS), 4);
+	assert_int_equal(metrics_total(&m, CTR_RELAY_TREE_MSGS), 6);
+	assert_int_equal(metrics_total(&m, CTR_RELAY_FORWARDED_MSGS), 15);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_RECV_MSGS), 9);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -936,6 +994,7 @@ int main(void)
 		cmocka_unit_test(test_sites),
 		cmocka_unit_test(test_negative_shares),
 		cmocka_unit_test(test_sessions),
+		cmocka_unit_test(test_pubsub_relay_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
