@@ -84,16 +84,22 @@ int pubsub_init(struct resolver_net *n, char *err, size_t err_size)
 			snprintf(err, err_size, "out of memory for %u pubsub subscription tables", n->nodes);
 			return -1;
 		}
-		/* Subscribing to the whole namespace happens when the resolver starts. */
-		if (n->p->pubsub_subscribe == PUBSUB_ALL) {
-			ensure_session(n, i, 0);
-			metrics_add(n->m, i, 0, CTR_PUBSUB_SUBSCRIBES, 1);
-			metrics_add(n->m, i, 0, CTR_PUBSUB_CONTROL_BYTES,
-			            control_bytes(n->p->ip_version, MOQT_SUBSCRIBE + 4) +
-			            control_bytes(n->p->ip_version, MOQT_SUBSCRIBE_OK));
-		}
+		if (i != n->joining)
+			pubsub_join(n, i, 0);
 	}
 	return 0;
+}
+
+void pubsub_join(struct resolver_net *n, uint32_t node, sim_time now)
+{
+	/* Subscribing to the whole namespace happens when the resolver starts. */
+	if (n->p->pubsub_subscribe == PUBSUB_ALL) {
+		ensure_session(n, node, now);
+		metrics_add(n->m, node, now, CTR_PUBSUB_SUBSCRIBES, 1);
+		metrics_add(n->m, node, now, CTR_PUBSUB_CONTROL_BYTES,
+		            control_bytes(n->p->ip_version, MOQT_SUBSCRIBE + 4) +
+		            control_bytes(n->p->ip_version, MOQT_SUBSCRIBE_OK));
+	}
 }
 
 void pubsub_free(struct resolver_net *n)
@@ -159,7 +165,7 @@ int pubsub_publish(struct resolver_net *n, uint32_t node, sim_time now, uint64_t
 
 static int subscribed(const struct resolver_net *n, uint32_t node, uint64_t key, sim_time now)
 {
-	if (n->session_up[node] > now)
+	if (n->session_up[node] > now || !resolver_joined(n, node, now))
 		return 0; /* no session yet: nothing can reach it */
 	if (n->p->pubsub_subscribe == PUBSUB_ALL)
 		return 1;

@@ -38,6 +38,9 @@ struct resolver_net;
 int pubsub_init(struct resolver_net *n, char *err, size_t err_size);
 void pubsub_free(struct resolver_net *n);
 
+/** A resolver starts: with whole-namespace subscriptions, it opens its session and subscribes. */
+void pubsub_join(struct resolver_net *n, uint32_t node, sim_time now);
+
 /** Bytes on the wire around an object payload: IP, UDP, QUIC and MoQT framing. */
 size_t pubsub_object_overhead(int ip_version);
 

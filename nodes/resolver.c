@@ -93,6 +93,8 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 	n->pcap = pcap;
 	n->nodes = p->nodes;
 	n->epoch_ns = trace_start_time_ns(t);
+	n->joining = p->join_at > 0 && p->nodes > 1 ? p->nodes - 1 : UINT32_MAX;
+	n->join_time = trace_query_count(t) ? trace_queries(t)[0].time_ns + (sim_time)(p->join_at * 1e9) : 0;
 	n->service_time = sim_time_from_ms(p->service_time_ms);
 	n->link_latency = sim_time_from_ms(p->link_latency_ms);
 	n->inter_site_latency = sim_time_from_ms(p->inter_site_latency_ms);
@@ -601,7 +603,7 @@ static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint3
 			if (n->pcap)
 				share_pcap_write_group(n->pcap, n->epoch_ns + now, node, g, n->bufs[bi].msg, len);
 			for (uint32_t peer = g; peer < n->nodes && rc == 0; peer += groups)
-				if (peer != node)
+				if (peer != node && resolver_joined(n, peer, now))
 					rc = share_deliver_copy(n, node, peer, bi, now, 0);
 		}
 	} else if (n->p->transport == SHARE_HUB && node != n->p->hub_node) {
@@ -613,7 +615,7 @@ static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint3
 		rc = share_deliver_copy(n, node, n->p->hub_node, bi, now, 1);
 	} else {
 		for (uint32_t peer = 0; peer < n->nodes && rc == 0; peer++) {
-			if (peer == node)
+			if (peer == node || !resolver_joined(n, peer, now))
 				continue;
 			metrics_add(n->m, node, now, CTR_SHARE_SENT_MSGS, 1);
 			metrics_add(n->m, node, now, CTR_SHARE_SENT_BYTES, bytes);
@@ -636,7 +638,7 @@ static int hub_relay(struct resolver_net *n, uint32_t hub, sim_time now, uint32_
 	uint64_t bytes = n->bufs[bi].len + n->share_overhead;
 	int rc = 0;
 	for (uint32_t peer = 0; peer < n->nodes && rc == 0; peer++) {
-		if (peer == hub || peer == origin)
+		if (peer == hub || peer == origin || !resolver_joined(n, peer, now))
 			continue;
 		metrics_add(n->m, hub, now, CTR_HUB_RELAYED_MSGS, 1);
 		metrics_add(n->m, hub, now, CTR_HUB_RELAYED_BYTES, bytes);
@@ -810,4 +812,39 @@ static int receive_buffer(struct resolver_net *n, uint32_t node, sim_time now, u
 		return 0;
 	cache_share(n, node, now, b->msg, b->len, b->answer_off, b->ancount, b->version);
 	return 1;
+}
+
+int resolver_join(struct resolver_net *n, sim_time now)
+{
+	uint32_t node = n->joining;
+	if (node == UINT32_MAX)
+		return 0;
+	if (n->p->transport == SHARE_PUBSUB)
+		pubsub_join(n, node, now);
+	if (!n->p->warm_start)
+		return 0;
+	/* Load every live entry of resolver 0 (a dump, as PowerDNS Recursor's), as data from a peer. */
+	const struct cache *from = &n->caches[0];
+	for (uint32_t i = 0; i < from->cap; i++) {
+		const struct cache_entry src = from->slots[i];
+		if (!src.used || src.expires <= now)
+			continue;
+		struct cache_entry *e = node_slot(n, node, now, src.key);
+		if (!e)
+			return -1;
+		e->expires = src.expires;
+		e->version = src.version;
+		e->last_used = now;
+		e->ttl = src.ttl;
+		e->origin = CACHE_SHARED;
+		e->rcode = src.rcode;
+		e->negative = src.negative;
+		size_t name_len;
+		(void)trace_name_wire(n->trace, (uint32_t)(src.key >> 32), &name_len);
+		const struct trace_record *r = trace_record_find(n->trace, (uint32_t)(src.key >> 32),
+		                                                 (uint16_t)(src.key >> 16), (uint16_t)src.key);
+		metrics_add(n->m, node, now, CTR_WARM_ENTRIES, 1);
+		metrics_add(n->m, node, now, CTR_WARM_BYTES, name_len + 10 + (r ? r->answer_size : 16));
+	}
+	return 0;
 }

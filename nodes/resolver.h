@@ -26,7 +26,7 @@ struct trace_query;
 struct share_pcap;
 
 enum resolver_event { EV_ARRIVAL = 0, EV_RESOLVED, EV_DELIVER, EV_PULL_LOOKUP, EV_PULL_REPLY, EV_RELAY,
-                      EV_CHANGE };
+                      EV_CHANGE, EV_JOIN };
 
 struct resolution;  /* a resolution in flight (pool entry) */
 struct waiter;      /* a client query waiting on one */
@@ -58,6 +58,8 @@ struct resolver_net {
 	sim_time *session_up;      /**< [nodes] when the session with the relay is up; INT64_MAX: none */
 	sim_time *pair_up;         /**< share.session tcp/tls: [a * nodes + b], a < b, when the pair's connection is up; 0: never opened */
 	uint8_t sessions;          /**< share.session applies (tcp or tls with unicast or hub) */
+	uint32_t joining;          /**< resolvers.join_at: the resolver that joins late (UINT32_MAX: none) */
+	sim_time join_time;        /**< when it joins */
 	struct publication *pubs; uint32_t pub_len, pub_cap, pub_free;
 	uint64_t *push_keys;       /**< (name, type) keys the authority pushes changes of */
 	size_t push_count;
@@ -96,6 +98,15 @@ static inline uint32_t resolver_site(const struct resolver_net *n, uint32_t node
 {
 	return n->sites > 1 ? node % n->sites : 0;
 }
+/** Is the resolver running (resolvers.join_at: the last one only from its join time)? */
+static inline int resolver_joined(const struct resolver_net *n, uint32_t node, sim_time now)
+{
+	return node != n->joining || now >= n->join_time;
+}
+
+/** resolvers.join_at: the joining resolver starts (with resolvers.warm_start, from resolver 0's cache). */
+int resolver_join(struct resolver_net *n, sim_time now);
+
 /** Relays (pubsub) and central caches (pull) are in site 0. */
 #define RESOLVER_SERVICE_SITE 0u
 /** Build and sign a share of (name, type, class) with answer a into a new buffer (*out); returns

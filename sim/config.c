@@ -50,6 +50,8 @@ static const struct param_def registry[] = {
 	{ "resolvers.nodes", P_U32, OFF(nodes), 1, 100000, NULL, "1", "", "number of cooperating resolvers", "" },
 	{ "resolvers.frontend", P_ENUM, OFF(frontend), 0, 0, frontend_choices, "trace", "", "which resolver a query reaches: the address in the trace (modulo nodes), a hash of the client, random, round robin", "" },
 	{ "resolvers.clients", P_U32, OFF(clients), 0, 4294967295u, NULL, "0", "", "replay only the queries of this many of the trace's clients, drawn at random (stream 'clients' of the seed); 0: every client", "Jung et al. 2002, section 4: hit rate against the number of clients sharing a cache" },
+	{ "resolvers.join_at", P_DOUBLE, OFF(join_at), 0, 1e9, NULL, "0", "s", "the last resolver joins the farm this long after the trace starts, with an empty cache (0: every resolver from the start); before, the frontend sends its queries to the others and no peer sends it shares", "draft slides: does a cold resolver only add noise?" },
+	{ "resolvers.warm_start", P_BOOL, OFF(warm_start), 0, 1, NULL, "0", "", "the joining resolver first loads resolver 0's cache (every live entry, counted in warm.entries and warm.bytes; the transfer is taken as instant)", "PowerDNS Recursor rec_control dump-cache / load" },
 	{ "resolvers.service_time", P_DOUBLE, OFF(service_time_ms), 0, 10000, NULL, "0.1", "ms", "time to answer from cache", "placeholder, to be calibrated against Unbound (issue 4)" },
 	{ "cache.min_ttl", P_U32, OFF(cache_min_ttl), 0, 604800, NULL, "0", "s", "lower bound on cached TTLs", "Unbound cache-min-ttl default" },
 	{ "cache.max_ttl", P_U32, OFF(cache_max_ttl), 1, 2147483647, NULL, "86400", "s", "upper bound on cached TTLs", "Unbound cache-max-ttl default" },

@@ -32,6 +32,8 @@
 	X(SESSION_SETUPS, "share.session.setups", "TCP or TLS connections opened between peers (share.session)") \
 	X(SESSION_BYTES, "share.session.bytes", "bytes of TCP and TLS handshakes between peers, with IP headers") \
 	X(SHARE_RETRANSMITTED, "share.retransmitted", "share segments lost and sent again (share.session tcp, tls)") \
+	X(WARM_ENTRIES, "warm.entries", "cache entries the joining resolver loaded from a peer's dump (resolvers.warm_start)") \
+	X(WARM_BYTES, "warm.bytes", "estimated size of that dump: per entry its name, type, class, TTL and answer") \
 	X(SHARE_RECV_MSGS, "share.recv.msgs", "share messages received") \
 	X(SHARE_RECV_BYTES, "share.recv.bytes", "bytes of share messages received, with IP/UDP headers") \
 	X(SHARE_ACCEPTED, "share.accepted", "share messages accepted") \

@@ -36,6 +36,8 @@ struct sim_params {
 	enum frontend_policy frontend; /**< resolvers.frontend: trace|client-hash|random|round-robin */
 	double service_time_ms;        /**< resolvers.service_time: answering from cache, ms */
 	uint32_t clients;              /**< resolvers.clients: replay only this many clients, sampled (0: all) */
+	double join_at;                /**< resolvers.join_at, s: the last resolver joins then (0: all from the start) */
+	int warm_start;                /**< resolvers.warm_start: the joining resolver loads a peer's cache dump */
 
 	/* [cache] */
 	uint32_t cache_min_ttl;        /**< cache.min_ttl, s (Unbound cache-min-ttl, default 0) */

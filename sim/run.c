@@ -137,6 +137,8 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 		first = next_kept(q, nq, kept, 0);
 	}
 	int rc = first < nq ? ev_push(&ev, q[first].time_ns, EV_ARRIVAL, 0, first) : 0;
+	if (rc == 0 && net.joining != UINT32_MAX)
+		rc = ev_push(&ev, net.join_time, EV_JOIN, net.joining, 0);
 	struct event e;
 	sim_time now = 0, start = nq ? q[0].time_ns : 0;
 	double began = progress_out ? monotonic_seconds() : 0, shown = began;
@@ -154,7 +156,10 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 		}
 		switch (e.kind) {
 		case EV_ARRIVAL:
-			rc = resolver_query(&net, frontend_pick(&fe, &rng, &q[e.arg]), now, &q[e.arg]);
+			uint32_t node = frontend_pick(&fe, &rng, &q[e.arg]);
+			if (!resolver_joined(&net, node, now)) /* not there yet: another resolver answers */
+				node = q[e.arg].client_id % (p->nodes - 1);
+			rc = resolver_query(&net, node, now, &q[e.arg]);
 			summary->queries++;
 			uint64_t next = kept ? next_kept(q, nq, kept, e.arg + 1) : e.arg + 1;
 			if (rc == 0 && next < nq)
@@ -177,6 +182,9 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 			break;
 		case EV_CHANGE:
 			rc = pubsub_push_change(&net, now, e.arg);
+			break;
+		case EV_JOIN:
+			rc = resolver_join(&net, now);
 			break;
 		}
 	}

@@ -972,6 +972,52 @@ static void test_pubsub_relay_tree(void **state)
 	unlink(path);
 }
 
+/* resolvers.join_at: n1 joins at 50 ms. Before, round robin's queries for it go to n0 and no
+ * share is sent to it; it then starts cold, or (resolvers.warm_start) with n0's cache. */
+static void test_join_and_warm_start(void **state)
+{
+	(void)state;
+	static const struct query_spec q[] = {
+		{ 0, "a.example" },  /* n0: miss, resolved at 10; n1 not there: nothing sent */
+		{ 20, "b.example" }, /* for n1, answered by n0: miss, resolved at 30 */
+		{ 60, "a.example" }, /* n0: hit */
+		{ 61, "a.example" }, /* n1 (joined at 50): cold: miss, shares to n0; warm: hit */
+	};
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, q, 4, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.join_at = 0.05;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const struct expected cold[] = {
+		{ CTR_QUERIES, 3, 1 },
+		{ CTR_MISSES, 2, 1 },
+		{ CTR_HITS_OWN, 1, 0 },
+		{ CTR_SHARE_SENT_MSGS, 0, 1 },
+		{ CTR_SHARE_RECV_MSGS, 1, 0 },
+		{ CTR_WARM_ENTRIES, 0, 0 },
+	};
+	check(&m, cold, sizeof(cold) / sizeof(cold[0]));
+	metrics_free(&m);
+	p.warm_start = 1;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const struct expected warm[] = {
+		{ CTR_MISSES, 2, 0 },
+		{ CTR_HITS_SHARED, 0, 1 },
+		{ CTR_SHARE_SENT_MSGS, 0, 0 },
+		{ CTR_WARM_ENTRIES, 0, 2 }, /* a and b */
+	};
+	check(&m, warm, sizeof(warm) / sizeof(warm[0]));
+	/* The dump's size: per entry the name (11 octets), 10 and the answer (16 octets of an A). */
+	assert_int_equal(metrics_total(&m, CTR_WARM_BYTES), 2 * (11 + 10 + 16));
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -995,6 +1041,7 @@ int main(void)
 		cmocka_unit_test(test_negative_shares),
 		cmocka_unit_test(test_sessions),
 		cmocka_unit_test(test_pubsub_relay_tree),
+		cmocka_unit_test(test_join_and_warm_start),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
