@@ -14,18 +14,25 @@
 
 enum cache_origin { CACHE_OWN = 0, CACHE_SHARED = 1 };
 
+/* A cache entry is 32 bytes (issue 7's budget per cached record): the last use is kept as a
+ * CACHE_STAMP (units of 2^20 ns, about 1 ms: 52 days of trace before it wraps) and the small
+ * fields share one word; a TTL is at most CACHE_TTL_MAX (cache.max_ttl is bounded by it). */
+#define CACHE_STAMP(t) ((uint32_t)((uint64_t)(t) >> 20))
+#define CACHE_TTL_MAX 16777215u
+
 struct cache_entry {
 	uint64_t key;
-	sim_time expires;   /**< INT64_MIN: nothing cached (only a resolution in flight) */
-	uint32_t inflight;  /**< 1 + index of the resolution in flight for this key, or 0 */
-	uint32_t version;   /**< the authority's version of the data held */
-	sim_time last_used; /**< last insert or hit, for eviction */
-	uint32_t ttl;       /**< the TTL the data was stored with, s (prefetch) */
-	uint8_t used;
-	uint8_t origin;     /**< enum cache_origin */
-	uint8_t rcode;
-	uint8_t negative;   /**< NXDOMAIN or NODATA */
+	sim_time expires;    /**< INT64_MIN: nothing cached (only a resolution in flight) */
+	uint32_t inflight;   /**< 1 + index of the resolution in flight for this key, or 0 */
+	uint32_t version;    /**< the authority's version of the data held */
+	uint32_t last_used;  /**< CACHE_STAMP of the last insert or hit, for eviction */
+	uint32_t ttl : 24;   /**< the TTL the data was stored with, s (prefetch) */
+	uint32_t used : 1;
+	uint32_t origin : 2; /**< enum cache_origin */
+	uint32_t negative : 1; /**< NXDOMAIN or NODATA */
+	uint32_t rcode : 4;
 };
+_Static_assert(sizeof(struct cache_entry) == 32, "a cache entry is 32 bytes");
 
 struct cache {
 	struct cache_entry *slots;

@@ -277,7 +277,7 @@ int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const st
 	struct cache_entry *e = node_slot(n, node, now, key);
 	if (!e)
 		return -1;
-	e->last_used = now;
+	e->last_used = CACHE_STAMP(now);
 	if (e->expires > now) {
 		int shared = e->origin == CACHE_SHARED;
 		metrics_add(m, node, now, shared ? CTR_HITS_SHARED : CTR_HITS_OWN, 1);
@@ -350,7 +350,7 @@ int resolver_pull_reply(struct resolver_net *n, uint32_t node, sim_time now, uin
 	struct cache_entry *e = node_slot(n, node, now, r.key);
 	if (!e)
 		return -1;
-	e->last_used = now;
+	e->last_used = CACHE_STAMP(now);
 	e->inflight = 0;
 	e->expires = r.pulled_expires; /* the remaining TTL */
 	e->version = r.pulled_version;
@@ -404,7 +404,7 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 	struct cache_entry *e = node_slot(n, node, now, r.key);
 	if (!e)
 		return -1;
-	e->last_used = now;
+	e->last_used = CACHE_STAMP(now);
 	e->inflight = 0;
 	e->expires = now + (sim_time)ttl * SIM_S;
 	e->ttl = ttl;
@@ -682,7 +682,7 @@ static void cache_shared(struct resolver_net *n, uint32_t node, sim_time now,
 		                now - authority_version_start(&n->world, name_id, v));
 	e->expires = expires;
 	e->version = v;
-	e->last_used = now;
+	e->last_used = CACHE_STAMP(now);
 	e->ttl = resolver_clamp_ttl(n->p, ttl);
 	e->origin = CACHE_SHARED;
 	e->rcode = DNS_RCODE_NOERROR;
@@ -740,6 +740,7 @@ static void cache_negative(struct resolver_net *n, uint32_t node, sim_time now, 
 		}
 	if (ttl == UINT32_MAX)
 		return;
+	ttl = resolver_clamp_ttl(n->p, ttl);
 	struct cache_entry *e = node_slot(n, node, now, cache_key(name_id, m.qtype, m.qclass));
 	if (!e)
 		return;
@@ -748,7 +749,7 @@ static void cache_negative(struct resolver_net *n, uint32_t node, sim_time now, 
 		return; /* holds an answer at least as fresh */
 	e->expires = expires;
 	e->version = version < 0 ? authority_version(&n->world, name_id, now) : (uint32_t)version;
-	e->last_used = now;
+	e->last_used = CACHE_STAMP(now);
 	e->ttl = ttl;
 	e->origin = CACHE_SHARED;
 	e->rcode = (uint8_t)DNS_RCODE(m.hdr.flags);
@@ -834,7 +835,7 @@ int resolver_join(struct resolver_net *n, sim_time now)
 			return -1;
 		e->expires = src.expires;
 		e->version = src.version;
-		e->last_used = now;
+		e->last_used = CACHE_STAMP(now);
 		e->ttl = src.ttl;
 		e->origin = CACHE_SHARED;
 		e->rcode = src.rcode;

@@ -54,7 +54,7 @@ static const struct param_def registry[] = {
 	{ "resolvers.warm_start", P_BOOL, OFF(warm_start), 0, 1, NULL, "0", "", "the joining resolver first loads resolver 0's cache (every live entry, counted in warm.entries and warm.bytes; the transfer is taken as instant)", "PowerDNS Recursor rec_control dump-cache / load" },
 	{ "resolvers.service_time", P_DOUBLE, OFF(service_time_ms), 0, 10000, NULL, "0.1", "ms", "time to answer from cache", "placeholder, to be calibrated against Unbound (issue 4)" },
 	{ "cache.min_ttl", P_U32, OFF(cache_min_ttl), 0, 604800, NULL, "0", "s", "lower bound on cached TTLs", "Unbound cache-min-ttl default" },
-	{ "cache.max_ttl", P_U32, OFF(cache_max_ttl), 1, 2147483647, NULL, "86400", "s", "upper bound on cached TTLs", "Unbound cache-max-ttl default" },
+	{ "cache.max_ttl", P_U32, OFF(cache_max_ttl), 1, 16777215, NULL, "86400", "s", "upper bound on cached TTLs", "Unbound cache-max-ttl default" },
 	{ "cache.negative_ttl", P_U32, OFF(negative_ttl), 0, 604800, NULL, "900", "s", "TTL of NXDOMAIN/NODATA answers", "RFC 2308 section 5 (SOA minimum; 900 s is common), Unbound caps at 3600" },
 	{ "cache.capacity", P_U32, OFF(cache_capacity), 0, 4294967295.0, NULL, "0", "entries", "entries each resolver's cache holds (0: no limit); beyond it the least recently used of 5 sampled entries is evicted (shared entries alike)", "sampled LRU as Redis's maxmemory-policy allkeys-lru; Unbound's exact LRU is to come" },
 	{ "cache.serve_expired_ttl", P_U32, OFF(serve_expired_ttl), 0, 31536000, NULL, "0", "s", "serve an expired positive answer for this long after it expired, refreshing it in the background (0: off)", "RFC 8767; Unbound serve-expired with serve-expired-ttl, client timeout 0" },

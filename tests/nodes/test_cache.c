@@ -77,7 +77,7 @@ static void test_capacity_and_sampled_lru(void **state)
 	for (uint32_t i = 0; i < 1000; i++) {
 		struct cache_entry *e = cache_slot_evict(&c, cache_key(i, 1, 1), &evicted);
 		assert_non_null(e);
-		e->last_used = (sim_time)i;
+		e->last_used = i;
 		assert_true(c.used <= 100);
 		/* The entry used last is never the one evicted next. */
 		if (i > 0)
@@ -93,9 +93,9 @@ static void test_capacity_and_sampled_lru(void **state)
 	/* An entry with a resolution in flight is never evicted. */
 	struct cache_entry *pinned = cache_find(&c, cache_key(999, 1, 1));
 	pinned->inflight = 1;
-	pinned->last_used = -1;
+	pinned->last_used = 0; /* the least recent of all */
 	for (uint32_t i = 1000; i < 2000; i++)
-		cache_slot_evict(&c, cache_key(i, 1, 1), &evicted)->last_used = (sim_time)i;
+		cache_slot_evict(&c, cache_key(i, 1, 1), &evicted)->last_used = i;
 	assert_non_null(cache_find(&c, cache_key(999, 1, 1)));
 	cache_free(&c);
 }
