@@ -7,6 +7,7 @@
 #include "analysis/plot.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <spawn.h>
 #include <sqlite3.h>
@@ -49,19 +50,26 @@ static const struct figure {
 	{ "rejected", "share.rejected", "Rejected shares", "shares rejected (all reasons)", 1, 0, 1 },
 };
 
-static int run_gnuplot(char *const argv[], char *err, size_t err_size)
+/* gnuplot's messages go to log (removed on success; named in the error otherwise), so that
+ * its warnings about series without data do not reach the terminal. */
+static int run_gnuplot(char *const argv[], const char *log, char *err, size_t err_size)
 {
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 2, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	pid_t pid;
-	int rc = posix_spawnp(&pid, "gnuplot", NULL, NULL, argv, environ);
+	int rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
 	if (rc) {
 		snprintf(err, err_size, "cannot run gnuplot: %s (install gnuplot-nox)", strerror(rc));
 		return -1;
 	}
 	int status;
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		snprintf(err, err_size, "gnuplot failed on %s (see its messages above)", argv[2]);
+		snprintf(err, err_size, "gnuplot failed on %s (its messages: %s)", argv[2], log);
 		return -1;
 	}
+	remove(log);
 	return 0;
 }
 
@@ -116,7 +124,12 @@ static int write_data(const char *path, const struct sweep *s, const struct swee
 	}
 	int nonzero = 0;
 	for (size_t k = 0; k < s->nseries; k++) {
-		fprintf(f, "%s\"%s\"\tmean\tci95.low\tci95.high\truns\n", k ? "\n\n" : "", s->series[k]);
+		/* A series without a value here keeps its block (so every series keeps its colour in
+		 * every figure) with an empty label (so it takes no place in the key). */
+		int any = 0;
+		for (size_t x = 0; x < s->nx; x++)
+			any |= stat[k * s->nx + x].n > 0;
+		fprintf(f, "%s\"%s\"\tmean\tci95.low\tci95.high\truns\n", k ? "\n\n" : "", any ? s->series[k] : "");
 		for (size_t x = 0; x < s->nx; x++) {
 			const struct sweep_stat *p = &stat[k * s->nx + x];
 			if (p->n == 0)
@@ -195,7 +208,9 @@ static int plot_experiment(sqlite3 *db, const char *experiment, const struct plo
 			char *argv[] = { "gnuplot", "-c", path[1], path[0], path[2], ext, (char *)fig->title,
 				         xlabel, (char *)fig->ylabel, caption, options,
 				         nseries, NULL };
-			rc = run_gnuplot(argv, err, err_size);
+			char log[4096 + 80];
+			snprintf(log, sizeof(log), "%s.log", path[2]);
+			rc = run_gnuplot(argv, log, err, err_size);
 			if (rc == 0 && o->list)
 				fprintf(o->list, "%s\n", path[2]);
 			fmt += len + (fmt[len] == ',');

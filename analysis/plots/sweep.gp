@@ -33,11 +33,12 @@ set bmargin 7
 set label 1 ARG7 at screen 0.5, 0.975 center font ",8" noenhanced
 set tmargin 4
 set yrange [0:*]
+set offsets 0, 0, graph 0.05, 0
 if (strstrt(ARG8, "percent")) { set yrange [0:100] }
 if (strstrt(ARG8, "logx")) { set logscale x 2 }
 n = int(ARG9)
 if (strstrt(ARG8, "categorical")) {
-    set offsets 0.5, 0.5, 0, 0
+    set offsets 0.5, 0.5, graph 0.05, 0
     set xtics rotate by -20
     plot for [i=0:n-1] ARG1 index i using 0:2:3:4:xticlabels(1) with yerrorlines lt i+1 \
            title columnheader(1)
