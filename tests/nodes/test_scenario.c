@@ -1018,6 +1018,41 @@ static void test_join_and_warm_start(void **state)
 	unlink(path);
 }
 
+/* A publication signed with another key than the subscribers expect (a forged publisher): the
+ * relay forwards it, every subscriber rejects it (badsig) and caches nothing. */
+static void test_pubsub_forged_publish(void **state)
+{
+	(void)state;
+	static const struct query_spec q[] = {
+		{ 0, "a.example" },  /* n0 publishes at 10 with its (wrong) key */
+		{ 13, "a.example" }, /* n1: miss */
+		{ 14, "a.example" }, /* n2: miss */
+	};
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, q, 3, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 3;
+	p.transport = SHARE_PUBSUB;
+	p.pubsub_subscribe = PUBSUB_ALL;
+	p.pubsub_idle_timeout = 600;
+	snprintf(p.receiver_key_spec, sizeof(p.receiver_key_spec), "hmac-sha256:share.test.:c2VjcmV0");
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	/* n0's object reaches n1 and n2; n1's and n2's own (after their misses) reach the others. */
+	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_MSGS), 3);
+	assert_int_equal(metrics_total(&m, CTR_RELAY_FORWARDED_MSGS), 6);
+	assert_int_equal(metrics_total(&m, CTR_REJ_BADSIG), 6);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_ACCEPTED), 0);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_RRSETS_CACHED), 0);
+	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 0);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1042,6 +1077,7 @@ int main(void)
 		cmocka_unit_test(test_sessions),
 		cmocka_unit_test(test_pubsub_relay_tree),
 		cmocka_unit_test(test_join_and_warm_start),
+		cmocka_unit_test(test_pubsub_forged_publish),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
