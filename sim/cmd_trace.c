@@ -17,8 +17,10 @@
 static const char import_usage[] =
 	"usage: sharesim import CAPTURE... -o FILE.trace [--resolver ADDR[,ADDR...]]\n\n"
 	"Reads pcap, pcapng or Zeek dns.log files (each plain or gzip-compressed, detected by\n"
-	"content), merges them in time order and writes one trace file. DNS over UDP port 53 is\n"
-	"imported; every other packet is counted by reason (see `sharesim info`).\n"
+	"content; - is standard input), merges them in time order and writes one trace file.\n"
+	"Captures are streamed: memory grows with the names and records, not with the packets.\n"
+	"DNS over UDP and TCP port 53 is imported; every other packet is counted by reason (see\n"
+	"`sharesim info`).\n"
 	"--resolver keeps as client queries only those sent to these addresses (the client side of\n"
 	"your resolvers, when the capture also holds their upstream traffic); every response seen\n"
 	"still feeds the record model.\n";

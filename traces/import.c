@@ -1,11 +1,16 @@
 /*
- * import — detection by content, decompression, and the pcap path: libpcap reads the file
- * (pcap or pcapng) from memory, pcap_decode finds the DNS payload, dns_wire checks it, and
- * the trace writer takes queries and responses.
+ * import — detection by content, decompression, and the pcap path: libpcap reads the capture
+ * (pcap or pcapng) as a stream (zlib inflating it on the way if it is gzip; "-" is standard
+ * input), pcap_decode finds the DNS payload, dns_wire checks it, and the trace writer takes
+ * queries and responses. Memory grows with the trace's names and records, not with packets;
+ * a Zeek log is read whole.
  */
+#define _GNU_SOURCE /* fopencookie */
 #include "traces/import.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <unistd.h>
 #include <openssl/evp.h>
 #include <pcap/pcap.h>
 #include <stdarg.h>
@@ -41,37 +46,106 @@ void import_warn(struct import_log *log, const char *fmt, ...)
 	log->text[log->len] = '\0';
 }
 
-/* Read a whole file, inflating it if it is gzip (or leaving it as it is). */
-static int read_input(const char *path, uint8_t **out, size_t *out_len, int *was_gzip,
-                      char *err, size_t err_size)
+/* An input read as a stream: inflated by zlib if it is gzip (plain files pass unchanged), its
+ * first bytes kept aside for detection and served again, and hashed (SHA-256 of the content
+ * as read) on the way for the provenance line. */
+struct input_stream {
+	gzFile gz;
+	EVP_MD_CTX *md;
+	uint8_t head[16];
+	size_t head_len, head_pos;
+	uint64_t bytes;
+	int failed;  /* a read error before any byte */
+	int cut;     /* a gzip stream cut short: what came before is kept */
+};
+
+static ssize_t stream_read(void *cookie, char *buf, size_t size)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, err_size, "%s: %s", path, strerror(errno));
+	struct input_stream *in = cookie;
+	size_t n = 0;
+	while (in->head_pos < in->head_len && n < size)
+		buf[n++] = (char)in->head[in->head_pos++];
+	if (n == size || in->cut)
+		return (ssize_t)n;
+	int got = gzread(in->gz, buf + n, (unsigned)(size - n > (1u << 30) ? 1u << 30 : size - n));
+	if (got < 0) {
+		in->cut = 1;
+		got = 0;
+	}
+	if (got > 0)
+		EVP_DigestUpdate(in->md, buf + n, (size_t)got);
+	in->bytes += (uint64_t)got;
+	return (ssize_t)(n + (size_t)got);
+}
+
+static int stream_close(void *cookie)
+{
+	(void)cookie;
+	return 0; /* the input_stream is closed by its owner */
+}
+
+static int input_open(const char *path, struct input_stream *in, char *err, size_t err_size)
+{
+	memset(in, 0, sizeof(*in));
+	int fd = strcmp(path, "-") ? -1 : dup(STDIN_FILENO);
+	in->gz = fd >= 0 ? gzdopen(fd, "rb") : gzopen(path, "rb");
+	if (!in->gz) {
+		snprintf(err, err_size, "%s: %s", path, errno ? strerror(errno) : "cannot open");
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
-	unsigned char magic[2] = { 0, 0 };
-	size_t got = fread(magic, 1, 2, f);
-	fclose(f);
-	*was_gzip = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-	gzFile gz = gzopen(path, "rb"); /* reads plain files unchanged */
-	if (!gz) {
-		snprintf(err, err_size, "%s: cannot open", path);
+	gzbuffer(in->gz, 1 << 18);
+	in->md = EVP_MD_CTX_new();
+	if (!in->md || !EVP_DigestInit_ex(in->md, EVP_sha256(), NULL)) {
+		snprintf(err, err_size, "%s: out of memory", path);
 		return -1;
 	}
-	gzbuffer(gz, 1 << 17);
+	int got = gzread(in->gz, in->head, sizeof(in->head));
+	if (got < 0) {
+		int zerr;
+		const char *why = gzerror(in->gz, &zerr);
+		snprintf(err, err_size, "%s: bad gzip data: %s", path, why);
+		return -1;
+	}
+	in->head_len = (size_t)got;
+	EVP_DigestUpdate(in->md, in->head, in->head_len);
+	in->bytes = in->head_len;
+	return 0;
+}
+
+static void input_close(struct input_stream *in)
+{
+	if (in->gz)
+		gzclose(in->gz);
+	EVP_MD_CTX_free(in->md);
+	memset(in, 0, sizeof(*in));
+}
+
+/* SHA-256 of everything read so far, in hex. */
+static void input_digest(struct input_stream *in, char out[65])
+{
+	unsigned char md[32];
+	unsigned int md_len = 0;
+	EVP_DigestFinal_ex(in->md, md, &md_len);
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* The rest of a stream in memory (Zeek logs), with its first bytes. */
+static int input_read_all(struct input_stream *in, const char *path, uint8_t **out, size_t *out_len,
+                          char *err, size_t err_size)
+{
 	size_t cap = 1 << 20, len = 0;
 	uint8_t *buf = malloc(cap);
 	for (;;) {
 		if (!buf) {
-			gzclose(gz);
 			snprintf(err, err_size, "%s: out of memory", path);
 			return -1;
 		}
 		if (len == cap) {
 			if (cap >= IMPORT_MAX_INPUT) {
 				free(buf);
-				gzclose(gz);
 				snprintf(err, err_size, "%s: larger than %zu GiB", path, IMPORT_MAX_INPUT >> 30);
 				return -1;
 			}
@@ -82,25 +156,11 @@ static int read_input(const char *path, uint8_t **out, size_t *out_len, int *was
 			cap *= 2;
 			continue;
 		}
-		unsigned want = (unsigned)((cap - len) > (1u << 30) ? (1u << 30) : cap - len);
-		int n = gzread(gz, buf + len, want);
-		if (n < 0) {
-			int zerr;
-			const char *msg = gzerror(gz, &zerr);
-			/* A cut gzip stream: keep what was inflated, the format reader will see the cut. */
-			if (len == 0) {
-				snprintf(err, err_size, "%s: bad gzip data: %s", path, msg);
-				free(buf);
-				gzclose(gz);
-				return -1;
-			}
-			break;
-		}
-		if (n == 0)
+		ssize_t n = stream_read(in, (char *)buf + len, cap - len);
+		if (n <= 0)
 			break;
 		len += (size_t)n;
 	}
-	gzclose(gz);
 	*out = buf;
 	*out_len = len;
 	return 0;
@@ -186,11 +246,11 @@ static int take_tcp_message(void *ctx, int64_t time_ns, const struct decoded_pac
 	return take_dns(ctx, time_ns, m, "message.tcp.", TRACE_QF_TCP);
 }
 
-static int import_pcap(const struct import_ctx *ctx, const uint8_t *data, size_t len,
-                       const char *name, char *err, size_t err_size)
+/* A capture read from f (closed here); digest gives the SHA-256 of its content once read. */
+static int import_pcap(const struct import_ctx *ctx, FILE *f, const char *name,
+                       void (*digest)(void *, char[65]), void *digest_arg, char *err, size_t err_size)
 {
 	struct trace_writer *w = ctx->w;
-	FILE *f = fmemopen((void *)data, len, "rb");
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *pc = f ? pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, perr) : NULL;
 	if (!pc) {
@@ -245,15 +305,14 @@ static int import_pcap(const struct import_ctx *ctx, const uint8_t *data, size_t
 	}
 	tcp_streams_free(streams);
 	pcap_close(pc);
-	char digest[65], line[512];
-	digest_hex(data, len, digest);
+	char hex[65], line[512];
+	digest(digest_arg, hex);
 	snprintf(line, sizeof(line), "pcap %s linktype=%d packets=%llu sha256=%s", name, linktype,
-	         (unsigned long long)packets, digest);
+	         (unsigned long long)packets, hex);
 	return trace_writer_count(w, "packets", packets) || trace_writer_add_source(w, line);
 }
 
-int import_buffer(const struct import_ctx *ctx, const uint8_t *data, size_t len, const char *name,
-                  char *err, size_t err_size)
+static int is_capture(const uint8_t *data, size_t len)
 {
 	static const uint8_t pcap_magics[][4] = {
 		{ 0xd4, 0xc3, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0xc3, 0xd4 }, { 0x4d, 0x3c, 0xb2, 0xa1 },
@@ -261,11 +320,81 @@ int import_buffer(const struct import_ctx *ctx, const uint8_t *data, size_t len,
 	};
 	for (size_t i = 0; i < sizeof(pcap_magics) / sizeof(pcap_magics[0]); i++)
 		if (len >= 4 && !memcmp(data, pcap_magics[i], 4))
-			return import_pcap(ctx, data, len, name, err, err_size);
+			return 1;
+	return 0;
+}
+
+struct memory_digest { const uint8_t *data; size_t len; };
+
+static void memory_digest(void *arg, char out[65])
+{
+	const struct memory_digest *m = arg;
+	digest_hex(m->data, m->len, out);
+}
+
+int import_buffer(const struct import_ctx *ctx, const uint8_t *data, size_t len, const char *name,
+                  char *err, size_t err_size)
+{
+	if (is_capture(data, len)) {
+		struct memory_digest md = { data, len };
+		FILE *f = fmemopen((void *)data, len, "rb");
+		if (!f) {
+			snprintf(err, err_size, "%s: out of memory", name);
+			return -1;
+		}
+		return import_pcap(ctx, f, name, memory_digest, &md, err, err_size);
+	}
 	if (len >= 10 && !memcmp(data, "#separator", 10))
 		return zeek_import(ctx, (const char *)data, len, name, err, err_size);
 	snprintf(err, err_size, "%s: not a pcap, pcapng or Zeek dns.log (plain or gzip)", name);
 	return -1;
+}
+
+static void stream_digest(void *arg, char out[65])
+{
+	input_digest(arg, out);
+}
+
+/* One input file (or "-"): a capture streamed to libpcap, or a Zeek log read whole. */
+static int import_file(const struct import_ctx *ctx, const char *path, char *err, size_t err_size)
+{
+	struct input_stream in;
+	if (input_open(path, &in, err, err_size)) {
+		input_close(&in);
+		return -1;
+	}
+	int rc;
+	const char *name = strcmp(path, "-") ? path : "(standard input)";
+	if (is_capture(in.head, in.head_len)) {
+		static const cookie_io_functions_t io = { .read = stream_read, .close = stream_close };
+		FILE *f = fopencookie(&in, "rb", io);
+		if (!f) {
+			snprintf(err, err_size, "%s: out of memory", name);
+			rc = -1;
+		} else {
+			setvbuf(f, NULL, _IOFBF, 1 << 18);
+			rc = import_pcap(ctx, f, name, stream_digest, &in, err, err_size);
+		}
+		if (rc == 0 && in.cut)
+			import_warn(ctx->log, "%s: gzip data cut short after %llu bytes", name, (unsigned long long)in.bytes);
+	} else if (in.head_len >= 10 && !memcmp(in.head, "#separator", 10)) {
+		uint8_t *data;
+		size_t len;
+		rc = input_read_all(&in, name, &data, &len, err, err_size);
+		if (rc == 0) {
+			rc = zeek_import(ctx, (const char *)data, len, name, err, err_size);
+			free(data);
+		}
+	} else if (in.head_len == 0 && in.cut) {
+		int zerr;
+		snprintf(err, err_size, "%s: bad gzip data: %s", name, gzerror(in.gz, &zerr));
+		rc = -1;
+	} else {
+		snprintf(err, err_size, "%s: not a pcap, pcapng or Zeek dns.log (plain or gzip)", name);
+		rc = -1;
+	}
+	input_close(&in);
+	return rc;
 }
 
 int trace_import(const char *const *inputs, size_t n, const char *out_path,
@@ -279,16 +408,8 @@ int trace_import(const char *const *inputs, size_t n, const char *out_path,
 	struct import_ctx ctx = *options;
 	ctx.w = w;
 	int rc = 0;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		uint8_t *data;
-		size_t len;
-		int gz;
-		rc = read_input(inputs[i], &data, &len, &gz, err, err_size);
-		if (rc == 0) {
-			rc = import_buffer(&ctx, data, len, inputs[i], err, err_size);
-			free(data);
-		}
-	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = import_file(&ctx, inputs[i], err, err_size);
 	if (rc == 0)
 		rc = trace_writer_write(w, out_path, err, err_size);
 	trace_writer_free(w);

@@ -54,7 +54,7 @@ import_pcaps)
 	expect_eq "root packets" "$(json root.json accounting/packets)" 17493
 	# tshark counts 8,174 UDP queries and 8,190 UDP responses: sharesim skips, and counts, 2 queries
 	# whose names exceed 255 octets (bad_label), 2 without a question, an UPDATE and its response
-	# (opcode 5), and 14 packets cut by the snap length (IP total length beyond the capture).
+	# (opcode 5), and 14 truncated packets (ICMP errors quoting an IPv4 packet longer than the frame).
 	# Over TCP, tshark and sharesim both find 93 queries and 93 responses.
 	expect_eq "root queries (8,169 UDP + 93 TCP)" "$(json root.json queries)" 8262
 	expect_eq "root responses (8,170 UDP + 93 TCP)" "$(json root.json responses)" 8263
@@ -82,6 +82,22 @@ print(sum(v for k,v in a.items() if k!="packets" and not k.startswith(("error.",
 	gzip -c "$data/cznic-dnsjit-pellets-20191011.pcap" > pellets.pcap.gz
 	"$sharesim" import pellets.pcap.gz -o pellets-gz.trace > /dev/null
 	expect_eq "gzip pcap queries" "$("$sharesim" info pellets-gz.trace --json | sed 's/.*"queries":\([0-9]*\).*/\1/')" 91
+	# Standard input ("-"), plain and gzip: the same trace as the file but for the source's name.
+	"$sharesim" import "$data/cznic-dnsjit-pellets-20191011.pcap" -o pellets.trace > /dev/null
+	"$sharesim" import - -o pellets-stdin.trace < "$data/cznic-dnsjit-pellets-20191011.pcap" > /dev/null
+	gzip -dc pellets.pcap.gz | "$sharesim" import - -o pellets-stdin2.trace > /dev/null
+	"$sharesim" import - -o pellets-stdin-gz.trace < pellets.pcap.gz > /dev/null
+	contents() { "$sharesim" info "$1" --json | "$py" -c 'import json,sys; d=json.load(sys.stdin); d.pop("digest"); print([s[s.index("linktype="):] for s in d.pop("sources")], json.dumps(d, sort_keys=True))'; }
+	for t in pellets-gz pellets-stdin pellets-stdin2 pellets-stdin-gz; do
+		[ "$(contents $t.trace)" == "$(contents pellets.trace)" ] || fail "$t differs from the file's import"
+	done
+	echo "ok: standard input and gzip give the file's trace (and its sha256)"
+	# A gzip stream cut short: what was inflated is imported, the cut reported.
+	gzip -c "$data/dnsoarc-dnscap-test-dns.pcap" | head -c 3000 > cut.pcap.gz
+	set +e; "$sharesim" import cut.pcap.gz -o cutgz.trace 2> cutgz.txt; rc=$?; set -e
+	[ $rc -le 1 ] || fail "cut gzip: exit $rc"
+	grep -qi "truncat\|cut short" cutgz.txt || { cat cutgz.txt; fail "cut gzip not reported"; }
+	echo "ok: cut gzip reported: $(head -1 cutgz.txt)"
 	# Two captures merge in time order into one trace.
 	"$sharesim" import "$data/dnsoarc-dnscap-test-dns.pcap" "$data/cznic-dnsjit-pellets-20191011.pcap" -o merged.trace
 	"$sharesim" info merged.trace --json > merged.json
