@@ -15,7 +15,8 @@
 #include "traces/trace.h"
 
 static const char import_usage[] =
-	"usage: sharesim import CAPTURE... -o FILE.trace [--resolver ADDR[,ADDR...]]\n\n"
+	"usage: sharesim import INPUT... -o FILE.trace [--resolver ADDR[,ADDR...]]\n"
+	"                       [--rate QPS [--clients N] [--seed S]]\n\n"
 	"Reads pcap, pcapng or Zeek dns.log files (each plain or gzip-compressed, detected by\n"
 	"content; - is standard input), merges them in time order and writes one trace file.\n"
 	"Captures are streamed: memory grows with the names and records, not with the packets.\n"
@@ -23,7 +24,10 @@ static const char import_usage[] =
 	"`sharesim info`).\n"
 	"--resolver keeps as client queries only those sent to these addresses (the client side of\n"
 	"your resolvers, when the capture also holds their upstream traffic); every response seen\n"
-	"still feeds the record model.\n";
+	"still feeds the record model.\n"
+	"A dnsperf/resperf query file (\"name type\" per line) has no times: its queries arrive as\n"
+	"a Poisson process at --rate QPS (required), from --clients N clients drawn uniformly (1),\n"
+	"seeded by --seed S (1), to 192.0.2.53, from Unix time 1700000000.\n";
 
 /* "10.0.0.100,2001:db8::53" into addresses; returns how many, or -1 naming the bad one. */
 static int parse_resolvers(char *list, struct trace_addr *out, size_t cap, size_t n)
@@ -52,6 +56,9 @@ int cmd_import(int argc, char **argv)
 	const char **inputs = calloc((size_t)argc, sizeof(*inputs));
 	struct trace_addr resolvers[64];
 	int nresolvers = 0;
+	double rate = 0;
+	uint32_t clients = 1;
+	uint64_t seed = 1;
 	size_t n = 0;
 	if (!inputs)
 		return 1;
@@ -68,6 +75,22 @@ int cmd_import(int argc, char **argv)
 				free(inputs);
 				return 2;
 			}
+		} else if ((!strcmp(argv[i], "--rate") || !strcmp(argv[i], "--clients") || !strcmp(argv[i], "--seed")) &&
+		           i + 1 < argc) {
+			char *end;
+			double v = strtod(argv[i + 1], &end);
+			if (*end || end == argv[i + 1] || !(v > 0) || v > 1e12) {
+				fprintf(stderr, "sharesim import: %s: expected a positive number, not '%s'\n", argv[i], argv[i + 1]);
+				free(inputs);
+				return 2;
+			}
+			if (!strcmp(argv[i], "--rate"))
+				rate = v;
+			else if (!strcmp(argv[i], "--clients"))
+				clients = v > 16777215 ? 16777215 : (uint32_t)v;
+			else
+				seed = (uint64_t)v;
+			i++;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			fprintf(stderr, "sharesim import: unknown option '%s'\n%s", argv[i], import_usage);
 			free(inputs);
@@ -83,7 +106,8 @@ int cmd_import(int argc, char **argv)
 	}
 	struct import_log log = { .len = 0 };
 	char err[1024];
-	struct import_ctx options = { .log = &log, .resolvers = resolvers, .resolver_count = (size_t)nresolvers };
+	struct import_ctx options = { .log = &log, .resolvers = resolvers, .resolver_count = (size_t)nresolvers,
+		                      .arrival_rate = rate, .arrival_seed = seed, .arrival_clients = clients };
 	int rc = trace_import(inputs, n, out, &options, err, sizeof(err));
 	free(inputs);
 	if (log.len)

@@ -346,7 +346,9 @@ int import_buffer(const struct import_ctx *ctx, const uint8_t *data, size_t len,
 	}
 	if (len >= 10 && !memcmp(data, "#separator", 10))
 		return zeek_import(ctx, (const char *)data, len, name, err, err_size);
-	snprintf(err, err_size, "%s: not a pcap, pcapng or Zeek dns.log (plain or gzip)", name);
+	if (dnsperf_detect(data, len < 4096 ? len : 4096))
+		return dnsperf_import(ctx, (const char *)data, len, name, err, err_size);
+	snprintf(err, err_size, "%s: not a pcap, pcapng, Zeek dns.log or dnsperf query file (plain or gzip)", name);
 	return -1;
 }
 
@@ -377,12 +379,20 @@ static int import_file(const struct import_ctx *ctx, const char *path, char *err
 		}
 		if (rc == 0 && in.cut)
 			import_warn(ctx->log, "%s: gzip data cut short after %llu bytes", name, (unsigned long long)in.bytes);
-	} else if (in.head_len >= 10 && !memcmp(in.head, "#separator", 10)) {
+	} else if (in.head_len > 0) {
+		/* Text: a Zeek log or a dnsperf query file, read whole. */
 		uint8_t *data;
 		size_t len;
 		rc = input_read_all(&in, name, &data, &len, err, err_size);
 		if (rc == 0) {
-			rc = zeek_import(ctx, (const char *)data, len, name, err, err_size);
+			if (len >= 10 && !memcmp(data, "#separator", 10))
+				rc = zeek_import(ctx, (const char *)data, len, name, err, err_size);
+			else if (dnsperf_detect(data, len < 4096 ? len : 4096))
+				rc = dnsperf_import(ctx, (const char *)data, len, name, err, err_size);
+			else {
+				snprintf(err, err_size, "%s: not a pcap, pcapng, Zeek dns.log or dnsperf query file (plain or gzip)", name);
+				rc = -1;
+			}
 			free(data);
 		}
 	} else if (in.head_len == 0 && in.cut) {
@@ -390,7 +400,7 @@ static int import_file(const struct import_ctx *ctx, const char *path, char *err
 		snprintf(err, err_size, "%s: bad gzip data: %s", name, gzerror(in.gz, &zerr));
 		rc = -1;
 	} else {
-		snprintf(err, err_size, "%s: not a pcap, pcapng or Zeek dns.log (plain or gzip)", name);
+		snprintf(err, err_size, "%s: not a pcap, pcapng, Zeek dns.log or dnsperf query file (plain or gzip)", name);
 		rc = -1;
 	}
 	input_close(&in);

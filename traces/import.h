@@ -34,6 +34,11 @@ struct import_ctx {
 	 */
 	const struct trace_addr *resolvers;
 	size_t resolver_count;
+	/** Inputs without times (dnsperf query files): Poisson arrivals at this rate (queries/s;
+	 * 0: such inputs are refused), seeded by arrival_seed, from arrival_clients clients. */
+	double arrival_rate;
+	uint64_t arrival_seed;
+	uint32_t arrival_clients;
 };
 
 /** 1 if a query sent to dst is kept under ctx's resolver filter. */
@@ -50,6 +55,11 @@ int import_buffer(const struct import_ctx *ctx, const uint8_t *data, size_t len,
 /** Zeek dns.log rows (TSV text) (traces/zeek.c). */
 int zeek_import(const struct import_ctx *ctx, const char *text, size_t len, const char *name,
                 char *err, size_t err_size);
+
+/** dnsperf/resperf query files (traces/dnsperf.c): detection on the first bytes, and import. */
+int dnsperf_detect(const uint8_t *data, size_t len);
+int dnsperf_import(const struct import_ctx *ctx, const char *text, size_t len, const char *name,
+                   char *err, size_t err_size);
 
 /** The DNS port the importers look at. */
 #define IMPORT_DNS_PORT 53

@@ -427,6 +427,29 @@ export)
 		expect_eq "round trip: $k" "$(json <("$sharesim" info b.trace --json) $k)" "$(json <("$sharesim" info a.trace --json) $k)"
 	done
 	;;
+dnsperf)
+	# A dnsperf query file: no times, so a declared Poisson rate; every line accounted for.
+	{ echo "; a dnsperf data file"; for i in $(seq 1 999); do echo "n$i.example.com A"; done
+	  echo "www.example.org AAAA"; echo "not a query line at all"; } > queries.txt
+	"$sharesim" import queries.txt --rate 100 --clients 5 --seed 2 -o q.trace > /dev/null
+	"$sharesim" info q.trace --json > q.json
+	expect_eq "queries" "$(json q.json queries)" 1000
+	expect_eq "clients" "$(json q.json clients)" 5
+	expect_eq "lines read" "$(json q.json accounting/packets)" 1002
+	expect_eq "malformed lines" "$(json q.json accounting/skipped.dnsperf.malformed)" 1
+	expect_eq "comments" "$(json q.json accounting/skipped.dnsperf.comment)" 1
+	expect_eq "AAAA" "$(json q.json qtypes/AAAA)" 1
+	d=$(json q.json duration_ns)
+	[ "$d" -gt 8000000000 ] && [ "$d" -lt 12000000000 ] || fail "1,000 queries at 100/s lasted $d ns"
+	echo "ok: 1,000 queries at 100/s over $d ns"
+	"$sharesim" import queries.txt --rate 100 --clients 5 --seed 2 -o q2.trace > /dev/null
+	cmp q.trace q2.trace || fail "same seed, different traces"
+	"$sharesim" import queries.txt --rate 100 --clients 5 --seed 3 -o q3.trace > /dev/null
+	! cmp -s q.trace q3.trace || fail "the seed is not used"
+	gzip -c queries.txt | "$sharesim" import - --rate 100 --clients 5 --seed 2 -o q4.trace > /dev/null
+	expect_eq "gzip on standard input" "$(json <("$sharesim" info q4.trace --json) queries)" 1000
+	expect_fail "no rate" "has no times: give the arrival rate (--rate QPS)" "$sharesim" import queries.txt -o q5.trace
+	;;
 client_sample)
 	# resolvers.clients keeps the queries of k clients drawn by the seed: with one client, the
 	# queries replayed are exactly one client's (counted by tshark on the exported queries).
