@@ -20,6 +20,7 @@
 #include <zlib.h>
 
 #include "dns/dns_wire.h"
+#include "traces/ip_reasm.h"
 #include "traces/pcap_decode.h"
 #include "traces/tcp_stream.h"
 #include "traces/trace_writer.h"
@@ -246,6 +247,31 @@ static int take_tcp_message(void *ctx, int64_t time_ns, const struct decoded_pac
 	return take_dns(ctx, time_ns, m, "message.tcp.", TRACE_QF_TCP);
 }
 
+/* An IP fragment: held until its datagram is whole, which is then decoded as any datagram
+ * (its DNS message counted under "message.fragmented."). Each fragment packet ends in one line:
+ * fragment.reassembled, skipped.fragment.incomplete (at the timeout or the capture's end),
+ * skipped.fragment.duplicate or skipped.fragment.bad. */
+static int take_fragment(const struct import_ctx *ctx, struct ip_reasm *reasm, int64_t t,
+                         struct decoded_packet *p)
+{
+	struct reasm_datagram d;
+	switch (ip_reasm_feed(reasm, t, p, &d)) {
+	case REASM_HELD: return 0;
+	case REASM_DUPLICATE: return trace_writer_count(ctx->w, "skipped.fragment.duplicate", 1);
+	case REASM_BAD: return trace_writer_count(ctx->w, "skipped.fragment.bad", 1);
+	case REASM_NOMEM: return -1;
+	case REASM_COMPLETE: break;
+	}
+	if (trace_writer_count(ctx->w, "fragment.reassembled", d.fragments))
+		return -1;
+	struct decoded_packet whole = { .src = p->src, .dst = p->dst };
+	enum pkt_outcome o = pcap_decode_transport(p->src.family == 4 ? 4 : 6, d.proto, d.data, d.len,
+	                                           IMPORT_DNS_PORT, &whole);
+	if (o == PKT_UDP)
+		return take_dns(ctx, t, &whole, "message.fragmented.", 0);
+	return trace_writer_count(ctx->w, o == PKT_TCP_DNS ? "message.fragmented.tcp" : pkt_outcome_name(o), 1);
+}
+
 /* A capture read from f (closed here); digest gives the SHA-256 of its content once read. */
 static int import_pcap(const struct import_ctx *ctx, FILE *f, const char *name,
                        void (*digest)(void *, char[65]), void *digest_arg, char *err, size_t err_size)
@@ -273,6 +299,13 @@ static int import_pcap(const struct import_ctx *ctx, FILE *f, const char *name,
 		pcap_close(pc);
 		return -1;
 	}
+	struct ip_reasm *reasm = NULL;
+	if (ip_reasm_new(&reasm)) {
+		tcp_streams_free(streams);
+		pcap_close(pc);
+		snprintf(err, err_size, "%s: out of memory", name);
+		return -1;
+	}
 	struct pcap_pkthdr *h;
 	const u_char *frame;
 	uint64_t packets = 0;
@@ -282,8 +315,14 @@ static int import_pcap(const struct import_ctx *ctx, FILE *f, const char *name,
 		int64_t t = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec; /* tv_usec holds ns */
 		struct decoded_packet p;
 		enum pkt_outcome o = pcap_decode_packet(linktype, frame, h->caplen, IMPORT_DNS_PORT, &p);
-		int wrc;
-		if (o == PKT_UDP) {
+		int wrc = 0;
+		uint64_t expired = ip_reasm_expire(reasm, t);
+		if (expired)
+			wrc = trace_writer_count(w, "skipped.fragment.incomplete", expired);
+		if (wrc) {
+		} else if (o == PKT_FRAGMENT) {
+			wrc = take_fragment(ctx, reasm, t, &p);
+		} else if (o == PKT_UDP) {
 			wrc = take_dns(ctx, t, &p, "", 0);
 		} else if (o == PKT_TCP_DNS) {
 			int to = tcp_streams_feed(streams, t, &p, take_tcp_message, (void *)ctx);
@@ -293,10 +332,19 @@ static int import_pcap(const struct import_ctx *ctx, FILE *f, const char *name,
 		}
 		if (wrc) {
 			tcp_streams_free(streams);
+			ip_reasm_free(reasm);
 			pcap_close(pc);
 			snprintf(err, err_size, "%s: out of memory at packet %llu", name, (unsigned long long)packets);
 			return -1;
 		}
+	}
+	uint64_t incomplete = ip_reasm_expire(reasm, INT64_MAX);
+	ip_reasm_free(reasm);
+	if (incomplete && trace_writer_count(w, "skipped.fragment.incomplete", incomplete)) {
+		tcp_streams_free(streams);
+		pcap_close(pc);
+		snprintf(err, err_size, "%s: out of memory", name);
+		return -1;
 	}
 	if (rc == PCAP_ERROR) {
 		import_warn(ctx->log, "%s: capture truncated or damaged after packet %llu: %s", name,

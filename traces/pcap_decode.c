@@ -143,11 +143,18 @@ static enum pkt_outcome ipv4(const uint8_t *p, size_t avail, uint16_t port, stru
 	if (total > avail)
 		return PKT_TRUNCATED;
 	uint16_t frag = rd16(p + 6);
-	if ((frag & 0x2000) || (frag & 0x1fff))
-		return PKT_FRAGMENT;
 	out->src.family = out->dst.family = 4;
 	memcpy(out->src.addr, p + 12, 4);
 	memcpy(out->dst.addr, p + 16, 4);
+	if ((frag & 0x2000) || (frag & 0x1fff)) {
+		out->frag_id = rd16(p + 4);
+		out->frag_offset = (uint32_t)(frag & 0x1fff) * 8;
+		out->frag_more = (frag & 0x2000) != 0;
+		out->frag_proto = p[9];
+		out->payload = p + ihl;
+		out->payload_len = total - ihl;
+		return PKT_FRAGMENT;
+	}
 	return transport(p[9], p + ihl, total - ihl, total - ihl, port, out);
 }
 
@@ -167,8 +174,16 @@ static enum pkt_outcome ipv6(const uint8_t *p, size_t avail, uint16_t port, stru
 	while (next == 0 || next == 43 || next == 60 || next == 44) {
 		if (off + 8 > end)
 			return PKT_TRUNCATED;
-		if (next == 44)
+		if (next == 44) {
+			uint16_t fo = rd16(p + off + 2);
+			out->frag_id = (uint32_t)p[off + 4] << 24 | (uint32_t)p[off + 5] << 16 | (uint32_t)p[off + 6] << 8 | p[off + 7];
+			out->frag_offset = fo & 0xfff8;
+			out->frag_more = fo & 1;
+			out->frag_proto = p[off];
+			out->payload = p + off + 8;
+			out->payload_len = end - off - 8;
 			return PKT_FRAGMENT;
+		}
 		size_t hlen = ((size_t)p[off + 1] + 1) * 8;
 		next = p[off];
 		off += hlen;
@@ -176,6 +191,22 @@ static enum pkt_outcome ipv6(const uint8_t *p, size_t avail, uint16_t port, stru
 			return PKT_TRUNCATED;
 	}
 	return transport(next, p + off, end - off, end - off, port, out);
+}
+
+enum pkt_outcome pcap_decode_transport(int ip_version, uint8_t proto, const uint8_t *p, size_t len,
+                                       uint16_t port, struct decoded_packet *out)
+{
+	size_t off = 0;
+	while (ip_version == 6 && (proto == 0 || proto == 43 || proto == 60)) {
+		if (off + 8 > len)
+			return PKT_TRUNCATED;
+		size_t hlen = ((size_t)p[off + 1] + 1) * 8;
+		proto = p[off];
+		off += hlen;
+		if (off > len)
+			return PKT_TRUNCATED;
+	}
+	return transport(proto, p + off, len - off, len - off, port, out);
 }
 
 enum pkt_outcome pcap_decode_packet(int linktype, const uint8_t *frame, size_t caplen,

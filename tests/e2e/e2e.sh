@@ -427,6 +427,23 @@ export)
 		expect_eq "round trip: $k" "$(json <("$sharesim" info b.trace --json) $k)" "$(json <("$sharesim" info a.trace --json) $k)"
 	done
 	;;
+fragments)
+	# DNS over fragmented UDP (IPv4 out of order with a duplicate, IPv6 fragment headers, one
+	# datagram never completed), built with dnspython; tshark reassembles the same responses.
+	"$py" "$src/tests/e2e/make_fragments.py" frag.pcap
+	"$sharesim" import frag.pcap -o frag.trace > /dev/null
+	"$sharesim" info frag.trace --json > frag.json
+	expect_eq "responses (tshark reassembles)" "$(json frag.json responses)" \
+		"$(tshark -r frag.pcap -Y 'dns.flags.response==1' 2>/dev/null | wc -l)"
+	expect_eq "queries" "$(json frag.json queries)" "$(tshark -r frag.pcap -Y 'dns.flags.response==0' 2>/dev/null | wc -l)"
+	expect_eq "fragments reassembled" "$(json frag.json accounting/fragment.reassembled)" 5
+	expect_eq "duplicate fragment" "$(json frag.json accounting/skipped.fragment.duplicate)" 1
+	expect_eq "fragment without its rest" "$(json frag.json accounting/skipped.fragment.incomplete)" 1
+	expect_eq "reassembled responses" "$(json frag.json accounting/message.fragmented.response)" 2
+	expect_eq "packets" "$(json frag.json accounting/packets)" "$(tshark -r frag.pcap 2>/dev/null | wc -l)"
+	# The two big answers are in the record model (big.example and big6.example, TXT).
+	expect_eq "records with an answer" "$(json frag.json records)" 2
+	;;
 dnsperf)
 	# A dnsperf query file: no times, so a declared Poisson rate; every line accounted for.
 	{ echo "; a dnsperf data file"; for i in $(seq 1 999); do echo "n$i.example.com A"; done

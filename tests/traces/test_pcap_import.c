@@ -360,7 +360,7 @@ static size_t write_ethernet(const char *path)
 	size_t mn = dns(m, 0, "x.example", 1, 0, 0);
 	n = eth(f, NULL, 0, 0x0800, ip, ip4(ip, 17, 0, 0, l4, udp(l4, 40000, 5353, m, mn)));
 	cap_add(&c, t + 3000, f, n, n);
-	/* 4: first fragment of a UDP datagram (more fragments) */
+	/* 4: a "first fragment" whose length is not a multiple of 8 (RFC 791): bad */
 	n = eth(f, NULL, 0, 0x0800, ip, ip4(ip, 17, 0x2000, 0, l4, udp(l4, 40000, 53, m, mn)));
 	cap_add(&c, t + 4000, f, n, n);
 	/* 5: garbage on port 53 */
@@ -451,7 +451,7 @@ static void test_written_captures(void **state)
 	const struct { const char *name; uint64_t count; } expected[] = {
 		{ "packets", 2 + 1 + 1 + 13 + 1 }, { "query", 2 + 4 }, { "response", 2 },
 		{ "skipped.not_ip", 1 }, { "skipped.not_udp_tcp", 1 }, { "skipped.not_dns_port", 1 },
-		{ "skipped.fragment", 1 }, { "skipped.malformed.truncated", 1 }, { "skipped.truncated", 1 },
+		{ "skipped.fragment.bad", 1 }, { "skipped.malformed.truncated", 1 }, { "skipped.truncated", 1 },
 		{ "skipped.not_query_opcode", 1 }, { "skipped.no_question", 1 }, { "tcp.control", 1 },
 		{ "tcp.data", 1 }, { "message.tcp.query", 1 },
 	};
