@@ -12,6 +12,43 @@
 #include "sim/rng.h"
 #include "traces/trace.h"
 
+static int cmp_time(const void *x, const void *y)
+{
+	sim_time a = *(const sim_time *)x, b = *(const sim_time *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Per name, the sorted change times of all its records (changes come sorted by name first). */
+static int load_trace_changes(struct authority *a, const struct trace *t)
+{
+	size_t n;
+	const struct trace_change *c = trace_changes(t, &n);
+	uint32_t names = trace_name_count(t);
+	a->change_first = calloc((size_t)names + 1, sizeof(*a->change_first));
+	a->change_times = malloc((n ? n : 1) * sizeof(*a->change_times));
+	if (!a->change_first || !a->change_times)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		a->change_times[i] = c[i].time_ns;
+		a->change_first[c[i].name_id + 1]++;
+	}
+	for (uint32_t k = 0; k < names; k++)
+		a->change_first[k + 1] += a->change_first[k];
+	for (uint32_t k = 0; k < names; k++) /* one name's records may interleave their times */
+		if (a->change_first[k + 1] - a->change_first[k] > 1)
+			qsort(a->change_times + a->change_first[k], a->change_first[k + 1] - a->change_first[k],
+			      sizeof(sim_time), cmp_time);
+	return 0;
+}
+
+void authority_free(struct authority *a)
+{
+	free(a->change_first);
+	free(a->change_times);
+	a->change_first = NULL;
+	a->change_times = NULL;
+}
+
 int authority_init(struct authority *a, const struct sim_params *p, const struct trace *t,
                    char *err, size_t err_size)
 {
@@ -38,6 +75,10 @@ int authority_init(struct authority *a, const struct sim_params *p, const struct
 		return -1;
 	}
 	a->default_ttl = (uint32_t)ttl;
+	if (p->changes_from_trace && load_trace_changes(a, t)) {
+		snprintf(err, err_size, "out of memory for the trace's answer changes");
+		return -1;
+	}
 	return 0;
 }
 
@@ -72,11 +113,24 @@ static sim_time change_phase(const struct authority *a, uint32_t name_id)
 
 int authority_changes(const struct authority *a, uint32_t name_id)
 {
+	if (a->change_first)
+		return a->change_first[name_id + 1] > a->change_first[name_id];
 	return a->change_share > 0 && rng_hash_unit(a->seed, name_id, 3) < a->change_share;
 }
 
 uint32_t authority_version(const struct authority *a, uint32_t name_id, sim_time t)
 {
+	if (a->change_first) { /* the changes at or before t */
+		uint32_t lo = a->change_first[name_id], hi = a->change_first[name_id + 1], first = lo;
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			if (a->change_times[mid] <= t)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo - first;
+	}
 	if (!authority_changes(a, name_id) || t < 0)
 		return 0;
 	return (uint32_t)((t + change_phase(a, name_id)) / a->change_interval);
@@ -84,6 +138,10 @@ uint32_t authority_version(const struct authority *a, uint32_t name_id, sim_time
 
 sim_time authority_version_start(const struct authority *a, uint32_t name_id, uint32_t v)
 {
+	if (a->change_first) {
+		uint32_t first = a->change_first[name_id], count = a->change_first[name_id + 1] - first;
+		return v == 0 ? INT64_MIN / 2 : v <= count ? a->change_times[first + v - 1] : INT64_MAX;
+	}
 	return (sim_time)v * a->change_interval - change_phase(a, name_id);
 }
 

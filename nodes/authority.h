@@ -32,11 +32,17 @@ struct authority {
 	uint8_t aa;
 	double change_share;
 	sim_time change_interval;
+	/* authority.changes = trace: per name, the times its answers changed in the trace (the
+	 * union over its types), times[first[name] .. first[name + 1]). */
+	uint32_t *change_first;
+	sim_time *change_times;
 };
 
 /** Check the authority.* parameters; errors name the parameter. */
 int authority_init(struct authority *a, const struct sim_params *p, const struct trace *t,
                    char *err, size_t err_size);
+
+void authority_free(struct authority *a);
 
 void authority_answer(const struct authority *a, uint32_t name_id, uint16_t qtype,
                       uint16_t qclass, struct answer *out);

@@ -257,7 +257,7 @@ static int schedule_change(struct resolver_net *n, size_t i, sim_time t)
 
 int pubsub_push_start(struct resolver_net *n, char *err, size_t err_size)
 {
-	if (!n->p->pubsub_push || n->p->change_share <= 0)
+	if (!n->p->pubsub_push || (n->p->change_share <= 0 && !n->p->changes_from_trace))
 		return 0;
 	uint64_t count = trace_query_count(n->trace);
 	const struct trace_query *q = trace_queries(n->trace);

@@ -163,6 +163,7 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 
 void resolver_net_free(struct resolver_net *n)
 {
+	authority_free(&n->world);
 	if (n->caches)
 		for (uint32_t i = 0; i < n->nodes; i++)
 			cache_free(&n->caches[i]);
@@ -216,7 +217,7 @@ static sim_time upstream_latency(struct resolver_net *n)
 static void check_consistency(struct resolver_net *n, uint32_t node, sim_time now,
                               const struct cache_entry *e)
 {
-	if (n->nodes < 2 || n->p->change_share <= 0)
+	if (n->nodes < 2 || (n->p->change_share <= 0 && !n->p->changes_from_trace))
 		return;
 	uint32_t peer = rng_uniform_int(n->rng, RNG_CONSISTENCY, n->nodes - 1);
 	peer += peer >= node;

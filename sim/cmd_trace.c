@@ -201,7 +201,8 @@ static const char info_usage[] =
 	"Describes a trace: queries, responses, clients, names, resolver addresses, time span, query\n"
 	"type and rcode mix, every packet or log row the import skipped (by reason), and the sources.\n"
 	"--json prints one object with the keys queries, responses, clients, names, records,\n"
-	"queried_pairs, resolvers[{address,queries}], start_ns, duration_ns, qtypes{}, rcodes{},\n"
+	"queried_pairs, changes, changing_records, resolvers[{address,queries}], start_ns,\n"
+	"duration_ns, qtypes{}, rcodes{},\n"
 	"accounting{}, sources[], digest.\n";
 
 /*
@@ -212,6 +213,8 @@ static const char info_usage[] =
  *   names          distinct (case-folded) query names
  *   records        (name, type, class) keys with an answer in the record model
  *   queried_pairs  distinct (name, type, class) keys among the queries
+ *   changes        answer changes seen (a response whose answer differs from the one before)
+ *   changing_records  (name, type, class) keys with at least one change
  *   resolvers      [{"address": text, "queries": queries sent to it}], in first-seen order
  *   start_ns       Unix time of the first query, ns; duration_ns: last query - first
  *   qtypes         {type mnemonic: queries}, most frequent first
@@ -263,6 +266,11 @@ int cmd_info(int argc, char **argv)
 		per_resolver[q[i].resolver_id]++;
 	}
 	uint64_t pairs = queried_pairs(q, nq);
+	size_t nchanges, changing = 0;
+	const struct trace_change *ch = trace_changes(t, &nchanges);
+	for (size_t i = 0; i < nchanges; i++)
+		changing += i == 0 || ch[i].name_id != ch[i - 1].name_id || ch[i].qtype != ch[i - 1].qtype ||
+		            ch[i].qclass != ch[i - 1].qclass;
 	const struct trace_record *rec = trace_records(t);
 	for (uint32_t i = 0; i < trace_record_count(t); i++)
 		rcodes[rec[i].rcode & 15]++;
@@ -274,6 +282,7 @@ int cmd_info(int argc, char **argv)
 		       (unsigned long long)nq, (unsigned long long)trace_response_count(t),
 		       trace_client_count(t), trace_name_count(t), trace_record_count(t),
 		       (unsigned long long)pairs);
+		printf("\"changes\":%zu,\"changing_records\":%zu,", nchanges, changing);
 		printf("\"resolvers\":[");
 		for (uint32_t i = 0; i < nres; i++) {
 			addr_text(trace_resolver(t, i), abuf, sizeof(abuf));
@@ -320,6 +329,7 @@ int cmd_info(int argc, char **argv)
 		       (unsigned long long)nq, (unsigned long long)trace_response_count(t),
 		       trace_client_count(t), trace_name_count(t), (unsigned long long)pairs,
 		       trace_record_count(t));
+		printf("changes    %zu answer changes seen, on %zu name/types\n", nchanges, changing);
 		printf("time span  %s, %.3f s\n", when, (double)trace_duration_ns(t) / 1e9);
 		printf("resolvers  %u address(es)\n", nres);
 		for (uint32_t i = 0; i < nres && i < 10; i++) {

@@ -35,6 +35,7 @@ static const char *const transport_choices[] = { "none", "unicast", "multicast",
 static const char *const subscribe_choices[] = { "all", "interest", NULL };
 static const char *const question_choices[] = { "keep", "remove", NULL };
 static const char *const session_choices[] = { "udp", "tcp", "tls", NULL };
+static const char *const changes_choices[] = { "model", "trace", NULL };
 static const char *const rules_choices[] = { "-03", "-04", NULL };
 static const char *const receiver_choices[] = { "draft", "unbound-poc", NULL };
 static const char *const ip_choices[] = { "4", "6", NULL };
@@ -64,6 +65,7 @@ static const struct param_def registry[] = {
 	{ "authority.nxdomain_share", P_DOUBLE, OFF(default_nxdomain_share), 0, 1, NULL, "0.1", "", "share of names without an answer in the trace that do not exist", "placeholder" },
 	{ "authority.ttl_dist", P_STRING, OFF(default_ttl_dist), 0, 0, NULL, "fixed:3600", "", "TTL of names without an answer in the trace: fixed:SECONDS", "" },
 	{ "authority.answer_rrs", P_U32, OFF(default_answer_rrs), 1, 64, NULL, "1", "", "records in a synthesised answer", "" },
+	{ "authority.changes", P_ENUM, OFF(changes_from_trace), 0, 0, changes_choices, "model", "", "where record changes come from: the declared model (change_share, change_interval) or the trace (each time a name's answer differed from the one before, as 'sharesim info' counts them)", "issue 3: answer versions seen in the capture" },
 	{ "authority.change_share", P_DOUBLE, OFF(change_share), 0, 1, NULL, "0", "", "share of names whose answer changes over time (a new version every change_interval, at a phase of its own)", "HotNets 2025 paper: low-TTL records change often" },
 	{ "authority.change_interval", P_DOUBLE, OFF(change_interval), 1, 31536000, NULL, "300", "s", "time between two versions of a changing name's answer", "placeholder" },
 	{ "authority.aa", P_BOOL, OFF(default_aa), 0, 1, NULL, "1", "", "authorities set AA on their answers (the AA bit of a client-side capture is not what the resolver saw)", "RFC 1035 4.1.1" },

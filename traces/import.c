@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 #include <zlib.h>
 
 #include "dns/dns_wire.h"
@@ -176,6 +177,33 @@ static void digest_hex(const uint8_t *data, size_t len, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
+/* An answer RR's content without its TTL: owner, type, class and RDATA, with the names inside
+ * RDATA of the common types decompressed (a pointer's bytes depend on the message). */
+static uint64_t rr_content_hash(const struct dns_msg *m, const struct dns_rr *rr)
+{
+	uint8_t buf[DNS_NAME_MAX * 2 + 16], name[DNS_NAME_MAX], nlen;
+	size_t n = 0, skip = 0;
+	memcpy(buf, rr->owner, rr->owner_len);
+	dns_name_fold(buf, rr->owner_len);
+	n = rr->owner_len;
+	buf[n++] = (uint8_t)(rr->type >> 8), buf[n++] = (uint8_t)rr->type;
+	buf[n++] = (uint8_t)(rr->rclass >> 8), buf[n++] = (uint8_t)rr->rclass;
+	uint64_t h = XXH3_64bits(buf, n);
+	switch (rr->type) {
+	case DNS_TYPE_NS: case DNS_TYPE_CNAME: case DNS_TYPE_PTR: skip = 0; break;
+	case 15 /* MX */: skip = 2; break;
+	case 33 /* SRV */: skip = 6; break;
+	default: return h ^ XXH3_64bits_withSeed(m->wire + rr->rdata_off, rr->rdlength, 1);
+	}
+	size_t pos = rr->rdata_off + skip;
+	if (skip > rr->rdlength || dns_name_read(m->wire, m->len, &pos, name, &nlen) != DNS_OK)
+		return h ^ XXH3_64bits_withSeed(m->wire + rr->rdata_off, rr->rdlength, 1);
+	memcpy(buf, m->wire + rr->rdata_off, skip);
+	memcpy(buf + skip, name, nlen);
+	dns_name_fold(buf + skip, nlen);
+	return h ^ XXH3_64bits_withSeed(buf, skip + nlen, 1);
+}
+
 /* One DNS payload: a query becomes an arrival, a response feeds the record model. */
 int import_keeps_query(const struct import_ctx *ctx, const struct trace_addr *dst)
 {
@@ -232,9 +260,15 @@ static int take_dns(const struct import_ctx *ctx, int64_t time_ns, const struct 
 	size_t off = m.answer_off;
 	for (unsigned i = 0; i < m.hdr.ancount; i++) {
 		struct dns_rr rr;
-		if (dns_rr_read(m.wire, m.len, &off, &rr) == DNS_OK && rr.ttl < r.min_ttl)
+		if (dns_rr_read(m.wire, m.len, &off, &rr) != DNS_OK)
+			break;
+		if (rr.ttl < r.min_ttl)
 			r.min_ttl = rr.ttl;
+		r.answer_hash += rr_content_hash(&m, &rr); /* a sum: the order of the RRs does not matter */
 	}
+	if (r.rcode != DNS_RCODE_NOERROR || r.ancount == 0)
+		r.answer_hash = 0xffffULL ^ r.rcode; /* a negative answer is an answer too */
+	r.answer_hash |= r.answer_hash == 0; /* 0 means unknown */
 	if (r.ancount == 0)
 		r.min_ttl = 0;
 	if (trace_writer_add_response(w, m.qname, m.qname_len, m.qtype, m.qclass, &r))

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define TRACE_MAGIC "SHSTRACE"  /* 8 bytes */
-#define TRACE_VERSION 1u
+#define TRACE_VERSION 2u
 
 /* Query flags (struct trace_query.flags). */
 #define TRACE_QF_RD 0x0001u
@@ -52,6 +52,15 @@ struct trace_record {
 	uint8_t rcode;           /**< rcode of the last response seen */
 	uint8_t flags;           /**< TRACE_RF_* */
 	uint16_t reserved;
+};
+
+/** A change of a record's answer seen in the trace: from time_ns on (ns since the first
+ * query), responses carried another answer than before. Sorted by (name_id, qtype, qclass,
+ * time). */
+struct trace_change {
+	uint32_t name_id;
+	uint16_t qtype, qclass;
+	int64_t time_ns;
 };
 
 /** A client or resolver address. */
@@ -96,6 +105,9 @@ const struct trace_record *trace_records(const struct trace *t); /**< sorted by 
 /** Binary search for the record of (name, type, class); NULL if the trace saw no answer. */
 const struct trace_record *trace_record_find(const struct trace *t, uint32_t name_id,
                                              uint16_t qtype, uint16_t qclass);
+
+/** The answer changes seen in the trace, all records (see struct trace_change). */
+const struct trace_change *trace_changes(const struct trace *t, size_t *count);
 
 size_t trace_stat_count(const struct trace *t);
 const struct trace_stat *trace_stats(const struct trace *t);

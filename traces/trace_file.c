@@ -29,6 +29,7 @@ struct trace {
 	const uint8_t *name_blob;
 	const struct trace_addr *clients, *resolvers;
 	const struct trace_stat *stats;
+	const struct trace_change *changes;
 	const char *sources;
 	uint32_t *name_slots; /* lookup index built at open: name_id + 1 */
 	uint32_t name_slot_count;
@@ -39,7 +40,7 @@ static const size_t section_elem[TS__COUNT] = {
 	[TS_QUERIES] = sizeof(struct trace_query), [TS_RECORDS] = sizeof(struct trace_record),
 	[TS_NAME_INDEX] = sizeof(uint32_t), [TS_NAME_BLOB] = 1,
 	[TS_CLIENTS] = sizeof(struct trace_addr), [TS_RESOLVERS] = sizeof(struct trace_addr),
-	[TS_STATS] = sizeof(struct trace_stat), [TS_SOURCES] = 1,
+	[TS_STATS] = sizeof(struct trace_stat), [TS_SOURCES] = 1, [TS_CHANGES] = sizeof(struct trace_change),
 };
 
 static int fail(char *err, size_t err_size, const char *path, const char *reason)
@@ -66,6 +67,7 @@ static int check_sections(struct trace *t, const char *path, char *err, size_t e
 	t->resolvers = (const void *)(m + h->sections[TS_RESOLVERS].offset);
 	t->stats = (const void *)(m + h->sections[TS_STATS].offset);
 	t->sources = (const char *)(m + h->sections[TS_SOURCES].offset);
+	t->changes = (const void *)(m + h->sections[TS_CHANGES].offset);
 	if (h->sections[TS_NAME_INDEX].count < 1 || h->sections[TS_NAME_INDEX].count - 1 > UINT32_MAX ||
 	    h->sections[TS_SOURCES].count < 1 || t->sources[h->sections[TS_SOURCES].count - 1] != '\0')
 		return fail(err, err_size, path, "damaged trace file: bad name index or sources");
@@ -109,6 +111,13 @@ static int check_contents(struct trace *t, const char *path, char *err, size_t e
 		if (i > 0 && key <= prev_key) /* trace_record_find searches them */
 			return fail(err, err_size, path, "damaged trace file: records out of order");
 		prev_key = key;
+	}
+	for (uint64_t i = 0; i < h->sections[TS_CHANGES].count; i++) {
+		const struct trace_change *c = &t->changes[i], *p = i ? &t->changes[i - 1] : NULL;
+		uint64_t key = (uint64_t)c->name_id << 32 | (uint64_t)c->qtype << 16 | c->qclass;
+		uint64_t pkey = p ? (uint64_t)p->name_id << 32 | (uint64_t)p->qtype << 16 | p->qclass : 0;
+		if (c->name_id >= names || (p && (key < pkey || (key == pkey && c->time_ns < p->time_ns))))
+			return fail(err, err_size, path, "damaged trace file: answer changes out of range or out of order");
 	}
 	for (uint64_t i = 0; i < h->sections[TS_STATS].count; i++)
 		if (memchr(t->stats[i].name, 0, sizeof(t->stats[i].name)) == NULL)
@@ -279,6 +288,12 @@ const struct trace_record *trace_record_find(const struct trace *t, uint32_t nam
 }
 
 size_t trace_stat_count(const struct trace *t) { return t->h->sections[TS_STATS].count; }
+
+const struct trace_change *trace_changes(const struct trace *t, size_t *count)
+{
+	*count = t->h->sections[TS_CHANGES].count;
+	return t->changes;
+}
 const struct trace_stat *trace_stats(const struct trace *t) { return t->stats; }
 const char *trace_sources(const struct trace *t) { return t->sources; }
 const char *trace_digest(const struct trace *t) { return t->digest; }

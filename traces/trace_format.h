@@ -10,6 +10,7 @@
  *   resolvers  struct trace_addr[count]
  *   stats      struct trace_stat[count]        import accounting
  *   sources    char[count]                     provenance text, NUL-terminated
+ *   changes    struct trace_change[count]      answer changes, sorted by (key, time) (version 2)
  */
 #ifndef SHARESIM_TRACE_FORMAT_H
 #define SHARESIM_TRACE_FORMAT_H
@@ -18,7 +19,7 @@
 
 enum trace_section {
 	TS_QUERIES = 0, TS_RECORDS, TS_NAME_INDEX, TS_NAME_BLOB, TS_CLIENTS, TS_RESOLVERS,
-	TS_STATS, TS_SOURCES, TS__COUNT
+	TS_STATS, TS_SOURCES, TS_CHANGES, TS__COUNT
 };
 
 struct trace_section_ref {

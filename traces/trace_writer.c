@@ -41,6 +41,9 @@ struct trace_writer {
 	/* record model */
 	struct trace_record *records;
 	int64_t *record_last_time;
+	uint64_t *record_last_hash;   /* the answer last seen (input order), 0: none yet */
+	struct observation { uint64_t key; int64_t time_ns; uint64_t hash; } *obs; /* answers that differ from the one before */
+	size_t nobs, cap_obs;
 	uint32_t nrecords, cap_records;
 	uint32_t *record_slots;
 	uint32_t record_slot_count;
@@ -102,6 +105,8 @@ void trace_writer_free(struct trace_writer *w)
 	}
 	free(w->records);
 	free(w->record_last_time);
+	free(w->record_last_hash);
+	free(w->obs);
 	free(w->record_slots);
 	free(w->stats);
 	free(w->sources);
@@ -264,8 +269,10 @@ int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size
 	}
 	if (!rec) {
 		size_t cap = w->cap_records, cap2 = w->cap_records;
+		size_t cap3 = w->cap_records;
 		if (grow((void **)&w->records, &cap, (size_t)w->nrecords + 1, sizeof(*w->records)) ||
-		    grow((void **)&w->record_last_time, &cap2, (size_t)w->nrecords + 1, sizeof(int64_t)))
+		    grow((void **)&w->record_last_time, &cap2, (size_t)w->nrecords + 1, sizeof(int64_t)) ||
+		    grow((void **)&w->record_last_hash, &cap3, (size_t)w->nrecords + 1, sizeof(uint64_t)))
 			return -1;
 		w->cap_records = (uint32_t)cap;
 		id = w->nrecords++;
@@ -275,6 +282,7 @@ int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size
 		rec->qtype = qtype;
 		rec->qclass = qclass;
 		w->record_last_time[id] = INT64_MIN;
+		w->record_last_hash[id] = 0;
 		w->record_slots[i] = id + 1;
 		if ((uint64_t)w->nrecords * 2 > w->record_slot_count &&
 		    rehash(w, &w->record_slots, &w->record_slot_count, w->nrecords, record_hash, 0))
@@ -298,6 +306,14 @@ int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size
 	if (r->time_ns >= w->record_last_time[id]) {
 		w->record_last_time[id] = r->time_ns;
 		rec->rcode = r->rcode;
+	}
+	/* Keep the answers that differ from the one seen before; the changes are worked out in
+	 * time order when the trace is written. */
+	if (r->answer_hash && r->answer_hash != w->record_last_hash[id]) {
+		w->record_last_hash[id] = r->answer_hash;
+		if (grow((void **)&w->obs, &w->cap_obs, w->nobs + 1, sizeof(*w->obs)))
+			return -1;
+		w->obs[w->nobs++] = (struct observation){ k, r->time_ns, r->answer_hash };
 	}
 	return 0;
 }
@@ -341,6 +357,30 @@ static int cmp_pending(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+static int cmp_observation(const void *a, const void *b)
+{
+	const struct observation *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->time_ns < y->time_ns ? -1 : x->time_ns > y->time_ns;
+}
+
+/* The changes: per record in time order, each answer that differs from the one before it. */
+static struct trace_change *answer_changes(struct trace_writer *w, int64_t start, size_t *count)
+{
+	*count = 0;
+	if (w->nobs)
+		qsort(w->obs, w->nobs, sizeof(*w->obs), cmp_observation);
+	struct trace_change *c = malloc((w->nobs ? w->nobs : 1) * sizeof(*c));
+	if (!c)
+		return NULL;
+	for (size_t i = 1; i < w->nobs; i++)
+		if (w->obs[i].key == w->obs[i - 1].key && w->obs[i].hash != w->obs[i - 1].hash)
+			c[(*count)++] = (struct trace_change){ (uint32_t)(w->obs[i].key >> 32), (uint16_t)(w->obs[i].key >> 16),
+				                               (uint16_t)w->obs[i].key, w->obs[i].time_ns - start };
+	return c;
+}
+
 static int cmp_record(const void *a, const void *b)
 {
 	const struct trace_record *x = a, *y = b;
@@ -380,9 +420,12 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 	/* Records are sorted for binary search; keep the name index in step (ids do not move). */
 	if (w->nrecords)
 		qsort(w->records, w->nrecords, sizeof(*w->records), cmp_record);
+	size_t nchanges = 0;
+	struct trace_change *changes = answer_changes(w, h.start_time_ns, &nchanges);
 	char tmp[4096];
-	if (!qs || snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
+	if (!qs || !changes || snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
 		free(qs);
+		free(changes);
 		snprintf(err, err_size, "%s: out of memory or path too long", path);
 		return -1;
 	}
@@ -393,6 +436,7 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 	FILE *f = fopen(tmp, "wb");
 	if (!f) {
 		free(qs);
+		free(changes);
 		snprintf(err, err_size, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
@@ -406,8 +450,10 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 	rc = rc ? rc : write_section(f, &h, TS_RESOLVERS, w->addrs[1], w->naddrs[1], sizeof(struct trace_addr));
 	rc = rc ? rc : write_section(f, &h, TS_STATS, w->stats, w->nstats, sizeof(*w->stats));
 	rc = rc ? rc : write_section(f, &h, TS_SOURCES, sources, strlen(sources) + 1, 1);
+	rc = rc ? rc : write_section(f, &h, TS_CHANGES, changes, nchanges, sizeof(*changes));
 	rc = rc ? rc : (fseek(f, 0, SEEK_SET) || fwrite(&h, sizeof(h), 1, f) != 1) ? -1 : 0;
 	free(qs);
+	free(changes);
 	if (fclose(f) != 0)
 		rc = -1;
 	if (rc == 0 && rename(tmp, path) != 0)

@@ -130,11 +130,13 @@ static void answers_summary(char *answers, char *ttls, struct trace_response *r)
 	r->ancount = 0;
 	r->answer_size = 0;
 	r->min_ttl = 0;
+	r->answer_hash = 0;
 	if (strcmp(answers, "-") && strcmp(answers, "(empty)")) {
 		size_t size = 0;
 		for (char *save = NULL, *a = strtok_r(answers, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
 			uint8_t buf[16];
 			r->ancount++;
+			r->answer_hash += XXH3_64bits(a, strlen(a)); /* a sum: the order does not matter */
 			if (inet_pton(AF_INET, a, buf) == 1)
 				size += 16;
 			else if (inet_pton(AF_INET6, a, buf) == 1)
@@ -224,6 +226,9 @@ static const char *zeek_row(struct zeek_state *z, char *line, const char *name,
 		return keep ? "zeek.unanswered" : "skipped.zeek.not_to_resolver";
 	struct trace_response r = { .time_ns = t, .rcode = (uint8_t)rcode, .aa = !strcmp(v[ZC_AA], "T") };
 	answers_summary(field[z->col[ZC_ANSWERS]], field[z->col[ZC_TTLS]], &r);
+	if (r.rcode != DNS_RCODE_NOERROR || r.ancount == 0)
+		r.answer_hash = 0xffffULL ^ r.rcode; /* a negative answer is an answer too */
+	r.answer_hash |= r.answer_hash == 0;
 	if (trace_writer_add_response(z->w, qname, qname_len, qtype, qclass, &r) ||
 	    trace_writer_count(z->w, "response", 1))
 		return NULL;

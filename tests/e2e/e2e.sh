@@ -118,6 +118,9 @@ import_zeek)
 	"$sharesim" info one.trace --json > one.json
 	expect_eq "queries to 10.0.0.100" "$(json one.json queries)" "$("$py" "$src/tests/e2e/zeek_transactions.py" "$data/wrccdc2018-zeek-dns.log.gz" --resolver 10.0.0.100)"
 	expect_eq "clients of 10.0.0.100" "$(json one.json clients)" "$("$py" "$src/tests/e2e/zeek_transactions.py" "$data/wrccdc2018-zeek-dns.log.gz" --resolver 10.0.0.100 --clients)"
+	# Answer changes over time (the record versions), counted independently.
+	expect_eq "answer changes, name/types changing" "$(json w.json changes) $(json w.json changing_records)" \
+		"$("$py" "$src/tests/e2e/zeek_changes.py" "$data/wrccdc2018-zeek-dns.log.gz")"
 	expect_eq "responses kept for the record model" "$(json one.json responses)" "$(json w.json responses)"
 	# Detected by content, not by name.
 	cp "$data/wrccdc2018-zeek-dns.log.gz" renamed.bin

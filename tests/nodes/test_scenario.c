@@ -1053,6 +1053,54 @@ static void test_pubsub_forged_publish(void **state)
 	unlink(path);
 }
 
+/* authority.changes = trace: a name whose answer changed at 100 ms and 300 ms in the capture.
+ * One resolver caches it at 10 ms (version 0, TTL 300 s): its answers at 150 ms and 350 ms are
+ * stale (versions 1 and 2 are out), the one at 50 ms is not. The declared model (no changing
+ * names) sees nothing stale. */
+static void test_changes_from_trace(void **state)
+{
+	(void)state;
+	struct trace_writer *w;
+	struct trace_addr client = { .family = 4, .addr = { 192, 0, 2, 1 } }, resolver = { .family = 4, .addr = { 192, 0, 2, 53 } };
+	uint8_t a[DNS_NAME_MAX], al;
+	char path[64], err[256];
+	dns_name_from_text("a.example", a, &al);
+	assert_int_equal(trace_writer_new(&w), 0);
+	const int64_t at[] = { 0, 50, 150, 350 };
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(trace_writer_add_query(w, T0 + at[i] * MS, a, al, DNS_TYPE_A, DNS_CLASS_IN, TRACE_QF_RD,
+		                                        &client, &resolver), 0);
+	const struct { int64_t ms; uint64_t hash; } seen[] = { { 0, 11 }, { 100, 22 }, { 300, 33 } };
+	for (size_t i = 0; i < 3; i++) {
+		struct trace_response r = { .time_ns = T0 + seen[i].ms * MS, .aa = 1, .ancount = 1, .answer_size = 16,
+			                    .min_ttl = 300, .answer_hash = seen[i].hash };
+		assert_int_equal(trace_writer_add_response(w, a, al, DNS_TYPE_A, DNS_CLASS_IN, &r), 0);
+	}
+	snprintf(path, sizeof(path), "/tmp/sharesim-changes-%d.trace", (int)getpid());
+	assert_int_equal(trace_writer_write(w, path, err, sizeof(err)), 0);
+	trace_writer_free(w);
+	struct trace *t;
+	assert_int_equal(trace_open(path, &t, err, sizeof(err)), 0);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 1;
+	p.transport = SHARE_NONE;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_ANSWERS_STALE), 0);
+	metrics_free(&m);
+	p.changes_from_trace = 1;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_HITS_OWN), 3);
+	assert_int_equal(metrics_total(&m, CTR_ANSWERS_STALE), 2);
+	/* Their ages: 150 - 100 and 350 - 100 ms (stale since the first change after the copy). */
+	assert_int_equal(m.latency_sum_ns[LAT_STALE_AGE], (50 + 250) * MS);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1078,6 +1126,7 @@ int main(void)
 		cmocka_unit_test(test_pubsub_relay_tree),
 		cmocka_unit_test(test_join_and_warm_start),
 		cmocka_unit_test(test_pubsub_forged_publish),
+		cmocka_unit_test(test_changes_from_trace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

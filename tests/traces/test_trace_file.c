@@ -202,11 +202,57 @@ static void test_damaged_files(void **state)
 	unlink(path);
 }
 
+/* Answer changes: per record in time order, each answer that differs from the one before;
+ * responses added out of time order are put in order first. */
+static void test_answer_changes(void **state)
+{
+	(void)state;
+	struct trace_writer *w;
+	struct trace_addr c = { .family = 4, .addr = { 10, 0, 0, 1 } }, r = { .family = 4, .addr = { 10, 0, 0, 53 } };
+	uint8_t a[DNS_NAME_MAX], b[DNS_NAME_MAX], al, bl;
+	char err[256];
+	name("a.example", a, &al);
+	name("b.example", b, &bl);
+	assert_int_equal(trace_writer_new(&w), 0);
+	const int64_t s = 1000000000;
+	assert_int_equal(trace_writer_add_query(w, s, a, al, 1, 1, 0, &c, &r), 0);
+	const struct { int64_t t; uint64_t hash; } seen[] = {
+		{ 1, 5 }, { 2, 5 }, { 3, 7 }, { 4, 5 }, { 10, 9 }, { 5, 5 }, { 6, 0 } /* unknown: ignored */,
+	};
+	for (size_t i = 0; i < sizeof(seen) / sizeof(seen[0]); i++) {
+		struct trace_response resp = { .time_ns = s + seen[i].t, .ancount = 1, .answer_size = 16, .min_ttl = 60,
+			                       .answer_hash = seen[i].hash };
+		assert_int_equal(trace_writer_add_response(w, a, al, 1, 1, &resp), 0);
+	}
+	struct trace_response same = { .time_ns = s + 8, .ancount = 1, .answer_hash = 3 };
+	assert_int_equal(trace_writer_add_response(w, b, bl, 1, 1, &same), 0);
+	assert_int_equal(trace_writer_add_response(w, b, bl, 1, 1, &same), 0);
+	snprintf(path, sizeof(path), "/tmp/sharesim-changes-%d.trace", (int)getpid());
+	assert_int_equal(trace_writer_write(w, path, err, sizeof(err)), 0);
+	trace_writer_free(w);
+	struct trace *t;
+	assert_int_equal(trace_open(path, &t, err, sizeof(err)), 0);
+	size_t n;
+	const struct trace_change *ch = trace_changes(t, &n);
+	assert_int_equal(n, 3); /* 5 -> 7 at 3, 7 -> 5 at 4, 5 -> 9 at 10 (5 at 5: no change) */
+	const int64_t when[] = { 3, 4, 10 };
+	uint32_t id;
+	assert_int_equal(trace_name_lookup(t, a, al, &id), 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(ch[i].name_id, id);
+		assert_int_equal(ch[i].qtype, 1);
+		assert_int_equal(ch[i].time_ns, when[i]);
+	}
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_damaged_files),
+		cmocka_unit_test(test_answer_changes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
