@@ -143,8 +143,20 @@ int sweep_load(sqlite3 *db, const char *experiment, const char *x_key, struct sw
 	if (choose_x(db, experiment, x_key, out->x_key, sizeof(out->x_key), err, err_size))
 		return -1;
 	sqlite3_stmt *runs, *vars;
-	if (sqlite3_prepare_v2(db, "SELECT runId FROM run WHERE experiment = ?1 AND status = 'done' ORDER BY runId",
-	                       -1, &runs, NULL) != SQLITE_OK)
+	/* Runs of one trace path with different digests (the file was made again) are not
+	 * repetitions of each other: their digest joins the label. */
+	int by_digest = 0;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT count(DISTINCT r.traceDigest) > count(DISTINCT p.paramValue)"
+	                           " FROM run r JOIN runParam p ON p.runId = r.runId AND p.paramKey = 'experiment.trace'"
+	                           " WHERE r.experiment = ?1 AND r.status = 'done'", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, experiment, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			by_digest = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (sqlite3_prepare_v2(db, "SELECT runId, substr(traceDigest, 1, 12) FROM run WHERE experiment = ?1"
+	                           " AND status = 'done' ORDER BY runId", -1, &runs, NULL) != SQLITE_OK)
 		return fail(err, err_size, db, "runs");
 	if (sqlite3_prepare_v2(db, "SELECT i.paramKey, i.paramValue FROM runParam i WHERE i.runId = ?1 AND " VARYING_KEY
 	                           " AND i.paramKey IN (SELECT j.paramKey FROM runParam j JOIN run r ON r.runId = j.runId"
@@ -174,6 +186,10 @@ int sweep_load(sqlite3 *db, const char *experiment, const char *x_key, struct sw
 			snprintf(label + len, sizeof(label) - len, "%s%s=%s", len ? ", " : "", short_key(key), value);
 		}
 		sqlite3_reset(vars);
+		if (by_digest && sqlite3_column_text(runs, 1)) {
+			size_t len = strlen(label);
+			snprintf(label + len, sizeof(label) - len, "%sdigest=%s", len ? ", " : "", sqlite3_column_text(runs, 1));
+		}
 		if (!label[0])
 			snprintf(label, sizeof(label), "all runs");
 		out->x_numeric &= is_number(x);

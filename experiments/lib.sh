@@ -17,10 +17,11 @@ prepare() {
 		{ cat "$root/build/experiments-build.log"; exit 1; }
 }
 
-# The bundled WRCCDC 2018 DNS log, keeping the queries sent to its resolver 10.0.0.100.
+# The bundled WRCCDC 2018 DNS log, keeping the queries sent to its resolver 10.0.0.100 (made
+# again when missing or written by another format version).
 wrccdc_trace() {
 	local trace=$traces/wrccdc2018.trace
-	[ -s "$trace" ] || "$bin" import --resolver 10.0.0.100 "$root/traces/data/wrccdc2018-zeek-dns.log.gz" -o "$trace" > /dev/null
+	"$bin" info "$trace" > /dev/null 2>&1 || "$bin" import --resolver 10.0.0.100 "$root/traces/data/wrccdc2018-zeek-dns.log.gz" -o "$trace" > /dev/null
 	echo "$trace"
 }
 
@@ -28,7 +29,7 @@ wrccdc_trace() {
 synth_trace() {
 	local trace=$traces/$1.trace
 	shift
-	if [ ! -s "$trace" ]; then
+	if ! "$bin" info "$trace" > /dev/null 2>&1; then # missing, or of an older format
 		"$bin" synth -o "$traces/tmp.pcap" "$@" > /dev/null
 		"$bin" import "$traces/tmp.pcap" -o "$trace" > /dev/null
 		rm -f "$traces/tmp.pcap"

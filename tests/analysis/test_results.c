@@ -110,12 +110,14 @@ static void test_store_and_isolate(void **state)
 }
 
 /* One finished run with `hits` of 10 queries answered from cache. */
+static const char *trace_digest = "abc";
+
 static void store_run(struct results_db *db, const char *nodes, const char *transport, unsigned repetition,
                       uint64_t hits)
 {
 	const struct results_kv vars[] = { { "resolvers.nodes", nodes }, { "share.transport", transport } };
 	struct results_run_info info = { .experiment = "rep", .run_name = "rep", .trace_path = "x.trace",
-		                         .trace_digest = "abc", .seed = 1, .repetition = repetition, .params = vars,
+		                         .trace_digest = trace_digest, .seed = 1, .repetition = repetition, .params = vars,
 		                         .param_count = 2, .itervars = vars, .itervar_count = 2 };
 	int64_t id;
 	char err[512];
@@ -204,6 +206,20 @@ static void test_sweep_means(void **state)
 	assert_int_equal(four[1 * s.nx + 0].n, 1); /* none at 4 */
 	assert_close(four[1 * s.nx + 0].mean, 0.5, 1e-12);
 	assert_int_equal(four[1 * s.nx + 1].n, 0); /* none at 16: no run */
+	sweep_free(&s);
+	sqlite3_close(raw);
+	/* The trace made again (another digest, same path): its runs are not repetitions of the
+	 * first ones. */
+	assert_int_equal(results_open(path, &db, err, sizeof(err)), 0);
+	trace_digest = "abd";
+	store_run(db, "4", "none", 0, 5);
+	trace_digest = "abc";
+	results_close(db);
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sweep_load(raw, "rep", NULL, &s, err, sizeof(err)), 0);
+	assert_int_equal(s.nseries, 3);
+	assert_string_equal(s.series[0], "transport=unicast, digest=abc");
+	assert_string_equal(s.series[2], "transport=none, digest=abd");
 	sweep_free(&s);
 	sqlite3_close(raw);
 	unlink(path);
