@@ -147,9 +147,8 @@ int sweep_load(sqlite3 *db, const char *experiment, const char *x_key, struct sw
 	 * repetitions of each other: their digest joins the label. */
 	int by_digest = 0;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT count(DISTINCT r.traceDigest) > count(DISTINCT p.paramValue)"
-	                           " FROM run r JOIN runParam p ON p.runId = r.runId AND p.paramKey = 'experiment.trace'"
-	                           " WHERE r.experiment = ?1 AND r.status = 'done'", -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "SELECT count(DISTINCT traceDigest) > count(DISTINCT tracePath) FROM run"
+	                           " WHERE experiment = ?1 AND status = 'done'", -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, experiment, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			by_digest = sqlite3_column_int(st, 0);
