@@ -16,7 +16,7 @@
 
 static const char import_usage[] =
 	"usage: sharesim import INPUT... -o FILE.trace [--resolver ADDR[,ADDR...]]\n"
-	"                       [--rate QPS [--clients N] [--seed S]]\n\n"
+	"                       [--side client|any] [--rate QPS [--clients N] [--seed S]]\n\n"
 	"Reads pcap, pcapng or Zeek dns.log files (each plain or gzip-compressed, detected by\n"
 	"content; - is standard input), merges them in time order and writes one trace file.\n"
 	"Captures are streamed: memory grows with the names and records, not with the packets.\n"
@@ -25,6 +25,9 @@ static const char import_usage[] =
 	"--resolver keeps as client queries only those sent to these addresses (the client side of\n"
 	"your resolvers, when the capture also holds their upstream traffic); every response seen\n"
 	"still feeds the record model.\n"
+	"--side client keeps as arrivals only queries with RD set (a stub's); queries without RD\n"
+	"(a resolver's own, to authorities) are skipped, their answers still feed the record model.\n"
+	"`sharesim info` tells which side a trace looks like.\n"
 	"A dnsperf/resperf query file (\"name type\" per line) has no times: its queries arrive as\n"
 	"a Poisson process at --rate QPS (required), from --clients N clients drawn uniformly (1),\n"
 	"seeded by --seed S (1), to 192.0.2.53, from Unix time 1700000000.\n";
@@ -57,6 +60,7 @@ int cmd_import(int argc, char **argv)
 	struct trace_addr resolvers[64];
 	int nresolvers = 0;
 	double rate = 0;
+	int client_side = 0;
 	uint32_t clients = 1;
 	uint64_t seed = 1;
 	size_t n = 0;
@@ -72,6 +76,15 @@ int cmd_import(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--resolver") && i + 1 < argc) {
 			nresolvers = parse_resolvers(argv[++i], resolvers, 64, (size_t)nresolvers);
 			if (nresolvers < 0) {
+				free(inputs);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--side") && i + 1 < argc) {
+			i++;
+			if (!strcmp(argv[i], "client"))
+				client_side = 1;
+			else if (strcmp(argv[i], "any")) {
+				fprintf(stderr, "sharesim import: --side: expected client or any, not '%s'\n", argv[i]);
 				free(inputs);
 				return 2;
 			}
@@ -107,7 +120,8 @@ int cmd_import(int argc, char **argv)
 	struct import_log log = { .len = 0 };
 	char err[1024];
 	struct import_ctx options = { .log = &log, .resolvers = resolvers, .resolver_count = (size_t)nresolvers,
-		                      .arrival_rate = rate, .arrival_seed = seed, .arrival_clients = clients };
+		                      .arrival_rate = rate, .arrival_seed = seed, .arrival_clients = clients,
+		                      .client_side_only = client_side };
 	int rc = trace_import(inputs, n, out, &options, err, sizeof(err));
 	free(inputs);
 	if (log.len)
@@ -201,7 +215,7 @@ static const char info_usage[] =
 	"Describes a trace: queries, responses, clients, names, resolver addresses, time span, query\n"
 	"type and rcode mix, every packet or log row the import skipped (by reason), and the sources.\n"
 	"--json prints one object with the keys queries, responses, clients, names, records,\n"
-	"queried_pairs, changes, changing_records, resolvers[{address,queries}], start_ns,\n"
+	"queried_pairs, changes, changing_records, rd_queries, resolvers[{address,queries}], start_ns,\n"
 	"duration_ns, qtypes{}, rcodes{},\n"
 	"accounting{}, sources[], digest.\n";
 
@@ -215,6 +229,7 @@ static const char info_usage[] =
  *   queried_pairs  distinct (name, type, class) keys among the queries
  *   changes        answer changes seen (a response whose answer differs from the one before)
  *   changing_records  (name, type, class) keys with at least one change
+ *   rd_queries     queries with RD set (near all: a resolver's client side; near none: its upstream)
  *   resolvers      [{"address": text, "queries": queries sent to it}], in first-seen order
  *   start_ns       Unix time of the first query, ns; duration_ns: last query - first
  *   qtypes         {type mnemonic: queries}, most frequent first
@@ -266,6 +281,9 @@ int cmd_info(int argc, char **argv)
 		per_resolver[q[i].resolver_id]++;
 	}
 	uint64_t pairs = queried_pairs(q, nq);
+	uint64_t rd = 0;
+	for (uint64_t i = 0; i < nq; i++)
+		rd += (q[i].flags & TRACE_QF_RD) != 0;
 	size_t nchanges, changing = 0;
 	const struct trace_change *ch = trace_changes(t, &nchanges);
 	for (size_t i = 0; i < nchanges; i++)
@@ -282,7 +300,8 @@ int cmd_info(int argc, char **argv)
 		       (unsigned long long)nq, (unsigned long long)trace_response_count(t),
 		       trace_client_count(t), trace_name_count(t), trace_record_count(t),
 		       (unsigned long long)pairs);
-		printf("\"changes\":%zu,\"changing_records\":%zu,", nchanges, changing);
+		printf("\"changes\":%zu,\"changing_records\":%zu,\"rd_queries\":%llu,", nchanges, changing,
+		       (unsigned long long)rd);
 		printf("\"resolvers\":[");
 		for (uint32_t i = 0; i < nres; i++) {
 			addr_text(trace_resolver(t, i), abuf, sizeof(abuf));
@@ -330,6 +349,10 @@ int cmd_info(int argc, char **argv)
 		       trace_client_count(t), trace_name_count(t), (unsigned long long)pairs,
 		       trace_record_count(t));
 		printf("changes    %zu answer changes seen, on %zu name/types\n", nchanges, changing);
+		printf("side       %s (RD set in %.1f %% of the queries)\n",
+		       nq == 0 ? "no queries" : rd * 10 >= nq * 9 ? "client side of a resolver" :
+		       rd * 10 <= nq ? "upstream side (a resolver's queries to authorities)" : "mixed",
+		       nq ? 100.0 * (double)rd / (double)nq : 0.0);
 		printf("time span  %s, %.3f s\n", when, (double)trace_duration_ns(t) / 1e9);
 		printf("resolvers  %u address(es)\n", nres);
 		for (uint32_t i = 0; i < nres && i < 10; i++) {

@@ -244,6 +244,8 @@ static int take_dns(const struct import_ctx *ctx, int64_t time_ns, const struct 
 	if (!(m.hdr.flags & DNS_FLAG_QR)) {
 		if (!import_keeps_query(ctx, &p->dst))
 			return count_as(w, prefix, "skipped.not_to_resolver");
+		if (ctx->client_side_only && !(m.hdr.flags & DNS_FLAG_RD))
+			return count_as(w, prefix, "skipped.upstream_query");
 		uint16_t flags = (m.hdr.flags & DNS_FLAG_RD ? TRACE_QF_RD : 0) |
 		                 (m.hdr.flags & DNS_FLAG_CD ? TRACE_QF_CD : 0) |
 		                 (m.edns_do ? TRACE_QF_DO : 0) | transport_flags;

@@ -34,6 +34,9 @@ struct import_ctx {
 	 */
 	const struct trace_addr *resolvers;
 	size_t resolver_count;
+	/** 1 (--side client): only queries with RD set (from stubs) become arrivals; queries
+	 * without RD (a resolver's own, to authorities) are counted as skipped.upstream_query. */
+	int client_side_only;
 	/** Inputs without times (dnsperf query files): Poisson arrivals at this rate (queries/s;
 	 * 0: such inputs are refused), seeded by arrival_seed, from arrival_clients clients. */
 	double arrival_rate;

@@ -216,6 +216,9 @@ static const char *zeek_row(struct zeek_state *z, char *line, const char *name,
 	if (prev != INT64_MIN && t - prev < ZEEK_DUPLICATE_NS)
 		return "skipped.zeek.duplicate";
 	int keep = import_keeps_query(z->ctx, &resolver);
+	/* --side client: a query without RD is a resolver's own; its answer still feeds the model. */
+	int upstream = keep && z->ctx->client_side_only && strcmp(v[ZC_RD], "T");
+	keep &= !upstream;
 	uint16_t flags = (!strcmp(v[ZC_RD], "T") ? TRACE_QF_RD : 0) |
 	                 (!strcmp(v[ZC_PROTO], "tcp") ? TRACE_QF_TCP : 0);
 	if (keep && (trace_writer_add_query(z->w, t, qname, qname_len, qtype, qclass, flags, &client, &resolver) ||
@@ -223,7 +226,7 @@ static const char *zeek_row(struct zeek_state *z, char *line, const char *name,
 		return NULL;
 	uint16_t rcode;
 	if (!strcmp(v[ZC_RCODE], "-") || parse_u16(v[ZC_RCODE], &rcode) || rcode > 15)
-		return keep ? "zeek.unanswered" : "skipped.zeek.not_to_resolver";
+		return keep ? "zeek.unanswered" : upstream ? "skipped.upstream_query" : "skipped.zeek.not_to_resolver";
 	struct trace_response r = { .time_ns = t, .rcode = (uint8_t)rcode, .aa = !strcmp(v[ZC_AA], "T") };
 	answers_summary(field[z->col[ZC_ANSWERS]], field[z->col[ZC_TTLS]], &r);
 	if (r.rcode != DNS_RCODE_NOERROR || r.ancount == 0)
@@ -232,7 +235,7 @@ static const char *zeek_row(struct zeek_state *z, char *line, const char *name,
 	if (trace_writer_add_response(z->w, qname, qname_len, qtype, qclass, &r) ||
 	    trace_writer_count(z->w, "response", 1))
 		return NULL;
-	return keep ? "zeek.answered" : "zeek.response_only";
+	return keep ? "zeek.answered" : upstream ? "zeek.upstream_response_only" : "zeek.response_only";
 }
 
 static int zeek_fields(struct zeek_state *z, char *line, const char *name, unsigned long lineno,

@@ -61,6 +61,10 @@ import_pcaps)
 	expect_eq "root TCP queries" "$(json root.json accounting/message.tcp.query)" \
 		"$(tshark -r "$data/icann-root-knot-live-20161006.pcap" -Y 'tcp.port==53 && dns.flags.response==0' -T fields -e dns.id 2>/dev/null | wc -l)"
 	expect_eq "root TCP responses" "$(json root.json accounting/message.tcp.response)" 93
+	# A root server's view: resolvers' iterative queries, nearly none with RD.
+	expect_eq "root queries with RD (tshark)" "$(json root.json rd_queries)" \
+		"$(tshark -r "$data/icann-root-knot-live-20161006.pcap" -Y 'dns.flags.response==0 && dns.flags.recdesired==1' 2>/dev/null | wc -l)"
+	"$sharesim" info root.trace | grep -q "^side       upstream side" || fail "the root capture is not seen as upstream side"
 	expect_eq "root malformed names" "$(json root.json accounting/skipped.malformed.bad_label)" 2
 	expect_eq "root truncated (ICMP errors quoting an IPv4 packet longer than the frame)" "$(json root.json accounting/skipped.truncated)" 14
 	expect_eq "root not query opcode" "$(json root.json accounting/skipped.not_query_opcode)" 2
@@ -118,6 +122,16 @@ import_zeek)
 	"$sharesim" info one.trace --json > one.json
 	expect_eq "queries to 10.0.0.100" "$(json one.json queries)" "$("$py" "$src/tests/e2e/zeek_transactions.py" "$data/wrccdc2018-zeek-dns.log.gz" --resolver 10.0.0.100)"
 	expect_eq "clients of 10.0.0.100" "$(json one.json clients)" "$("$py" "$src/tests/e2e/zeek_transactions.py" "$data/wrccdc2018-zeek-dns.log.gz" --resolver 10.0.0.100 --clients)"
+	# --side client: queries without RD (the resolvers' own) are not arrivals; their answers stay.
+	"$sharesim" import --side client "$data/wrccdc2018-zeek-dns.log.gz" -o client.trace > /dev/null
+	"$sharesim" info client.trace --json > client.json
+	# (an upstream row without an answer is skipped.upstream_query; with one, its answer is kept:
+	# zeek.upstream_response_only)
+	expect_eq "client side: queries + upstream queries skipped" \
+		"$(( $(json client.json queries) + $(json client.json accounting/skipped.upstream_query) + $(json client.json accounting/zeek.upstream_response_only) ))" \
+		"$(json w.json queries)"
+	expect_eq "client side: every query has RD" "$(json client.json rd_queries)" "$(json client.json queries)"
+	expect_eq "client side: the same responses" "$(json client.json responses)" "$(json w.json responses)"
 	# Answer changes over time (the record versions), counted independently.
 	expect_eq "answer changes, name/types changing" "$(json w.json changes) $(json w.json changing_records)" \
 		"$("$py" "$src/tests/e2e/zeek_changes.py" "$data/wrccdc2018-zeek-dns.log.gz")"
