@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "nodes/pubsub.h"
 #include "nodes/share.h"
@@ -129,6 +130,20 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 	uint32_t initial = (uint32_t)(trace_record_count(t) / p->nodes + 64);
 	n->share_overhead = p->transport == SHARE_PUBSUB ? pubsub_object_overhead(p->ip_version)
 	                                                 : share_header_overhead(p->ip_version);
+	if (p->iterative) {
+		n->delegations = calloc(p->nodes, sizeof(*n->delegations));
+		for (uint32_t i = 0; n->delegations && i < p->nodes; i++)
+			if (cache_init(&n->delegations[i], 64)) {
+				snprintf(err, err_size, "out of memory for %u delegation caches", p->nodes);
+				resolver_net_free(n);
+				return -1;
+			}
+		if (!n->delegations) {
+			snprintf(err, err_size, "out of memory for %u delegation caches", p->nodes);
+			resolver_net_free(n);
+			return -1;
+		}
+	}
 	n->sessions = p->session != SESSION_UDP && (p->transport == SHARE_UNICAST || p->transport == SHARE_HUB) &&
 	              p->nodes > 1;
 	if (n->sessions) {
@@ -170,6 +185,11 @@ void resolver_net_free(struct resolver_net *n)
 	free(n->caches);
 	free(n->pair_up);
 	n->pair_up = NULL;
+	if (n->delegations)
+		for (uint32_t i = 0; i < n->nodes; i++)
+			cache_free(&n->delegations[i]);
+	free(n->delegations);
+	n->delegations = NULL;
 	cache_free(&n->central);
 	pubsub_free(n);
 	for (uint32_t i = 0; i < n->buf_len; i++)
@@ -209,6 +229,53 @@ static sim_time upstream_latency(struct resolver_net *n)
 	if (sigma <= 0)
 		return sim_time_from_ms(median);
 	return sim_time_from_ms(gsl_ran_lognormal(rng_gsl(n->rng, RNG_UPSTREAM_LATENCY), log(median), sigma));
+}
+
+/* A delegation step: held by the node (0), or asked for now (1, and remembered). */
+static int delegation_missing(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *zone, size_t len)
+{
+	uint64_t key = XXH3_64bits(zone, len) | 1; /* never 0 */
+	struct cache_entry *d = cache_slot(&n->delegations[node], key);
+	if (!d)
+		return -1;
+	if (d->expires > now)
+		return 0;
+	d->expires = now + (sim_time)n->p->delegation_ttl * SIM_S;
+	return 1;
+}
+
+/* The time a resolution takes and the upstream queries it makes: one to the name's
+ * authority, and with authority.iterative first one to a root server (the TLD's delegation) and
+ * one to a TLD server (the SLD's) unless the node holds them. Returns -1 when out of memory. */
+static sim_time resolution_delay(struct resolver_net *n, uint32_t node, sim_time now, uint64_t key)
+{
+	sim_time delay = upstream_latency(n);
+	metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
+	if (!n->delegations)
+		return delay;
+	size_t len;
+	const uint8_t *name = trace_name_wire(n->trace, (uint32_t)(key >> 32), &len);
+	/* Label starts: the TLD is the last label, the SLD the last two. */
+	size_t starts[128], count = 0;
+	for (size_t i = 0; i < len && name[i] && count < 128; i += (size_t)name[i] + 1)
+		starts[count++] = i;
+	const struct { size_t labels; enum metrics_counter counter; } steps[] = {
+		{ 1, CTR_UPSTREAM_ROOT }, { 2, CTR_UPSTREAM_TLD },
+	};
+	for (size_t s = 0; s < 2; s++) {
+		if (count < steps[s].labels) /* the root's own names need no delegation */
+			break;
+		size_t at = starts[count - steps[s].labels];
+		int missing = delegation_missing(n, node, now, name + at, len - at);
+		if (missing < 0)
+			return -1;
+		if (missing) {
+			delay += upstream_latency(n);
+			metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
+			metrics_add(n->m, node, now, steps[s].counter, 1);
+		}
+	}
+	return delay;
 }
 
 /* Served stale data? Count it (and its age when the authority has moved on). */
@@ -253,8 +320,8 @@ static int background_refresh(struct resolver_net *n, uint32_t node, sim_time no
 	n->res[ri] = (struct resolution){ .first_waiter = NONE, .key = key, .started = now,
 		                          .pulled_expires = INT64_MIN, .background = 1 };
 	e->inflight = ri + 1;
-	metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
-	return ev_push(n->ev, now + upstream_latency(n), EV_RESOLVED, node, ri);
+	sim_time delay = resolution_delay(n, node, now, key);
+	return delay < 0 ? -1 : ev_push(n->ev, now + delay, EV_RESOLVED, node, ri);
 }
 
 /* RFC 8767 as Unbound's serve-expired (client timeout 0): answer from the expired copy at once
@@ -318,8 +385,8 @@ int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const st
 		return ev_push(n->ev, now + resolver_site_delay(n, resolver_site(n, node), RESOLVER_SERVICE_SITE),
 		               EV_PULL_LOOKUP, node, ri);
 	}
-	metrics_add(m, node, now, CTR_UPSTREAM, 1);
-	return ev_push(n->ev, now + upstream_latency(n), EV_RESOLVED, node, ri);
+	sim_time delay = resolution_delay(n, node, now, key);
+	return delay < 0 ? -1 : ev_push(n->ev, now + delay, EV_RESOLVED, node, ri);
 }
 
 int resolver_pull_lookup(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg)
@@ -345,8 +412,8 @@ int resolver_pull_reply(struct resolver_net *n, uint32_t node, sim_time now, uin
 {
 	struct resolution r = n->res[arg];
 	if (r.pulled_expires == INT64_MIN) { /* not in the central cache: resolve */
-		metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
-		return ev_push(n->ev, now + upstream_latency(n), EV_RESOLVED, node, arg);
+		sim_time delay = resolution_delay(n, node, now, r.key);
+		return delay < 0 ? -1 : ev_push(n->ev, now + delay, EV_RESOLVED, node, arg);
 	}
 	struct cache_entry *e = node_slot(n, node, now, r.key);
 	if (!e)

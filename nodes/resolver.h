@@ -56,6 +56,7 @@ struct resolver_net {
 	/* transport pubsub (nodes/pubsub.c) */
 	struct cache *subs;        /**< [nodes] interest subscriptions: key -> idle deadline */
 	sim_time *session_up;      /**< [nodes] when the session with the relay is up; INT64_MAX: none */
+	struct cache *delegations; /**< authority.iterative: [nodes] delegations held, keyed by a hash of the zone */
 	sim_time *pair_up;         /**< share.session tcp/tls: [a * nodes + b], a < b, when the pair's connection is up; 0: never opened */
 	uint8_t sessions;          /**< share.session applies (tcp or tls with unicast or hub) */
 	uint32_t joining;          /**< resolvers.join_at: the resolver that joins late (UINT32_MAX: none) */

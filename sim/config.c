@@ -65,6 +65,8 @@ static const struct param_def registry[] = {
 	{ "authority.nxdomain_share", P_DOUBLE, OFF(default_nxdomain_share), 0, 1, NULL, "0.1", "", "share of names without an answer in the trace that do not exist", "placeholder" },
 	{ "authority.ttl_dist", P_STRING, OFF(default_ttl_dist), 0, 0, NULL, "fixed:3600", "", "TTL of names without an answer in the trace: fixed:SECONDS", "" },
 	{ "authority.answer_rrs", P_U32, OFF(default_answer_rrs), 1, 64, NULL, "1", "", "records in a synthesised answer", "" },
+	{ "authority.iterative", P_BOOL, OFF(iterative), 0, 1, NULL, "0", "", "resolve iteratively: a miss first asks a root server for the TLD's delegation and a TLD server for the SLD's, unless the resolver holds them (each step one more upstream latency draw and upstream query; delegations are not shared)", "RFC 1034 section 5.3.3" },
+	{ "authority.delegation_ttl", P_U32, OFF(delegation_ttl), 1, 16777215, NULL, "172800", "s", "how long a resolver keeps a TLD or SLD delegation", "the root zone's NS TTL (2 days)" },
 	{ "authority.changes", P_ENUM, OFF(changes_from_trace), 0, 0, changes_choices, "model", "", "where record changes come from: the declared model (change_share, change_interval) or the trace (each time a name's answer differed from the one before, as 'sharesim info' counts them)", "issue 3: answer versions seen in the capture" },
 	{ "authority.change_share", P_DOUBLE, OFF(change_share), 0, 1, NULL, "0", "", "share of names whose answer changes over time (a new version every change_interval, at a phase of its own)", "HotNets 2025 paper: low-TTL records change often" },
 	{ "authority.change_interval", P_DOUBLE, OFF(change_interval), 1, 31536000, NULL, "300", "s", "time between two versions of a changing name's answer", "placeholder" },

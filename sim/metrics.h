@@ -23,6 +23,8 @@
 	X(MISSES, "num.cachemiss", "not in cache: a resolution was started") \
 	X(COALESCED, "num.cachemiss.coalesced", "not in cache: joined a resolution in flight") \
 	X(UPSTREAM, "num.upstream", "queries sent to authorities") \
+	X(UPSTREAM_ROOT, "num.upstream.root", "of those, to a root server for a TLD's delegation (authority.iterative)") \
+	X(UPSTREAM_TLD, "num.upstream.tld", "of those, to a TLD server for an SLD's delegation (authority.iterative)") \
 	X(ANSWERS_NXDOMAIN, "num.answer.nxdomain", "client answers with NXDOMAIN") \
 	X(ANSWERS_NODATA, "num.answer.nodata", "client answers NOERROR with no answer records") \
 	X(SHARE_SENT_MSGS, "share.sent.msgs", "share messages sent (unicast: one per peer; multicast: one per group)") \

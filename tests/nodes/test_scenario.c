@@ -1101,6 +1101,46 @@ static void test_changes_from_trace(void **state)
 	unlink(path);
 }
 
+/* authority.iterative: a cold resolver pays for the delegation chain, and cached delegations
+ * make later misses in the same zones cheaper (10 ms per step, one resolver, no sharing). */
+static void test_iterative_resolution(void **state)
+{
+	(void)state;
+	static const struct query_spec q[] = {
+		{ 0, "a.example" },       /* root (example) + TLD (a.example) + authority: 30 ms, 3 upstream */
+		{ 100, "b.example" },     /* TLD (b.example) + authority: 20 ms, 2 upstream */
+		{ 200, "www.a.example" }, /* both delegations held: 10 ms, 1 upstream */
+		{ 300, "a.example" },     /* a hit */
+		{ 400, "x.test" },        /* root (test) + TLD (x.test) + authority: 30 ms, 3 upstream */
+	};
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, q, 5, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 1;
+	p.transport = SHARE_NONE;
+	p.iterative = 1;
+	p.delegation_ttl = 172800;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM), 9);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_ROOT), 2);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_TLD), 3);
+	assert_int_equal(metrics_total(&m, CTR_MISSES), 4);
+	assert_int_equal(m.latency_sum_ns[LAT_MISS], (30 + 20 + 10 + 30) * MS + 4 * 100000LL);
+	metrics_free(&m);
+	/* Not iterative: one step per miss. */
+	p.iterative = 0;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM), 4);
+	assert_int_equal(m.latency_sum_ns[LAT_MISS], 4 * 10 * MS + 4 * 100000LL);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1127,6 +1167,7 @@ int main(void)
 		cmocka_unit_test(test_join_and_warm_start),
 		cmocka_unit_test(test_pubsub_forged_publish),
 		cmocka_unit_test(test_changes_from_trace),
+		cmocka_unit_test(test_iterative_resolution),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
