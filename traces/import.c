@@ -220,6 +220,8 @@ int import_keeps_query(const struct import_ctx *ctx, const struct trace_addr *ds
  * messages cut from TCP streams, which are not packets). */
 static int count_as(struct trace_writer *w, const char *prefix, const char *name)
 {
+	if (!prefix[0]) /* most packets: no formatting */
+		return trace_writer_count(w, name, 1);
 	char line[64];
 	snprintf(line, sizeof(line), "%s%s", prefix, name);
 	return trace_writer_count(w, line, 1);
