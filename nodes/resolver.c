@@ -6,6 +6,7 @@
  */
 #include "nodes/resolver.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdio.h>
@@ -231,6 +232,30 @@ static sim_time upstream_latency(struct resolver_net *n)
 	return sim_time_from_ms(gsl_ran_lognormal(rng_gsl(n->rng, RNG_UPSTREAM_LATENCY), log(median), sigma));
 }
 
+/* The latency of a step to a zone's servers: drawn per query, or (authority.latency_per_zone)
+ * once per zone from the seed: the lognormal quantile of a hash of (seed, zone). */
+static sim_time zone_latency(struct resolver_net *n, const uint8_t *zone, size_t len)
+{
+	double median = n->p->upstream_latency_median_ms, sigma = n->p->upstream_latency_sigma;
+	if (!n->p->latency_per_zone || median <= 0 || sigma <= 0)
+		return upstream_latency(n);
+	uint64_t h = XXH3_64bits_withSeed(zone, len, n->p->seed);
+	double u = ((double)(h >> 11) + 0.5) * 0x1.0p-53; /* in (0, 1) */
+	return sim_time_from_ms(gsl_cdf_lognormal_Pinv(u, log(median), sigma));
+}
+
+/* The zone a name's answer comes from, as the simulation sees it: its last two labels (or the
+ * name itself when shorter). */
+static void name_zone(const uint8_t *name, size_t len, const uint8_t **zone, size_t *zone_len)
+{
+	size_t starts[128], count = 0;
+	for (size_t i = 0; i < len && name[i] && count < 128; i += (size_t)name[i] + 1)
+		starts[count++] = i;
+	size_t at = count >= 2 ? starts[count - 2] : 0;
+	*zone = name + at;
+	*zone_len = len - at;
+}
+
 /* A delegation step: held by the node (0), or asked for now (1, and remembered). */
 static int delegation_missing(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *zone, size_t len)
 {
@@ -249,12 +274,13 @@ static int delegation_missing(struct resolver_net *n, uint32_t node, sim_time no
  * one to a TLD server (the SLD's) unless the node holds them. Returns -1 when out of memory. */
 static sim_time resolution_delay(struct resolver_net *n, uint32_t node, sim_time now, uint64_t key)
 {
-	sim_time delay = upstream_latency(n);
+	size_t len, zlen;
+	const uint8_t *name = trace_name_wire(n->trace, (uint32_t)(key >> 32), &len), *zone;
+	name_zone(name, len, &zone, &zlen);
+	sim_time delay = zone_latency(n, zone, zlen);
 	metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
 	if (!n->delegations)
 		return delay;
-	size_t len;
-	const uint8_t *name = trace_name_wire(n->trace, (uint32_t)(key >> 32), &len);
 	/* Label starts: the TLD is the last label, the SLD the last two. */
 	size_t starts[128], count = 0;
 	for (size_t i = 0; i < len && name[i] && count < 128; i += (size_t)name[i] + 1)
@@ -270,7 +296,9 @@ static sim_time resolution_delay(struct resolver_net *n, uint32_t node, sim_time
 		if (missing < 0)
 			return -1;
 		if (missing) {
-			delay += upstream_latency(n);
+			/* Asked of the parent's servers: the root (".") for a TLD, the TLD for an SLD. */
+			const uint8_t *parent = s == 0 ? (const uint8_t *)"" : name + starts[count - 1];
+			delay += zone_latency(n, parent, s == 0 ? 1 : len - starts[count - 1]);
 			metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
 			metrics_add(n->m, node, now, steps[s].counter, 1);
 		}

@@ -54,6 +54,7 @@ struct sim_params {
 	char default_ttl_dist[64];         /**< authority.ttl_dist: "opendns-2012" or "fixed:SECONDS" */
 	uint32_t default_answer_rrs;       /**< authority.answer_rrs: RRs in a synthesised answer */
 	int default_aa;                    /**< authority.aa: synthesised answers carry AA (1) */
+	int latency_per_zone;              /**< authority.latency_per_zone: each zone's latency drawn once */
 	int iterative;                     /**< authority.iterative: a miss walks root, TLD, SLD unless delegations are cached */
 	uint32_t delegation_ttl;           /**< authority.delegation_ttl, s: how long a TLD or SLD delegation is cached */
 	int changes_from_trace;            /**< authority.changes: 0 model (change_share), 1 trace */

@@ -1141,6 +1141,53 @@ static void test_iterative_resolution(void **state)
 	unlink(path);
 }
 
+/* authority.latency_per_zone: a zone's latency is drawn once from the seed, so two names of one
+ * zone (its last two labels) take the same time, whenever asked; another zone another time. */
+static sim_time one_miss(const char *name, int per_zone, uint64_t seed)
+{
+	const struct query_spec q[] = { { 0, "warm.up" }, { 5, name } }; /* the second draw, if per query */
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, q, 2, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 1;
+	p.transport = SHARE_NONE;
+	p.upstream_latency_sigma = 1;
+	p.latency_per_zone = per_zone;
+	p.seed = seed;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	sim_time first = 0;
+	if (per_zone) { /* the warm-up's own zone latency, to subtract */
+		struct metrics m1;
+		const struct query_spec q1[] = { { 0, "warm.up" } };
+		char path1[64];
+		struct trace *t1 = scenario_trace(records, 6, q1, 1, path1);
+		assert_int_equal(sim_run(&p, t1, NULL, &m1, &s, err, sizeof(err)), 0);
+		first = m1.latency_sum_ns[LAT_MISS];
+		metrics_free(&m1);
+		trace_close(t1);
+		unlink(path1);
+	}
+	sim_time total = m.latency_sum_ns[LAT_MISS] - first;
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+	return total;
+}
+
+static void test_latency_per_zone(void **state)
+{
+	(void)state;
+	sim_time www = one_miss("www.a.example", 1, 1), mail = one_miss("mail.a.example", 1, 1);
+	assert_int_equal(www, mail);
+	assert_int_not_equal(www, one_miss("x.test", 1, 1));
+	assert_int_not_equal(www, one_miss("www.a.example", 1, 2)); /* another seed, another world */
+	assert_true(www > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1168,6 +1215,7 @@ int main(void)
 		cmocka_unit_test(test_pubsub_forged_publish),
 		cmocka_unit_test(test_changes_from_trace),
 		cmocka_unit_test(test_iterative_resolution),
+		cmocka_unit_test(test_latency_per_zone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
