@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Replay the queries of a pcap to a resolver, at their capture times (divided by --speed).
 
-usage: replay.py PCAP HOST PORT [--speed S]
+usage: replay.py PCAP HOST PORT[,PORT...] [--speed S]
+With several ports (several resolvers), query i goes to port i mod their number: round robin,
+as sharesim's resolvers.frontend = round-robin.
 Each query's DNS payload is sent unchanged but for its id; answers are read by a second thread.
 Prints "sent N answered M".
 """
@@ -38,7 +40,8 @@ def queries(path):
 
 
 def main():
-    path, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    path, host = sys.argv[1], sys.argv[2]
+    ports = [int(p) for p in sys.argv[3].split(",")]
     speed = float(sys.argv[sys.argv.index("--speed") + 1]) if "--speed" in sys.argv else 1.0
     todo = list(queries(path))
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -61,7 +64,7 @@ def main():
         delay = (when - start_capture) / speed - (time.monotonic() - start_wall)
         if delay > 0:
             time.sleep(delay)
-        sock.sendto(struct.pack("!H", i & 0xFFFF) + payload[2:], (host, port))
+        sock.sendto(struct.pack("!H", i & 0xFFFF) + payload[2:], (host, ports[i % len(ports)]))
     thread.join()
     print(f"sent {len(todo)} answered {answered[0]}")
 

@@ -536,6 +536,9 @@ validate_unbound)
 	# A real Unbound and sharesim, on the same synthetic trace and world: hit rates within 1 point.
 	SHARESIM="$sharesim" "$src/experiments/validate-unbound/run" --queries 3000 --tolerance 1 | tee out.txt
 	grep -q "^difference" out.txt || fail "no comparison printed"
+	# Two Unbound instances behind a round-robin frontend against two simulated resolvers.
+	SHARESIM="$sharesim" "$src/experiments/validate-unbound/run" --queries 2000 --instances 2 --tolerance 1 | tee out2.txt
+	grep -q "^difference" out2.txt || fail "no comparison printed (2 instances)"
 	;;
 *) fail "unknown scenario" ;;
 esac
