@@ -67,11 +67,7 @@ int cache_init(struct cache *c, uint32_t initial_cap)
 	uint32_t cap = 64;
 	while (cap < initial_cap)
 		cap *= 2;
-	c->slots = slots_alloc(cap);
-	c->cap = cap;
-	c->used = 0;
-	c->capacity = 0;
-	c->sampler = 0x9e3779b97f4a7c15ULL;
+	*c = (struct cache){ .slots = slots_alloc(cap), .cap = cap, .sampler = 0x9e3779b97f4a7c15ULL };
 	return c->slots ? 0 : -1;
 }
 
@@ -147,6 +143,8 @@ static int evict_one(struct cache *c)
 	}
 	if (victim == UINT32_MAX)
 		return -1; /* everything is in flight: let the cache grow past its capacity */
+	if (c->capacity_bytes)
+		c->bytes -= c->size_of(c->size_ctx, c->slots[victim].key);
 	cache_remove(c, victim);
 	return 0;
 }
@@ -158,6 +156,11 @@ struct cache_entry *cache_slot_evict(struct cache *c, uint64_t key, uint64_t *ev
 		return e;
 	if (c->capacity && c->used >= c->capacity && evict_one(c) == 0 && evicted)
 		(*evicted)++;
+	uint32_t size = c->capacity_bytes ? c->size_of(c->size_ctx, key) : 0;
+	while (c->capacity_bytes && c->used && c->bytes + size > c->capacity_bytes && evict_one(c) == 0)
+		if (evicted)
+			(*evicted)++;
+	c->bytes += size;
 	if ((c->used + 1) * 2 > c->cap && grow(c))
 		return NULL;
 	uint32_t mask = c->cap - 1, i = slot_of(key, mask);

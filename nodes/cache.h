@@ -40,6 +40,10 @@ struct cache {
 	uint32_t used;
 	uint32_t capacity; /**< entries kept at most (0: no limit), evicting by sampled LRU */
 	uint64_t sampler;  /**< xorshift state of the eviction sampler (deterministic) */
+	/* A bound in bytes (0: none), each entry weighing size_of(size_ctx, key), evicting alike. */
+	uint64_t capacity_bytes, bytes;
+	uint32_t (*size_of)(const void *ctx, uint64_t key);
+	const void *size_ctx;
 };
 
 /** Candidates looked at per eviction: the least recently used of them goes (Redis's default). */

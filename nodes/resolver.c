@@ -82,6 +82,18 @@ void resolver_pool_put(void *arr, uint32_t *free_head, size_t elem, uint32_t i)
 
 static size_t session_message_overhead(const struct sim_params *p);
 
+/* cache.capacity_bytes: what an entry weighs (see the key's documentation). */
+static uint32_t entry_bytes(const void *ctx, uint64_t key)
+{
+	const struct resolver_net *n = ctx;
+	size_t name_len;
+	(void)trace_name_wire(n->trace, (uint32_t)(key >> 32), &name_len);
+	const struct trace_record *r = trace_record_find(n->trace, (uint32_t)(key >> 32), (uint16_t)(key >> 16),
+	                                                 (uint16_t)key);
+	uint32_t answer = r ? r->answer_size : 16u * (n->p->default_answer_rrs ? n->p->default_answer_rrs : 1);
+	return (uint32_t)name_len + answer + 100;
+}
+
 int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const struct trace *t,
                       struct metrics *m, struct rng_streams *rng, struct event_queue *ev,
                       struct share_pcap *pcap, char *err, size_t err_size)
@@ -167,6 +179,9 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 			return -1;
 		}
 		n->caches[i].capacity = p->cache_capacity;
+		n->caches[i].capacity_bytes = p->cache_capacity_bytes;
+		n->caches[i].size_of = entry_bytes;
+		n->caches[i].size_ctx = n;
 		n->caches[i].sampler ^= (uint64_t)(i + 1) * 0xbf58476d1ce4e5b9ULL; /* each its own draws */
 	}
 	if (p->transport == SHARE_PUBSUB &&

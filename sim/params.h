@@ -44,6 +44,7 @@ struct sim_params {
 	uint32_t cache_max_ttl;        /**< cache.max_ttl, s (Unbound cache-max-ttl, default 86400) */
 	uint32_t negative_ttl;         /**< cache.negative_ttl, s: TTL of a negative answer (SOA minimum) */
 	uint32_t cache_capacity;       /**< cache.capacity: entries per resolver, 0 = unlimited */
+	uint64_t cache_capacity_bytes; /**< cache.capacity_bytes: estimated bytes per resolver, 0 = unlimited */
 	uint32_t serve_expired_ttl;    /**< cache.serve_expired_ttl, s: serve expired data this long (0: off) */
 	int prefetch;                  /**< cache.prefetch: refresh an entry asked for in its last 10 % */
 

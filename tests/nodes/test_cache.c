@@ -100,12 +100,49 @@ static void test_capacity_and_sampled_lru(void **state)
 	cache_free(&c);
 }
 
+static uint32_t weight(const void *ctx, uint64_t key)
+{
+	(void)ctx;
+	return (uint32_t)(key >> 32) % 2 ? 300 : 100; /* odd names weigh 300 bytes, even ones 100 */
+}
+
+/* cache.capacity_bytes: entries evicted until the newcomer fits; the byte count stays exact. */
+static void test_byte_capacity(void **state)
+{
+	(void)state;
+	struct cache c;
+	assert_int_equal(cache_init(&c, 64), 0);
+	c.capacity_bytes = 1000;
+	c.size_of = weight;
+	uint64_t evicted = 0, expected = 0;
+	for (uint32_t i = 0; i < 200; i++) {
+		struct cache_entry *e = cache_slot_evict(&c, cache_key(i, 1, 1), &evicted);
+		assert_non_null(e);
+		e->last_used = i;
+		/* The byte count is the sum of what the entries held weigh. */
+		expected = 0;
+		for (uint32_t k = 0; k < c.cap; k++)
+			if (c.slots[k].used)
+				expected += weight(NULL, c.slots[k].key);
+		assert_int_equal(c.bytes, expected);
+		assert_true(c.bytes <= 1000);
+	}
+	assert_true(evicted > 0);
+	assert_int_equal(c.used + evicted, 200);
+	/* A key already held costs nothing more. */
+	uint64_t before = c.bytes;
+	assert_non_null(cache_slot_evict(&c, cache_key(199, 1, 1), &evicted));
+	assert_int_equal(c.bytes, before);
+	cache_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slots_and_growth),
 		cmocka_unit_test(test_remove_keeps_chains),
 		cmocka_unit_test(test_capacity_and_sampled_lru),
+		cmocka_unit_test(test_byte_capacity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
