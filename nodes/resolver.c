@@ -259,16 +259,14 @@ static sim_time zone_latency(struct resolver_net *n, const uint8_t *zone, size_t
 	return sim_time_from_ms(gsl_cdf_lognormal_Pinv(u, log(median), sigma));
 }
 
-/* The zone a name's answer comes from, as the simulation sees it: its last two labels (or the
- * name itself when shorter). */
-static void name_zone(const uint8_t *name, size_t len, const uint8_t **zone, size_t *zone_len)
+/* Where the labels of a wire-form name start (at most 128); their count. The zone a name's
+ * answer comes from, as the simulation sees it, is its last two labels (or the whole name). */
+static size_t label_starts(const uint8_t *name, size_t len, size_t starts[128])
 {
-	size_t starts[128], count = 0;
+	size_t count = 0;
 	for (size_t i = 0; i < len && name[i] && count < 128; i += (size_t)name[i] + 1)
 		starts[count++] = i;
-	size_t at = count >= 2 ? starts[count - 2] : 0;
-	*zone = name + at;
-	*zone_len = len - at;
+	return count;
 }
 
 /* A delegation step: held by the node (0), or asked for now (1, and remembered). */
@@ -289,17 +287,16 @@ static int delegation_missing(struct resolver_net *n, uint32_t node, sim_time no
  * one to a TLD server (the SLD's) unless the node holds them. Returns -1 when out of memory. */
 static sim_time resolution_delay(struct resolver_net *n, uint32_t node, sim_time now, uint64_t key)
 {
-	size_t len, zlen;
-	const uint8_t *name = trace_name_wire(n->trace, (uint32_t)(key >> 32), &len), *zone;
-	name_zone(name, len, &zone, &zlen);
-	sim_time delay = zone_latency(n, zone, zlen);
 	metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
+	if (!n->p->latency_per_zone && !n->delegations) /* the common case: no name to look at */
+		return upstream_latency(n);
+	size_t len, starts[128];
+	const uint8_t *name = trace_name_wire(n->trace, (uint32_t)(key >> 32), &len);
+	size_t count = label_starts(name, len, starts), zone = count >= 2 ? starts[count - 2] : 0;
+	sim_time delay = zone_latency(n, name + zone, len - zone);
 	if (!n->delegations)
 		return delay;
-	/* Label starts: the TLD is the last label, the SLD the last two. */
-	size_t starts[128], count = 0;
-	for (size_t i = 0; i < len && name[i] && count < 128; i += (size_t)name[i] + 1)
-		starts[count++] = i;
+	/* The TLD is the last label, the SLD the last two. */
 	const struct { size_t labels; enum metrics_counter counter; } steps[] = {
 		{ 1, CTR_UPSTREAM_ROOT }, { 2, CTR_UPSTREAM_TLD },
 	};

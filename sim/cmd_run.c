@@ -97,6 +97,19 @@ static const struct trace *trace_for(struct trace_cache *c, const char *path, ch
 	return t;
 }
 
+/* What the database records of a point (and what identifies its configuration). */
+static struct results_run_info run_info(const struct experiment *e, const struct experiment_point *pt,
+                                        const struct trace *t)
+{
+	return (struct results_run_info){
+		.experiment = experiment_name(e), .run_name = pt->run_name,
+		.trace_path = pt->params.trace_path, .trace_digest = trace_digest(t),
+		.seed = pt->params.seed, .repetition = pt->params.repetition,
+		.params = pt->param_rows, .param_count = pt->param_count,
+		.itervars = pt->itervars, .itervar_count = pt->itervar_count,
+	};
+}
+
 /* One point: run it and store it. Returns 0, 1 for a failed run, -1 for a database error. */
 static int run_point(struct results_db *db, const struct experiment *e, size_t i, size_t count,
                      struct trace_cache *tc, struct share_pcap *sp)
@@ -112,13 +125,7 @@ static int run_point(struct results_db *db, const struct experiment *e, size_t i
 		fprintf(stderr, "sharesim run: [%zu/%zu] %s: %s\n", i + 1, count, pt.run_name, err);
 		return 1;
 	}
-	struct results_run_info info = {
-		.experiment = experiment_name(e), .run_name = pt.run_name,
-		.trace_path = pt.params.trace_path, .trace_digest = trace_digest(t),
-		.seed = pt.params.seed, .repetition = pt.params.repetition,
-		.params = pt.param_rows, .param_count = pt.param_count,
-		.itervars = pt.itervars, .itervar_count = pt.itervar_count,
-	};
+	struct results_run_info info = run_info(e, &pt, t);
 	int64_t run_id;
 	int done = again_requested ? 0 : results_find_done(db, &info, &run_id);
 	if (done < 0) {
@@ -329,11 +336,7 @@ static int emit_jobs(const struct experiment *e, size_t count, const char *ini, 
 			fprintf(stderr, "sharesim run: %s\n", err);
 			return 1;
 		}
-		struct results_run_info info = {
-			.experiment = experiment_name(e), .run_name = pt.run_name, .trace_path = pt.params.trace_path,
-			.trace_digest = trace_digest(t), .seed = pt.params.seed, .repetition = pt.params.repetition,
-			.params = pt.param_rows, .param_count = pt.param_count,
-		};
+		struct results_run_info info = run_info(e, &pt, t);
 		int64_t id;
 		if (!again_requested && results_find_done(db, &info, &id) == 1) {
 			skipped++;

@@ -45,10 +45,9 @@ static double monotonic_seconds(void)
 }
 
 /* One status line, rewritten in place (a terminal's carriage return); never touches results. */
-static void show_progress(const struct run_summary *s, uint64_t nq, sim_time now, sim_time start, sim_time span,
+static void show_progress(const struct run_summary *s, sim_time now, sim_time start, sim_time span,
                           double began, int last)
 {
-	(void)nq;
 	double elapsed = monotonic_seconds() - began;
 	double done = span > 0 ? (double)(now - start) / (double)span : 1; /* simulated time: also right for a client sample */
 	double eta = done > 0 ? elapsed * (1 - done) / done : 0;
@@ -150,7 +149,7 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 				break;
 			}
 			if (progress_out && (summary->events & 262143) == 0 && monotonic_seconds() - shown >= 1) {
-				show_progress(summary, nq, now, start, trace_duration_ns(t), began, 0);
+				show_progress(summary, now, start, trace_duration_ns(t), began, 0);
 				shown = monotonic_seconds();
 			}
 		}
@@ -198,7 +197,7 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 		pubsub_finish(&net, now);
 	summary->simulated = now;
 	if (progress_out && (shown > began || progress_always))
-		show_progress(summary, nq, now, start, trace_duration_ns(t), began, 1);
+		show_progress(summary, now, start, trace_duration_ns(t), began, 1);
 	free(kept);
 	resolver_net_free(&net);
 	ev_free(&ev);

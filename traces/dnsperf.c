@@ -18,23 +18,34 @@
 
 #define DNSPERF_START_NS 1700000000000000000LL
 
+/* The line at *i (without its CR LF, cut to size - 1), *i moved past it; *whole is 0 when the
+ * text ends before the line does. Returns its length. */
+static size_t next_line(const char *text, size_t len, size_t *i, char *line, size_t size, int *whole)
+{
+	size_t end = *i;
+	while (end < len && text[end] != '\n')
+		end++;
+	if (whole)
+		*whole = end < len;
+	size_t l = end - *i < size - 1 ? end - *i : size - 1;
+	memcpy(line, text + *i, l);
+	line[l] = '\0';
+	*i = end + 1;
+	if (l && line[l - 1] == '\r')
+		line[--l] = '\0';
+	return l;
+}
+
 /* Does this text look like a dnsperf query file (every line of its start a name and a type)? */
 int dnsperf_detect(const uint8_t *data, size_t len)
 {
 	size_t lines = 0, i = 0;
 	while (i < len && lines < 8) {
-		size_t end = i;
-		while (end < len && data[end] != '\n')
-			end++;
-		if (end == len && len >= 4096)
-			break; /* a line cut by the sample's end */
 		char line[300];
-		size_t l = end - i < sizeof(line) - 1 ? end - i : sizeof(line) - 1;
-		memcpy(line, data + i, l);
-		line[l] = '\0';
-		i = end + 1;
-		if (l && line[l - 1] == '\r')
-			line[--l] = '\0';
+		int whole = 1;
+		size_t l = next_line((const char *)data, len, &i, line, sizeof(line), &whole);
+		if (!whole && len >= 4096)
+			break; /* a line cut by the sample's end */
 		if (l == 0 || line[0] == ';' || line[0] == '#')
 			continue;
 		char name[256], type[32], extra;
@@ -65,17 +76,9 @@ int dnsperf_import(const struct import_ctx *ctx, const char *text, size_t len, c
 	double t = 0;
 	int rc = 0;
 	for (size_t i = 0; i < len && rc == 0;) {
-		size_t end = i;
-		while (end < len && text[end] != '\n')
-			end++;
 		char line[600];
-		size_t l = end - i < sizeof(line) - 1 ? end - i : sizeof(line) - 1;
-		memcpy(line, text + i, l);
-		line[l] = '\0';
-		i = end + 1;
+		size_t l = next_line(text, len, &i, line, sizeof(line), NULL);
 		lines++;
-		if (l && line[l - 1] == '\r')
-			line[--l] = '\0';
 		if (l == 0 || line[0] == ';' || line[0] == '#') {
 			rc = trace_writer_count(ctx->w, "skipped.dnsperf.comment", 1);
 			continue;

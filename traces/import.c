@@ -270,9 +270,6 @@ static int take_dns(const struct import_ctx *ctx, int64_t time_ns, const struct 
 			r.min_ttl = rr.ttl;
 		r.answer_hash += rr_content_hash(&m, &rr); /* a sum: the order of the RRs does not matter */
 	}
-	if (r.rcode != DNS_RCODE_NOERROR || r.ancount == 0)
-		r.answer_hash = 0xffffULL ^ r.rcode; /* a negative answer is an answer too */
-	r.answer_hash |= r.answer_hash == 0; /* 0 means unknown */
 	if (r.ancount == 0)
 		r.min_ttl = 0;
 	if (trace_writer_add_response(w, m.qname, m.qname_len, m.qtype, m.qclass, &r))

@@ -309,11 +309,13 @@ int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size
 	}
 	/* Keep the answers that differ from the one seen before; the changes are worked out in
 	 * time order when the trace is written. */
-	if (r->answer_hash && r->answer_hash != w->record_last_hash[id]) {
-		w->record_last_hash[id] = r->answer_hash;
+	/* A negative answer is an answer too, the same for every importer: known by its rcode. */
+	uint64_t hash = r->rcode != DNS_RCODE_NOERROR || r->ancount == 0 ? 0xffffULL ^ r->rcode : r->answer_hash;
+	if (hash && hash != w->record_last_hash[id]) {
+		w->record_last_hash[id] = hash;
 		if (grow((void **)&w->obs, &w->cap_obs, w->nobs + 1, sizeof(*w->obs)))
 			return -1;
-		w->obs[w->nobs++] = (struct observation){ k, r->time_ns, r->answer_hash };
+		w->obs[w->nobs++] = (struct observation){ k, r->time_ns, hash };
 	}
 	return 0;
 }

@@ -30,7 +30,8 @@ struct trace_response {
 	uint16_t ancount;     /**< answer RRs */
 	uint16_t answer_size; /**< bytes of the answer section */
 	uint32_t min_ttl;     /**< smallest TTL among answer RRs; ignored when ancount is 0 */
-	uint64_t answer_hash; /**< the answer's content (RRs without TTLs, in any order); 0: unknown */
+	uint64_t answer_hash; /**< a positive answer's content (RRs without TTLs, in any order); 0: unknown.
+	                       *   The writer identifies a negative answer by its rcode itself. */
 };
 int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size_t qname_len,
                               uint16_t qtype, uint16_t qclass, const struct trace_response *r);

@@ -229,9 +229,6 @@ static const char *zeek_row(struct zeek_state *z, char *line, const char *name,
 		return keep ? "zeek.unanswered" : upstream ? "skipped.upstream_query" : "skipped.zeek.not_to_resolver";
 	struct trace_response r = { .time_ns = t, .rcode = (uint8_t)rcode, .aa = !strcmp(v[ZC_AA], "T") };
 	answers_summary(field[z->col[ZC_ANSWERS]], field[z->col[ZC_TTLS]], &r);
-	if (r.rcode != DNS_RCODE_NOERROR || r.ancount == 0)
-		r.answer_hash = 0xffffULL ^ r.rcode; /* a negative answer is an answer too */
-	r.answer_hash |= r.answer_hash == 0;
 	if (trace_writer_add_response(z->w, qname, qname_len, qtype, qclass, &r) ||
 	    trace_writer_count(z->w, "response", 1))
 		return NULL;
