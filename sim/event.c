@@ -79,6 +79,35 @@ int ev_push(struct event_queue *q, sim_time time, uint32_t kind, uint32_t node, 
 	return 0;
 }
 
+/* The smallest of the four keys from first (a full group of siblings), without branches. */
+static inline size_t ev_min_of_four(const ev_key *keys, size_t first)
+{
+	size_t a = keys[first + 1] < keys[first] ? first + 1 : first;
+	size_t b = keys[first + 3] < keys[first + 2] ? first + 3 : first + 2;
+	return keys[b] < keys[a] ? b : a;
+}
+
+/*
+ * Below this many pending events the keys stay in the caches, and popping uses Floyd's
+ * bottom-up deletion: the hole left by the root falls to a leaf along the smaller children and
+ * the last element, which nearly always belongs near the bottom, sifts up from there, so it is
+ * not compared on the way down. Above it the top-down sift is faster, because it stops halfway
+ * and spares the misses of the deepest levels (hold model: Floyd 19 vs 14 M events/s at 1,000
+ * events, 1.1-1.4 vs 1.8-2.1 M/s at 1,000,000).
+ */
+#define EV_BOTTOM_UP_BELOW 65536
+
+static inline size_t ev_smallest_child(const ev_key *keys, size_t first, size_t n)
+{
+	if (first + EV_ARITY <= n)
+		return ev_min_of_four(keys, first);
+	size_t best = first;
+	for (size_t c = first + 1; c < n; c++)
+		if (keys[c] < keys[best])
+			best = c;
+	return best;
+}
+
 int ev_pop(struct event_queue *q, struct event *out)
 {
 	if (q->len == 0)
@@ -94,24 +123,40 @@ int ev_pop(struct event_queue *q, struct event *out)
 	if (n == 0)
 		return 0;
 	ev_key last = keys[n];
-	size_t i = 0;
-	for (;;) {
-		size_t first = EV_ARITY * i + 1;
-		if (first >= n)
-			break;
-		size_t best = first;
-		size_t end = first + EV_ARITY < n ? first + EV_ARITY : n;
-		for (size_t c = first + 1; c < end; c++)
-			if (keys[c] < keys[best])
-				best = c;
-		if (keys[best] >= last)
-			break;
-		keys[i] = keys[best];
-		payload[i] = payload[best];
-		i = best;
+	struct ev_payload last_payload = payload[n];
+	size_t hole = 0;
+	if (n < EV_BOTTOM_UP_BELOW) {
+		for (size_t first = 1; first < n; first = EV_ARITY * hole + 1) {
+			size_t best = ev_smallest_child(keys, first, n);
+			keys[hole] = keys[best];
+			payload[hole] = payload[best];
+			hole = best;
+		}
+		while (hole > 0) {
+			size_t parent = (hole - 1) / EV_ARITY;
+			if (last >= keys[parent])
+				break;
+			keys[hole] = keys[parent];
+			payload[hole] = payload[parent];
+			hole = parent;
+		}
+	} else {
+		for (size_t first = 1; first < n; first = EV_ARITY * hole + 1) {
+			/* The next level's keys: four lines, fetched while this level is compared. */
+			size_t grandchildren = EV_ARITY * first + 1;
+			if (grandchildren < n)
+				for (int line = 0; line < EV_ARITY; line++)
+					__builtin_prefetch(&keys[grandchildren + (size_t)line * EV_ARITY]);
+			size_t best = ev_smallest_child(keys, first, n);
+			if (keys[best] >= last)
+				break;
+			keys[hole] = keys[best];
+			payload[hole] = payload[best];
+			hole = best;
+		}
 	}
-	keys[i] = last;
-	payload[i] = payload[n];
+	keys[hole] = last;
+	payload[hole] = last_payload;
 	return 0;
 }
 

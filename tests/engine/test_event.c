@@ -102,12 +102,40 @@ static void test_matches_reference(void **state)
 	ev_free(&q);
 }
 
+/* A queue too large for the bottom-up pop (over 65,536 pending): still (time, push order). */
+static void test_large_queue_order(void **state)
+{
+	(void)state;
+	enum { N = 300000 };
+	struct event_queue q;
+	assert_int_equal(ev_init(&q, 0), 0);
+	uint64_t x = 2463534242ull, pushed = N;
+	for (uint64_t i = 0; i < N; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		assert_int_equal(ev_push(&q, (int64_t)(x % 1000), 0, 0, i), 0);
+	}
+	struct event e, prev = { .time = -1 };
+	for (uint64_t i = 0; i < N; i++) { /* N pops; the refills stay behind */
+		assert_int_equal(ev_pop(&q, &e), 0);
+		assert_true(e.time > prev.time || (e.time == prev.time && e.seq > prev.seq));
+		assert_int_equal(e.arg, e.seq); /* the payload travelled with its key */
+		prev = e;
+		if (i % 3 == 0 && i < N / 2) /* keep refilling while large */
+			assert_int_equal(ev_push(&q, e.time + (int64_t)(i % 7), 0, 0, pushed++), 0);
+	}
+	assert_int_equal(ev_count(&q), (N / 2 + 2) / 3);
+	ev_free(&q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_and_ties),
 		cmocka_unit_test(test_many_equal_times_stay_fifo),
 		cmocka_unit_test(test_matches_reference),
+		cmocka_unit_test(test_large_queue_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
