@@ -56,12 +56,6 @@ static void slots_free(struct cache_entry *slots, uint32_t cap)
 		munmap(slots, bytes);
 }
 
-static inline uint32_t slot_of(uint64_t key, uint32_t mask)
-{
-	/* Fibonacci hashing: name ids are dense, so spread them before masking. */
-	return (uint32_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
-}
-
 int cache_init(struct cache *c, uint32_t initial_cap)
 {
 	uint32_t cap = 64;
@@ -81,7 +75,7 @@ void cache_free(struct cache *c)
 struct cache_entry *cache_find(const struct cache *c, uint64_t key)
 {
 	uint32_t mask = c->cap - 1;
-	for (uint32_t i = slot_of(key, mask);; i = (i + 1) & mask) {
+	for (uint32_t i = cache_home_slot(key, mask);; i = (i + 1) & mask) {
 		struct cache_entry *e = &c->slots[i];
 		if (!e->used)
 			return NULL;
@@ -98,7 +92,7 @@ static int grow(struct cache *c)
 		return -1;
 	for (uint32_t i = 0; i < c->cap; i++)
 		if (c->slots[i].used) {
-			uint32_t j = slot_of(c->slots[i].key, mask);
+			uint32_t j = cache_home_slot(c->slots[i].key, mask);
 			while (slots[j].used)
 				j = (j + 1) & mask;
 			slots[j] = c->slots[i];
@@ -113,7 +107,7 @@ void cache_remove(struct cache *c, uint32_t i)
 {
 	uint32_t mask = c->cap - 1;
 	for (uint32_t j = (i + 1) & mask; c->slots[j].used; j = (j + 1) & mask) {
-		uint32_t home = slot_of(c->slots[j].key, mask);
+		uint32_t home = cache_home_slot(c->slots[j].key, mask);
 		/* j's entry may fill the hole at i unless its home lies cyclically in (i, j]. */
 		int home_between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
 		if (!home_between) {
@@ -163,7 +157,7 @@ struct cache_entry *cache_slot_evict(struct cache *c, uint64_t key, uint64_t *ev
 	c->bytes += size;
 	if ((c->used + 1) * 2 > c->cap && grow(c))
 		return NULL;
-	uint32_t mask = c->cap - 1, i = slot_of(key, mask);
+	uint32_t mask = c->cap - 1, i = cache_home_slot(key, mask);
 	while (c->slots[i].used)
 		i = (i + 1) & mask;
 	e = &c->slots[i];

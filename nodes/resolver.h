@@ -25,6 +25,7 @@ struct trace;
 struct trace_query;
 struct share_pcap;
 
+/* Trace arrivals are not queued events: sim/run.c merges them with the queue (EV_ARRIVAL unused). */
 enum resolver_event { EV_ARRIVAL = 0, EV_RESOLVED, EV_DELIVER, EV_PULL_LOOKUP, EV_PULL_REPLY, EV_RELAY,
                       EV_CHANGE, EV_JOIN };
 

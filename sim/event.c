@@ -160,6 +160,11 @@ int ev_pop(struct event_queue *q, struct event *out)
 	return 0;
 }
 
+int ev_precedes_queue(const struct event_queue *q, sim_time time, uint64_t seq)
+{
+	return q->len == 0 || ev_make_key(time, seq) < q->keys[0];
+}
+
 sim_time ev_peek_time(const struct event_queue *q)
 {
 	return q->len ? ev_key_time(q->keys[0]) : INT64_MAX;

@@ -48,6 +48,13 @@ int ev_push(struct event_queue *q, sim_time time, uint32_t kind, uint32_t node, 
 /** Remove the earliest event into *out; returns 0, or -1 if the queue is empty. */
 int ev_pop(struct event_queue *q, struct event *out);
 static inline size_t ev_count(const struct event_queue *q) { return q->len; }
+/**
+ * For an event kept outside the queue (the next trace arrival, which sim/run.c merges with the
+ * queue instead of pushing it): the sequence number a push now would have given it, and
+ * whether it comes before every queued event, so the order is exactly as if it were queued.
+ */
+static inline uint64_t ev_take_seq(struct event_queue *q) { return q->next_seq++; }
+int ev_precedes_queue(const struct event_queue *q, sim_time time, uint64_t seq);
 /** Time of the earliest event, or INT64_MAX if empty. */
 sim_time ev_peek_time(const struct event_queue *q);
 
