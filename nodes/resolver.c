@@ -47,6 +47,7 @@ struct share_buf {
 	uint32_t answer_off;
 	uint16_t ancount;
 	uint8_t time_known;
+	uint64_t question_key; /* cache key of the question: where receivers will write, to prefetch */
 };
 struct delivery { uint32_t next_free; uint32_t buf; uint8_t to_hub; };
 
@@ -677,6 +678,7 @@ int resolver_share_make(struct resolver_net *n, uint32_t origin, sim_time now, u
 	b->origin = origin;
 	b->verdict = -1;
 	b->version = authority_version(&n->world, name_id, now);
+	b->question_key = cache_key(name_id, qtype, qclass);
 	*out = bi;
 	return 0;
 }
@@ -755,6 +757,12 @@ static int hub_relay(struct resolver_net *n, uint32_t hub, sim_time now, uint32_
 		rc = share_deliver_copy(n, hub, peer, bi, now, 0);
 	}
 	return rc;
+}
+
+void resolver_prefetch_delivery(const struct resolver_net *n, uint32_t node, uint64_t arg)
+{
+	if (node < n->nodes)
+		cache_prefetch(&n->caches[node], n->bufs[n->dlv[arg].buf].question_key);
 }
 
 int resolver_deliver(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg)

@@ -121,6 +121,8 @@ uint32_t resolver_pool_take(void **arr, uint32_t *len, uint32_t *cap, uint32_t *
 void resolver_pool_put(void *arr, uint32_t *free_head, size_t elem, uint32_t i);
 
 /** A share copy arrives at its peer (event argument: its delivery index). */
+/** The delivery arg is the next event at node: start fetching the cache slot it will write. */
+void resolver_prefetch_delivery(const struct resolver_net *n, uint32_t node, uint64_t arg);
 int resolver_deliver(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg);
 /**
  * Receive a share message at node (public for the fuzz target and tests): checks it, counts

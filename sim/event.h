@@ -55,6 +55,11 @@ static inline size_t ev_count(const struct event_queue *q) { return q->len; }
  */
 static inline uint64_t ev_take_seq(struct event_queue *q) { return q->next_seq++; }
 int ev_precedes_queue(const struct event_queue *q, sim_time time, uint64_t seq);
+/** What the earliest event is about (kind, node, arg), or NULL if empty: to prepare for it. */
+static inline const struct ev_payload *ev_peek_payload(const struct event_queue *q)
+{
+	return q->len ? &q->payload[0] : NULL;
+}
 /** Time of the earliest event, or INT64_MAX if empty. */
 sim_time ev_peek_time(const struct event_queue *q);
 

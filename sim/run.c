@@ -209,6 +209,9 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 				arr.head_seq = ev_take_seq(&ev);
 			continue;
 		}
+		const struct ev_payload *next = ev_peek_payload(&ev);
+		if (next && next->kind == EV_DELIVER) /* copies of a share arrive back to back */
+			resolver_prefetch_delivery(&net, next->node, next->arg);
 		switch (e.kind) {
 		case EV_RESOLVED:
 			rc = resolver_resolved(&net, e.node, now, e.arg);
