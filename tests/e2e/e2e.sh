@@ -387,6 +387,9 @@ synth)
 	"$sharesim" synth -o b.pcap -n 5000 --responses --seed 3 > /dev/null
 	"$sharesim" synth -o c.pcap -n 5000 --responses --seed 4 > /dev/null
 	cmp a.pcap b.pcap || fail "same seed, different pcaps"
+	"$sharesim" synth -o - -n 5000 --responses --seed 3 2> piped.txt > piped.pcap
+	cmp a.pcap piped.pcap || fail "synth -o - wrote another capture than synth -o FILE"
+	grep -q "5000 queries" piped.txt || fail "synth -o -: no summary on stderr"
 	! cmp -s a.pcap c.pcap || fail "the seed is not used"
 	echo "ok: deterministic by seed"
 	expect_eq "tshark packets" "$(tshark -r a.pcap 2>/dev/null | wc -l)" 10000
