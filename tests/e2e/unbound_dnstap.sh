@@ -103,8 +103,9 @@ for _ in $(seq 100); do grep -q "start of service" "$work/unbound.log" 2>/dev/nu
 grep -q "start of service" "$work/unbound.log" || { cat "$work/unbound.log" >&2; echo "unbound did not start" >&2; exit 1; }
 "$py" "$here/dnstap_queries.py" "$unbound_port"
 # Unbound's dnstap thread sends what its workers queued within a second (it does not flush the
-# queue when stopped): wait for it, then stop Unbound, then the capture (which writes STOP).
-sleep 2
+# queue when stopped): wait for it (a 1 s timer, 2 s to spare), then stop Unbound, then the capture
+# (which writes STOP).
+sleep 3
 kill "$unbound"; wait "$unbound" || true
 kill "$capture"; wait "$capture" || true
 cat "$work/capture.log" >&2

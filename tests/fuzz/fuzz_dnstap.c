@@ -3,7 +3,6 @@
  * the DNS inside), and as the payload of one data frame inside a well-formed Frame Streams
  * file, so that mutations reach the protobuf and DNS readers without breaking the framing.
  */
-#define _GNU_SOURCE /* fmemopen */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

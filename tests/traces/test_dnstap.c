@@ -350,8 +350,9 @@ static size_t pack_frame(const struct frame_spec *s, uint8_t *out)
 		m.has_query_address = m.has_response_address = 1;
 		m.query_address = (ProtobufCBinaryData){ s->v6 ? 16 : 4, s->v6 ? v6c : v4c };
 		m.response_address = (ProtobufCBinaryData){ s->v6 ? 16 : 4, s->v6 ? v6r : v4r };
+		static uint8_t five[5] = { 10, 0, 0, 1, 0 };
 		if (s->bad_addr)
-			m.query_address.len = 5;
+			m.query_address = (ProtobufCBinaryData){ sizeof(five), five };
 	}
 	if (!s->no_time) {
 		m.has_query_time_sec = m.has_query_time_nsec = 1;
