@@ -287,7 +287,9 @@ static int read_stream(struct dnstap_file *df, struct dnstap_stream *s, const ch
 	}
 	int rc = 0;
 	if (fstrm_reader_open(r) != fstrm_res_success) {
-		if (s->io_error || s->cut || s->offset == start_off)
+		if (s->io_error)
+			snprintf(err, err_size, "%s: read error at byte %llu", name, (unsigned long long)s->offset);
+		else if (s->cut || s->offset == start_off)
 			snprintf(err, err_size, "%s: byte %llu: Frame Streams START frame cut short", name,
 			         (unsigned long long)start_off);
 		else
