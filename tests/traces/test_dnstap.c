@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "trace_checks.h"
 #include <fstrm.h>
 #include <zlib.h>
 
@@ -42,25 +44,6 @@ static const char *unbound_file(void)
 	return p;
 }
 
-static uint64_t stat_of(const struct trace *t, const char *name)
-{
-	for (size_t i = 0; i < trace_stat_count(t); i++)
-		if (!strcmp(trace_stats(t)[i].name, name))
-			return trace_stats(t)[i].count;
-	return 0;
-}
-
-/* Every frame ends in exactly one line: all lines but the total and file-level errors add up. */
-static void assert_accounting_adds_up(const struct trace *t)
-{
-	uint64_t sum = 0;
-	for (size_t i = 0; i < trace_stat_count(t); i++) {
-		const char *n = trace_stats(t)[i].name;
-		if (strcmp(n, "packets") && strncmp(n, "error.", 6) && strncmp(n, "message.", 8))
-			sum += trace_stats(t)[i].count;
-	}
-	assert_int_equal(sum, stat_of(t, "packets"));
-}
 
 static uint32_t name_id(const struct trace *t, const char *text)
 {

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "trace_checks.h"
 #include <pcap/pcap.h>
 #include <zlib.h>
 
@@ -31,26 +33,6 @@ static const char *tmp_path(const char *name)
 	return p;
 }
 
-static uint64_t stat_of(const struct trace *t, const char *name)
-{
-	for (size_t i = 0; i < trace_stat_count(t); i++)
-		if (!strcmp(trace_stats(t)[i].name, name))
-			return trace_stats(t)[i].count;
-	return 0;
-}
-
-/* Every packet ends in exactly one line: the lines other than the total, the file-level
- * errors and the messages cut from TCP streams (which are not packets) add up to "packets". */
-static void assert_accounting_adds_up(const struct trace *t)
-{
-	uint64_t sum = 0;
-	for (size_t i = 0; i < trace_stat_count(t); i++) {
-		const char *n = trace_stats(t)[i].name;
-		if (strcmp(n, "packets") && strncmp(n, "error.", 6) && strncmp(n, "message.", 8))
-			sum += trace_stats(t)[i].count;
-	}
-	assert_int_equal(sum, stat_of(t, "packets"));
-}
 
 /* Import inputs into a trace and open it; returns 0 or the import's error (err set). */
 static int import_open(const char *const *inputs, size_t n, struct trace **t, struct import_log *log,
