@@ -238,7 +238,7 @@ static int print_means(sqlite3 *db, const char *experiment, enum report_format f
 	return 0;
 }
 
-static void json_string(FILE *out, const char *s)
+void report_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; s && *s; s++) {
@@ -270,9 +270,9 @@ static void json_itervars(sqlite3 *db, int64_t run_id, FILE *out)
 		sqlite3_bind_int64(st, 1, run_id);
 		for (int n = 0; sqlite3_step(st) == SQLITE_ROW; n++) {
 			fputs(n ? "," : "", out);
-			json_string(out, (const char *)sqlite3_column_text(st, 0));
+			report_json_string(out, (const char *)sqlite3_column_text(st, 0));
 			fputc(':', out);
-			json_string(out, (const char *)sqlite3_column_text(st, 1));
+			report_json_string(out, (const char *)sqlite3_column_text(st, 1));
 		}
 		sqlite3_finalize(st);
 	}
@@ -292,31 +292,31 @@ static int print_json(sqlite3 *db, const char *experiment, FILE *out)
 		return -1;
 	}
 	fputs("{\"name\":", out);
-	json_string(out, experiment);
+	report_json_string(out, experiment);
 	fputs(",\"runs\":[", out);
 	sqlite3_bind_text(runs, 1, experiment, -1, SQLITE_STATIC);
 	for (int n = 0; sqlite3_step(runs) == SQLITE_ROW; n++) {
 		int64_t id = sqlite3_column_int64(runs, 0);
 		fprintf(out, "%s{\"run\":%lld,\"name\":", n ? "," : "", (long long)id);
-		json_string(out, (const char *)sqlite3_column_text(runs, 1));
+		report_json_string(out, (const char *)sqlite3_column_text(runs, 1));
 		fputs(",\"status\":", out);
-		json_string(out, (const char *)sqlite3_column_text(runs, 2));
+		report_json_string(out, (const char *)sqlite3_column_text(runs, 2));
 		if (sqlite3_column_type(runs, 3) != SQLITE_NULL) {
 			fputs(",\"reason\":", out);
-			json_string(out, (const char *)sqlite3_column_text(runs, 3));
+			report_json_string(out, (const char *)sqlite3_column_text(runs, 3));
 		}
 		fprintf(out, ",\"seed\":%lld,\"repetition\":%lld,\"trace_digest\":", (long long)sqlite3_column_int64(runs, 4),
 		        (long long)sqlite3_column_int64(runs, 5));
-		json_string(out, (const char *)sqlite3_column_text(runs, 6));
+		report_json_string(out, (const char *)sqlite3_column_text(runs, 6));
 		fputs(",\"version\":", out);
-		json_string(out, (const char *)sqlite3_column_text(runs, 7));
+		report_json_string(out, (const char *)sqlite3_column_text(runs, 7));
 		fputs(",\"itervars\":", out);
 		json_itervars(db, id, out);
 		fputs(",\"scalars\":{", out);
 		sqlite3_bind_int64(scalars, 1, id);
 		for (int k = 0; sqlite3_step(scalars) == SQLITE_ROW; k++) {
 			fputs(k ? "," : "", out);
-			json_string(out, (const char *)sqlite3_column_text(scalars, 0));
+			report_json_string(out, (const char *)sqlite3_column_text(scalars, 0));
 			fputc(':', out);
 			json_number(out, sqlite3_column_type(scalars, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(scalars, 1));
 		}
@@ -346,7 +346,7 @@ static int print_json(sqlite3 *db, const char *experiment, FILE *out)
 					for (size_t m = 0; m < NMEASURES; m++) {
 						const struct sweep_stat *p = &stats[m][k * s.nx + x];
 						fputs(m ? "," : "", out);
-						json_string(out, measures[m].scalar);
+						report_json_string(out, measures[m].scalar);
 						fputc(':', out);
 						json_number(out, p->n == 0 ? NAN : part ? p->ci95 : p->mean);
 					}

@@ -17,4 +17,7 @@ enum report_format { REPORT_TEXT = 0, REPORT_CSV, REPORT_TSV, REPORT_JSON };
 int report_print(const char *path, const char *experiment, enum report_format format, int means, FILE *out,
                  char *err, size_t err_size);
 
+/** s as a JSON string (quotes, backslashes and control characters escaped); NULL as "". */
+void report_json_string(FILE *out, const char *s);
+
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "analysis/report.h"
 #include "dns/dns_wire.h"
 #include "sim/commands.h"
 #include "traces/export.h"
@@ -182,21 +183,6 @@ static size_t top_counts(const uint64_t *hist, size_t n, struct count_entry *out
 	return k;
 }
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -332,7 +318,7 @@ int cmd_info(int argc, char **argv)
 		printf("},\"accounting\":{");
 		for (size_t i = 0; i < trace_stat_count(t); i++) {
 			printf("%s", i ? "," : "");
-			json_string(trace_stats(t)[i].name);
+			report_json_string(stdout, trace_stats(t)[i].name);
 			printf(":%llu", (unsigned long long)trace_stats(t)[i].count);
 		}
 		printf("},\"sources\":[");
@@ -343,7 +329,7 @@ int cmd_info(int argc, char **argv)
 			char line[1024];
 			snprintf(line, sizeof(line), "%.*s", (int)l, s);
 			printf("%s", first ? "" : ",");
-			json_string(line);
+			report_json_string(stdout, line);
 			s += l + (nl ? 1 : 0);
 		}
 		printf("],\"digest\":\"%s\"}\n", trace_digest(t));
