@@ -35,6 +35,14 @@ struct waiter { uint32_t next_free; uint32_t next; sim_time arrival; };
 /* A share message and what its first receiver's checks found, reused by the others: every
  * receiver holds the same key and gets the same bytes, so only the TSIG time check depends on
  * who receives it (verdict -1: not checked yet). */
+/* One RRset of an accepted share, as a cache writes it. */
+struct shared_rrset {
+	uint32_t name_id;
+	uint16_t type, rclass;
+	uint32_t ttl;
+};
+#define SHARE_MEMO_RRSETS 4
+
 struct share_buf {
 	uint32_t next_free;
 	uint32_t refs;
@@ -48,6 +56,11 @@ struct share_buf {
 	uint16_t ancount;
 	uint8_t time_known;
 	uint64_t question_key; /* cache key of the question: where receivers will write, to prefetch */
+	/* The Answer section's RRsets as the first receiver read them (the bytes every copy carries
+	 * are the same): later receivers write their caches without reading the message again. */
+	struct shared_rrset rrsets[SHARE_MEMO_RRSETS];
+	int8_t rrset_count;  /* -1: more than SHARE_MEMO_RRSETS, read by each receiver */
+	uint8_t rrsets_read; /* rrsets and rrset_count hold what the first receiver read */
 };
 struct delivery { uint32_t next_free; uint32_t buf; uint8_t to_hub; };
 
@@ -683,6 +696,8 @@ int resolver_share_make(struct resolver_net *n, uint32_t origin, sim_time now, u
 	b->verdict = -1;
 	b->version = authority_version(&n->world, name_id, now);
 	b->question_key = cache_key(name_id, qtype, qclass);
+	b->rrset_count = -1;
+	b->rrsets_read = 0;
 	*out = bi;
 	return 0;
 }
@@ -783,12 +798,10 @@ int resolver_deliver(struct resolver_net *n, uint32_t node, sim_time now, uint64
 
 /* Cache one RRset of an accepted share (D-ANS: Answer section only, D-RECV: no ranking). */
 static void cache_shared(struct resolver_net *n, uint32_t node, sim_time now,
-                         const struct dns_rr *rr, uint32_t ttl, int64_t version)
+                         const struct shared_rrset *set, int64_t version)
 {
-	uint32_t name_id;
-	if (trace_name_lookup(n->trace, rr->owner, rr->owner_len, &name_id) != 0)
-		return; /* no client of this trace ever asks for it */
-	struct cache_entry *e = node_slot(n, node, now, cache_key(name_id, rr->type, rr->rclass));
+	uint32_t name_id = set->name_id, ttl = set->ttl;
+	struct cache_entry *e = node_slot(n, node, now, cache_key(name_id, set->type, set->rclass));
 	if (!e)
 		return;
 	sim_time expires = now + (sim_time)resolver_clamp_ttl(n->p, ttl) * SIM_S;
@@ -810,32 +823,71 @@ static void cache_shared(struct resolver_net *n, uint32_t node, sim_time now,
 	metrics_add(n->m, node, now, CTR_SHARE_RRSETS_CACHED, 1);
 }
 
-/* Cache the Answer section of an accepted share (its records start at answer_off). */
-static void cache_answers(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg,
-                          size_t len, size_t answer_off, unsigned ancount, int64_t version)
+/*
+ * The RRsets of an Answer section (records from answer_off), each passed to emit with its
+ * owner's name id; sets whose owner no client of the trace ever asks for are left out. Stops at
+ * a record it cannot read, as a receiver would.
+ */
+static void answer_rrsets(const struct resolver_net *n, const uint8_t *msg, size_t len, size_t answer_off,
+                          unsigned ancount, void (*emit)(void *ctx, const struct shared_rrset *set), void *ctx)
 {
 	/* Consecutive records with the same owner, type and class form one RRset. */
 	struct dns_rr rr, set;
 	uint32_t set_ttl = 0;
 	int have_set = 0;
 	size_t off = answer_off;
-	for (unsigned i = 0; i < ancount; i++) {
-		if (dns_rr_read(msg, len, &off, &rr) != DNS_OK)
+	for (unsigned i = 0; i <= ancount; i++) {
+		int last = i == ancount;
+		if (!last && dns_rr_read(msg, len, &off, &rr) != DNS_OK)
 			return;
-		if (have_set && rr.type == set.type && rr.rclass == set.rclass &&
+		if (!last && have_set && rr.type == set.type && rr.rclass == set.rclass &&
 		    dns_name_equal(rr.owner, rr.owner_len, set.owner, set.owner_len)) {
 			if (rr.ttl < set_ttl)
 				set_ttl = rr.ttl;
 			continue;
 		}
-		if (have_set)
-			cache_shared(n, node, now, &set, set_ttl, version);
-		set = rr;
-		set_ttl = rr.ttl;
-		have_set = 1;
+		if (have_set) {
+			struct shared_rrset out = { .type = set.type, .rclass = set.rclass, .ttl = set_ttl };
+			if (trace_name_lookup(n->trace, set.owner, set.owner_len, &out.name_id) == 0)
+				emit(ctx, &out);
+		}
+		if (!last) {
+			set = rr;
+			set_ttl = rr.ttl;
+			have_set = 1;
+		}
 	}
-	if (have_set)
-		cache_shared(n, node, now, &set, set_ttl, version);
+}
+
+struct cache_answers_ctx {
+	struct resolver_net *n;
+	uint32_t node;
+	sim_time now;
+	int64_t version;
+};
+
+static void cache_answer_rrset(void *ctx, const struct shared_rrset *set)
+{
+	struct cache_answers_ctx *c = ctx;
+	cache_shared(c->n, c->node, c->now, set, c->version);
+}
+
+/* Cache the Answer section of an accepted share (its records start at answer_off). */
+static void cache_answers(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg,
+                          size_t len, size_t answer_off, unsigned ancount, int64_t version)
+{
+	struct cache_answers_ctx c = { .n = n, .node = node, .now = now, .version = version };
+	answer_rrsets(n, msg, len, answer_off, ancount, cache_answer_rrset, &c);
+}
+
+static void memo_rrset(void *ctx, const struct shared_rrset *set)
+{
+	struct share_buf *b = ctx;
+	if (b->rrset_count >= 0 && b->rrset_count < SHARE_MEMO_RRSETS)
+		b->rrsets[b->rrset_count++] = *set;
+	else
+		b->rrset_count = -1;
+	b->rrsets_read = 0;
 }
 
 /* Cache an accepted negative share (share.negative): the question's name and type, for the
@@ -931,7 +983,18 @@ static int receive_buffer(struct resolver_net *n, uint32_t node, sim_time now, u
 	metrics_add(n->m, node, now, verdict, 1);
 	if (verdict != CTR_SHARE_ACCEPTED)
 		return 0;
-	cache_share(n, node, now, b->msg, b->len, b->answer_off, b->ancount, b->version);
+	int positive = b->ancount > 0 && DNS_RCODE(b->msg[3]) == DNS_RCODE_NOERROR;
+	if (positive && b->rrset_count < 0 && !b->rrsets_read) {
+		b->rrsets_read = 1;
+		b->rrset_count = 0;
+		answer_rrsets(n, b->msg, b->len, b->answer_off, b->ancount, memo_rrset, b);
+	}
+	if (positive && b->rrset_count >= 0) {
+		for (int i = 0; i < b->rrset_count; i++)
+			cache_shared(n, node, now, &b->rrsets[i], b->version);
+	} else {
+		cache_share(n, node, now, b->msg, b->len, b->answer_off, b->ancount, b->version);
+	}
 	return 1;
 }
 
