@@ -180,6 +180,13 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 		}
 		n->caches[i].capacity = p->cache_capacity;
 		n->caches[i].capacity_bytes = p->cache_capacity_bytes;
+		/* Exact LRU keeps its list only where something can be evicted. */
+		if (p->cache_eviction == EVICTION_LRU && (p->cache_capacity || p->cache_capacity_bytes) &&
+		    cache_use_lru(&n->caches[i])) {
+			snprintf(err, err_size, "out of memory for %u caches", p->nodes);
+			resolver_net_free(n);
+			return -1;
+		}
 		n->caches[i].size_of = entry_bytes;
 		n->caches[i].size_ctx = n;
 		n->caches[i].sampler ^= (uint64_t)(i + 1) * 0xbf58476d1ce4e5b9ULL; /* each its own draws */
@@ -385,7 +392,7 @@ int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const st
 	struct cache_entry *e = node_slot(n, node, now, key);
 	if (!e)
 		return -1;
-	e->last_used = CACHE_STAMP(now);
+	cache_touch(&n->caches[node], e, now);
 	if (e->expires > now) {
 		int shared = e->origin == CACHE_SHARED;
 		metrics_add(m, node, now, shared ? CTR_HITS_SHARED : CTR_HITS_OWN, 1);
@@ -458,7 +465,7 @@ int resolver_pull_reply(struct resolver_net *n, uint32_t node, sim_time now, uin
 	struct cache_entry *e = node_slot(n, node, now, r.key);
 	if (!e)
 		return -1;
-	e->last_used = CACHE_STAMP(now);
+	cache_touch(&n->caches[node], e, now);
 	e->inflight = 0;
 	e->expires = r.pulled_expires; /* the remaining TTL */
 	e->version = r.pulled_version;
@@ -512,7 +519,7 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 	struct cache_entry *e = node_slot(n, node, now, r.key);
 	if (!e)
 		return -1;
-	e->last_used = CACHE_STAMP(now);
+	cache_touch(&n->caches[node], e, now);
 	e->inflight = 0;
 	e->expires = now + (sim_time)ttl * SIM_S;
 	e->ttl = ttl;
@@ -790,7 +797,7 @@ static void cache_shared(struct resolver_net *n, uint32_t node, sim_time now,
 		                now - authority_version_start(&n->world, name_id, v));
 	e->expires = expires;
 	e->version = v;
-	e->last_used = CACHE_STAMP(now);
+	cache_touch(&n->caches[node], e, now);
 	e->ttl = resolver_clamp_ttl(n->p, ttl);
 	e->origin = CACHE_SHARED;
 	e->rcode = DNS_RCODE_NOERROR;
@@ -857,7 +864,7 @@ static void cache_negative(struct resolver_net *n, uint32_t node, sim_time now, 
 		return; /* holds an answer at least as fresh */
 	e->expires = expires;
 	e->version = version < 0 ? authority_version(&n->world, name_id, now) : (uint32_t)version;
-	e->last_used = CACHE_STAMP(now);
+	cache_touch(&n->caches[node], e, now);
 	e->ttl = ttl;
 	e->origin = CACHE_SHARED;
 	e->rcode = (uint8_t)DNS_RCODE(m.hdr.flags);
@@ -943,7 +950,7 @@ int resolver_join(struct resolver_net *n, sim_time now)
 			return -1;
 		e->expires = src.expires;
 		e->version = src.version;
-		e->last_used = CACHE_STAMP(now);
+		cache_touch(&n->caches[node], e, now);
 		e->ttl = src.ttl;
 		e->origin = CACHE_SHARED;
 		e->rcode = src.rcode;

@@ -39,6 +39,7 @@ static const char *const changes_choices[] = { "model", "trace", NULL };
 static const char *const rules_choices[] = { "-03", "-04", NULL };
 static const char *const receiver_choices[] = { "draft", "unbound-poc", NULL };
 static const char *const ip_choices[] = { "4", "6", NULL };
+static const char *const eviction_choices[] = { "sampled", "lru", NULL };
 
 #define DEFAULT_SHARE_KEY "hmac-sha256:share.sharesim.:c2hhcmVzaW0tZGVmYXVsdC1zaGFyZS1rZXktMzJi"
 
@@ -57,8 +58,9 @@ static const struct param_def registry[] = {
 	{ "cache.min_ttl", P_U32, OFF(cache_min_ttl), 0, 604800, NULL, "0", "s", "lower bound on cached TTLs", "Unbound cache-min-ttl default" },
 	{ "cache.max_ttl", P_U32, OFF(cache_max_ttl), 1, 16777215, NULL, "86400", "s", "upper bound on cached TTLs", "Unbound cache-max-ttl default" },
 	{ "cache.negative_ttl", P_U32, OFF(negative_ttl), 0, 604800, NULL, "900", "s", "TTL of NXDOMAIN/NODATA answers", "RFC 2308 section 5 (SOA minimum; 900 s is common), Unbound caps at 3600" },
-	{ "cache.capacity", P_U32, OFF(cache_capacity), 0, 4294967295.0, NULL, "0", "entries", "entries each resolver's cache holds (0: no limit); beyond it the least recently used of 5 sampled entries is evicted (shared entries alike)", "sampled LRU as Redis's maxmemory-policy allkeys-lru; Unbound's exact LRU is to come" },
+	{ "cache.capacity", P_U32, OFF(cache_capacity), 0, 4294967295.0, NULL, "0", "entries", "entries each resolver's cache holds (0: no limit); beyond it an entry is evicted as cache.eviction says (shared entries alike; never one with a resolution in flight)", "Redis maxmemory-policy allkeys-lru (sampled), Unbound's LRU (exact): see cache.eviction" },
 	{ "cache.capacity_bytes", P_U64, OFF(cache_capacity_bytes), 0, 1e15, NULL, "0", "bytes", "bytes each resolver's cache holds (0: no limit), an entry weighing its name, its answer section as the trace saw it (16 bytes per synthesised record otherwise) and 100 bytes of bookkeeping (an estimate); evicting like cache.capacity", "Unbound msg-cache-size and rrset-cache-size (4 MB each by default)" },
+	{ "cache.eviction", P_ENUM, OFF(cache_eviction), 0, 0, eviction_choices, "sampled", "", "which entry goes when cache.capacity or cache.capacity_bytes is reached: sampled, the least recently used of 5 entries drawn at random (Redis's approximated LRU; the eviction sampler is seeded per resolver); lru, exactly the least recently used (as Unbound's message and RRset caches, an LRU list per slab, removing from its tail until the new entry fits; BIND 9 also purges least recently used RRsets once its cache nears max-cache-size). A use is an insert, a hit or a refresh; Knot Resolver has no per-entry eviction (its LMDB cache is cleared whole when full, or trimmed by kres-cache-gc)", "Redis maxmemory-policy allkeys-lru (maxmemory-samples 5); Unbound util/storage/lruhash.c reclaim_space; BIND 9 max-cache-size; Knot Resolver cache docs and issue #257" },
 	{ "cache.serve_expired_ttl", P_U32, OFF(serve_expired_ttl), 0, 31536000, NULL, "0", "s", "serve an expired positive answer for this long after it expired, refreshing it in the background (0: off)", "RFC 8767; Unbound serve-expired with serve-expired-ttl, client timeout 0" },
 	{ "cache.prefetch", P_BOOL, OFF(prefetch), 0, 1, NULL, "0", "", "refresh in the background an entry asked for in the last 10 % of its TTL", "Unbound prefetch (default no)" },
 	{ "authority.latency_median", P_DOUBLE, OFF(upstream_latency_median_ms), 0, 60000, NULL, "30", "ms", "median time of a resolution from upstream (lognormal)", "placeholder, to be calibrated (issue 4)" },

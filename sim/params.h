@@ -22,6 +22,7 @@ enum share_question { SHARE_QUESTION_KEEP = 0, SHARE_QUESTION_REMOVE };
 enum share_session { SESSION_UDP = 0, SESSION_TCP, SESSION_TLS };
 enum share_rules { SHARE_RULES_03 = 0, SHARE_RULES_04 };
 enum share_receiver { RECEIVER_DRAFT = 0, RECEIVER_UNBOUND_POC };
+enum cache_eviction { EVICTION_SAMPLED = 0, EVICTION_LRU };
 
 struct sim_params {
 	/* [experiment] */
@@ -45,6 +46,7 @@ struct sim_params {
 	uint32_t negative_ttl;         /**< cache.negative_ttl, s: TTL of a negative answer (SOA minimum) */
 	uint32_t cache_capacity;       /**< cache.capacity: entries per resolver, 0 = unlimited */
 	uint64_t cache_capacity_bytes; /**< cache.capacity_bytes: estimated bytes per resolver, 0 = unlimited */
+	enum cache_eviction cache_eviction; /**< cache.eviction: sampled|lru, when a capacity is set */
 	uint32_t serve_expired_ttl;    /**< cache.serve_expired_ttl, s: serve expired data this long (0: off) */
 	int prefetch;                  /**< cache.prefetch: refresh an entry asked for in its last 10 % */
 

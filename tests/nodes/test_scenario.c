@@ -635,6 +635,22 @@ static void test_cache_capacity(void **state)
 	metrics_free(&m);
 	trace_close(t);
 	unlink(path);
+
+	/* cache.eviction = lru, two entries: the hit on a at 40 ms makes b the least recently used,
+	 * so c evicts b (b's query at 80 ms misses and evicts a, a's at 100 ms misses). */
+	static const struct query_spec q2[] = { { 0, "a.example" }, { 20, "b.example" }, { 40, "a.example" },
+		                                { 60, "c.example" }, { 80, "b.example" }, { 100, "a.example" },
+		                                { 120, "b.example" } };
+	t = scenario_trace(records, 6, q2, 7, path);
+	p.cache_capacity = 2;
+	p.cache_eviction = EVICTION_LRU;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_MISSES), 5);
+	assert_int_equal(metrics_total(&m, CTR_HITS_OWN), 2); /* a at 40, b at 120 */
+	assert_int_equal(metrics_total(&m, CTR_CACHE_EVICTIONS), 3);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
 }
 
 static void test_serve_expired(void **state)
