@@ -157,6 +157,16 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 			return -1;
 		}
 	}
+	if (p->authority_capacity) {
+		n->upstream = malloc(sizeof(*n->upstream));
+		if (!n->upstream || upstream_load_init(n->upstream, p->authority_capacity)) {
+			free(n->upstream);
+			n->upstream = NULL;
+			snprintf(err, err_size, "out of memory for the authorities' load");
+			resolver_net_free(n);
+			return -1;
+		}
+	}
 	n->sessions = p->session != SESSION_UDP && (p->transport == SHARE_UNICAST || p->transport == SHARE_HUB) &&
 	              p->nodes > 1;
 	if (n->sessions) {
@@ -213,6 +223,10 @@ void resolver_net_free(struct resolver_net *n)
 			cache_free(&n->delegations[i]);
 	free(n->delegations);
 	n->delegations = NULL;
+	if (n->upstream)
+		upstream_load_free(n->upstream);
+	free(n->upstream);
+	n->upstream = NULL;
 	cache_free(&n->central);
 	pubsub_free(n);
 	for (uint32_t i = 0; i < n->buf_len; i++)
@@ -289,25 +303,42 @@ static int delegation_missing(struct resolver_net *n, uint32_t node, sim_time no
 	return 1;
 }
 
+/* authority.capacity: a query to zone's servers sent at t waits for a second with room. */
+static sim_time authority_wait(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *zone,
+                               size_t len, sim_time t)
+{
+	sim_time wait;
+	if (upstream_load_take(n->upstream, zone, len, t, &wait))
+		return -1;
+	if (wait > 0) {
+		metrics_add(n->m, node, now, CTR_UPSTREAM_QUEUED, 1);
+		metrics_add(n->m, node, now, CTR_UPSTREAM_WAIT_US, (uint64_t)(wait / 1000));
+	}
+	return wait;
+}
+
 /* The time a resolution takes and the upstream queries it makes: one to the name's
  * authority, and with authority.iterative first one to a root server (the TLD's delegation) and
- * one to a TLD server (the SLD's) unless the node holds them. Returns -1 when out of memory. */
+ * one to a TLD server (the SLD's) unless the node holds them; with authority.capacity each step
+ * leaves when the previous one is answered and may wait for its authority. Returns -1 when out
+ * of memory. */
 static sim_time resolution_delay(struct resolver_net *n, uint32_t node, sim_time now, uint64_t key)
 {
 	metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
-	if (!n->p->latency_per_zone && !n->delegations) /* the common case: no name to look at */
+	if (!n->p->latency_per_zone && !n->delegations && !n->upstream) /* the common case: no name to look at */
 		return upstream_latency(n);
 	size_t len, starts[128];
 	const uint8_t *name = trace_name_wire(n->trace, (uint32_t)(key >> 32), &len);
 	size_t count = label_starts(name, len, starts), zone = count >= 2 ? starts[count - 2] : 0;
 	sim_time delay = zone_latency(n, name + zone, len - zone);
-	if (!n->delegations)
-		return delay;
+	/* The delegation steps asked first (root, then TLD), with their latencies. */
+	struct { const uint8_t *zone; size_t len; sim_time latency; } asked[2];
+	size_t nasked = 0;
 	/* The TLD is the last label, the SLD the last two. */
 	const struct { size_t labels; enum metrics_counter counter; } steps[] = {
 		{ 1, CTR_UPSTREAM_ROOT }, { 2, CTR_UPSTREAM_TLD },
 	};
-	for (size_t s = 0; s < 2; s++) {
+	for (size_t s = 0; n->delegations && s < 2; s++) {
 		if (count < steps[s].labels) /* the root's own names need no delegation */
 			break;
 		size_t at = starts[count - steps[s].labels];
@@ -317,12 +348,27 @@ static sim_time resolution_delay(struct resolver_net *n, uint32_t node, sim_time
 		if (missing) {
 			/* Asked of the parent's servers: the root (".") for a TLD, the TLD for an SLD. */
 			const uint8_t *parent = s == 0 ? (const uint8_t *)"" : name + starts[count - 1];
-			delay += zone_latency(n, parent, s == 0 ? 1 : len - starts[count - 1]);
+			size_t parent_len = s == 0 ? 1 : len - starts[count - 1];
+			asked[nasked].zone = parent;
+			asked[nasked].len = parent_len;
+			asked[nasked].latency = zone_latency(n, parent, parent_len);
+			delay += asked[nasked++].latency;
 			metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
 			metrics_add(n->m, node, now, steps[s].counter, 1);
 		}
 	}
-	return delay;
+	if (!n->upstream)
+		return delay;
+	sim_time t = now, wait;
+	for (size_t i = 0; i < nasked; i++) {
+		if ((wait = authority_wait(n, node, now, asked[i].zone, asked[i].len, t)) < 0)
+			return -1;
+		t += wait + asked[i].latency;
+		delay -= asked[i].latency;
+	}
+	if ((wait = authority_wait(n, node, now, name + zone, len - zone, t)) < 0)
+		return -1;
+	return t + wait + delay - now;
 }
 
 /* Served stale data? Count it (and its age when the authority has moved on). */
@@ -928,6 +974,12 @@ static int receive_buffer(struct resolver_net *n, uint32_t node, sim_time now, u
 		return 0;
 	cache_share(n, node, now, b->msg, b->len, b->answer_off, b->ancount, b->version);
 	return 1;
+}
+
+void resolver_finish(struct resolver_net *n, sim_time now)
+{
+	if (n->upstream)
+		metrics_set(n->m, 0, now, CTR_AUTHORITY_PEAK, n->upstream->peak);
 }
 
 int resolver_join(struct resolver_net *n, sim_time now)

@@ -16,6 +16,7 @@
 #include "dns/dns_tsig.h"
 #include "nodes/authority.h"
 #include "nodes/cache.h"
+#include "nodes/upstream.h"
 #include "sim/event.h"
 #include "sim/metrics.h"
 #include "sim/params.h"
@@ -57,6 +58,7 @@ struct resolver_net {
 	struct cache *subs;        /**< [nodes] interest subscriptions: key -> idle deadline */
 	sim_time *session_up;      /**< [nodes] when the session with the relay is up; INT64_MAX: none */
 	struct cache *delegations; /**< authority.iterative: [nodes] delegations held, keyed by a hash of the zone */
+	struct upstream_load *upstream; /**< authority.capacity: each authority's busy seconds (NULL: no limit) */
 	sim_time *pair_up;         /**< share.session tcp/tls: [a * nodes + b], a < b, when the pair's connection is up; 0: never opened */
 	uint8_t sessions;          /**< share.session applies (tcp or tls with unicast or hub) */
 	uint32_t joining;          /**< resolvers.join_at: the resolver that joins late (UINT32_MAX: none) */
@@ -104,6 +106,9 @@ static inline int resolver_joined(const struct resolver_net *n, uint32_t node, s
 {
 	return node != n->joining || now >= n->join_time;
 }
+
+/** The end of a run at now: gauges of the whole run (authority.peak.per.s). */
+void resolver_finish(struct resolver_net *n, sim_time now);
 
 /** resolvers.join_at: the joining resolver starts (with resolvers.warm_start, from resolver 0's cache). */
 int resolver_join(struct resolver_net *n, sim_time now);

@@ -60,6 +60,7 @@ struct sim_params {
 	int latency_per_zone;              /**< authority.latency_per_zone: each zone's latency drawn once */
 	int iterative;                     /**< authority.iterative: a miss walks root, TLD, SLD unless delegations are cached */
 	uint32_t delegation_ttl;           /**< authority.delegation_ttl, s: how long a TLD or SLD delegation is cached */
+	uint32_t authority_capacity;       /**< authority.capacity: queries per second each authority answers (0: no limit) */
 	int changes_from_trace;            /**< authority.changes: 0 model (change_share), 1 trace */
 	double change_share;               /**< authority.change_share: share of names whose answer changes */
 	double change_interval;            /**< authority.change_interval, s: time between two versions */

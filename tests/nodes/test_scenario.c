@@ -1204,6 +1204,77 @@ static void test_latency_per_zone(void **state)
 	assert_true(www > 0);
 }
 
+/* authority.capacity: 2 queries per second for a.example's servers; one resolver, 10 ms per
+ * step. Seconds are windows of simulated time from the first query. */
+static void test_authority_capacity(void **state)
+{
+	(void)state;
+	static const struct query_spec q[] = {
+		{ 0, "w1.a.example" },    /* second 0: 1st query, no wait: 10 ms */
+		{ 100, "w2.a.example" },  /* second 0: 2nd, 10 ms */
+		{ 200, "w3.a.example" },  /* second 0 full: waits 800 ms for second 1: 810 ms */
+		{ 300, "w4.a.example" },  /* second 1: 2nd, waits 700 ms: 710 ms */
+		{ 400, "w5.a.example" },  /* second 1 full: waits 1,600 ms for second 2: 1,610 ms */
+		{ 2500, "w6.a.example" }, /* second 2 holds one: room, no wait */
+		{ 2600, "x.test" },       /* another authority: no wait */
+	};
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, q, 7, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 1;
+	p.transport = SHARE_NONE;
+	p.authority_capacity = 2;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM), 7);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_QUEUED), 3);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_WAIT_US), 800000 + 700000 + 1600000);
+	assert_int_equal(metrics_total(&m, CTR_AUTHORITY_PEAK), 2);
+	assert_int_equal(m.latency_sum_ns[LAT_MISS], 7 * 10100000LL + 3100 * MS);
+	metrics_free(&m);
+	/* No capacity (the default): no wait, no gauge. */
+	p.authority_capacity = 0;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_QUEUED), 0);
+	assert_int_equal(metrics_total(&m, CTR_AUTHORITY_PEAK), 0);
+	assert_int_equal(m.latency_sum_ns[LAT_MISS], 7 * 10100000LL);
+	metrics_free(&m);
+	/* A capacity no second reaches measures the busiest authority without limiting it. */
+	p.authority_capacity = 1000000;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_QUEUED), 0);
+	assert_int_equal(metrics_total(&m, CTR_AUTHORITY_PEAK), 5); /* a.example, second 0: w1 to w5 */
+	assert_int_equal(m.latency_sum_ns[LAT_MISS], 7 * 10100000LL);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+
+	/* Iterative, 1 query per second: the root, the TLD example and each SLD are authorities;
+	 * a step leaves when the one before is answered. */
+	static const struct query_spec qi[] = {
+		{ 0, "a.example" },     /* root, example, a.example at 0, 10, 20 ms: 30 ms */
+		{ 100, "x.a.example" }, /* delegations held; a.example's second 0 is full: 900 + 10 ms */
+		{ 200, "b.example" },   /* example's second 0 is full: 800 ms, then 10 + 10: 820 ms */
+	};
+	t = scenario_trace(records, 6, qi, 3, path);
+	assert_non_null(t);
+	p.authority_capacity = 1;
+	p.iterative = 1;
+	p.delegation_ttl = 172800;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM), 6);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_QUEUED), 2);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_WAIT_US), 900000 + 800000);
+	assert_int_equal(metrics_total(&m, CTR_AUTHORITY_PEAK), 1);
+	assert_int_equal(m.latency_sum_ns[LAT_MISS], (30 + 910 + 820) * MS + 3 * 100000LL);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1232,6 +1303,7 @@ int main(void)
 		cmocka_unit_test(test_changes_from_trace),
 		cmocka_unit_test(test_iterative_resolution),
 		cmocka_unit_test(test_latency_per_zone),
+		cmocka_unit_test(test_authority_capacity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
