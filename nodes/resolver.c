@@ -17,6 +17,7 @@
 #include "nodes/pubsub.h"
 #include "nodes/share.h"
 #include "nodes/share_pcap.h"
+#include "sim/latency_matrix.h"
 #include "traces/trace.h"
 
 #define NONE UINT32_MAX
@@ -94,6 +95,30 @@ static uint32_t entry_bytes(const void *ctx, uint64_t key)
 	return (uint32_t)name_len + answer + 100;
 }
 
+/* network.latency_matrix: the sites' one-way delays; its size must be network.sites. */
+static int load_site_latency(struct resolver_net *n, const struct sim_params *p, char *err, size_t err_size)
+{
+	double *ms;
+	uint32_t sites;
+	if (latency_matrix_load(p->latency_matrix_path, &ms, &sites, err, err_size))
+		return -1;
+	if (sites != n->sites) {
+		snprintf(err, err_size, "%s: %u sites, but network.sites = %u: set network.sites = %u",
+		         p->latency_matrix_path, sites, n->sites, sites);
+		free(ms);
+		return -1;
+	}
+	n->site_latency = malloc((size_t)sites * sites * sizeof(*n->site_latency));
+	for (size_t i = 0; n->site_latency && i < (size_t)sites * sites; i++)
+		n->site_latency[i] = sim_time_from_ms(ms[i]);
+	free(ms);
+	if (!n->site_latency) {
+		snprintf(err, err_size, "out of memory for the latency matrix");
+		return -1;
+	}
+	return 0;
+}
+
 int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const struct trace *t,
                       struct metrics *m, struct rng_streams *rng, struct event_queue *ev,
                       struct share_pcap *pcap, char *err, size_t err_size)
@@ -114,6 +139,7 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 	n->inter_site_latency = sim_time_from_ms(p->inter_site_latency_ms);
 	n->sites = p->sites ? p->sites : 1;
 	n->link_jitter = sim_time_from_ms(p->link_jitter_ms);
+	n->site_jitter = sim_time_from_ms(p->site_jitter_ms);
 	n->res_free = n->wait_free = n->buf_free = n->dlv_free = NONE;
 	if (authority_init(&n->world, p, t, err, err_size))
 		return -1;
@@ -156,6 +182,10 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 			resolver_net_free(n);
 			return -1;
 		}
+	}
+	if (p->latency_matrix_path[0] && load_site_latency(n, p, err, err_size)) {
+		resolver_net_free(n);
+		return -1;
 	}
 	if (p->authority_capacity) {
 		n->upstream = malloc(sizeof(*n->upstream));
@@ -218,6 +248,8 @@ void resolver_net_free(struct resolver_net *n)
 	free(n->caches);
 	free(n->pair_up);
 	n->pair_up = NULL;
+	free(n->site_latency);
+	n->site_latency = NULL;
 	if (n->delegations)
 		for (uint32_t i = 0; i < n->nodes; i++)
 			cache_free(&n->delegations[i]);
@@ -494,8 +526,8 @@ int resolver_pull_lookup(struct resolver_net *n, uint32_t node, sim_time now, ui
 		r->pulled_rcode = c->rcode;
 		r->pulled_negative = c->negative;
 	}
-	return ev_push(n->ev, now + resolver_site_delay(n, resolver_site(n, node), RESOLVER_SERVICE_SITE),
-	               EV_PULL_REPLY, node, arg);
+	return ev_push(n->ev, now + resolver_site_delay(n, RESOLVER_SERVICE_SITE, resolver_site(n, node)),
+	               EV_PULL_REPLY, node, arg); /* back from the central cache */
 }
 
 static void answer_waiters(struct resolver_net *n, uint32_t node, sim_time now, uint32_t first,
@@ -673,10 +705,12 @@ static sim_time session_wait(struct resolver_net *n, uint32_t node, uint32_t pee
 static int share_deliver_copy(struct resolver_net *n, uint32_t node, uint32_t peer, uint32_t bi,
                               sim_time now, int to_hub)
 {
-	sim_time delay = resolver_site_delay(n, n->relaying ? n->relay_site : copy_source_site(n, node, bi),
-	                                     resolver_site(n, peer));
+	uint32_t from_site = n->relaying ? n->relay_site : copy_source_site(n, node, bi), to_site = resolver_site(n, peer);
+	sim_time delay = resolver_site_delay(n, from_site, to_site);
 	sim_time wait = 0; /* for the connection to come up, or for a retransmission */
 	int lost = n->p->link_loss > 0 && rng_uniform(n->rng, RNG_LINK_LOSS) < n->p->link_loss;
+	if (!lost && n->p->site_loss > 0 && from_site != to_site) /* network.site_loss */
+		lost = rng_uniform(n->rng, RNG_LINK_LOSS) < n->p->site_loss;
 	if (n->sessions && !n->relaying) {
 		wait = session_wait(n, node, peer, now, delay);
 		if (lost) { /* TCP sends it again once the retransmission timer fires */
@@ -693,6 +727,8 @@ static int share_deliver_copy(struct resolver_net *n, uint32_t node, uint32_t pe
 	delay += wait;
 	if (n->link_jitter > 0)
 		delay += (sim_time)(rng_uniform(n->rng, RNG_LINK_LATENCY) * (double)n->link_jitter);
+	if (n->site_jitter > 0 && from_site != to_site)
+		delay += (sim_time)(rng_uniform(n->rng, RNG_LINK_LATENCY) * (double)n->site_jitter);
 	uint32_t di = TAKE(n, dlv, dlv_len, dlv_cap, dlv_free);
 	if (di == NONE || ev_push(n->ev, now + delay, EV_DELIVER, peer, di))
 		return -1;

@@ -47,6 +47,8 @@ struct resolver_net {
 	int64_t epoch_ns;          /**< Unix time of simulated time 0 */
 	sim_time service_time, link_latency, link_jitter, inter_site_latency;
 	uint32_t sites;
+	sim_time *site_latency;    /**< network.latency_matrix: [from * sites + to] one-way delays (NULL: none) */
+	sim_time site_jitter;      /**< network.site_jitter: extra jitter between two sites */
 	uint8_t relaying;          /**< set while a pubsub relay forwards: copies leave from relay_site */
 	uint32_t relay_site;       /**< the site of the relay forwarding (while relaying) */
 	uint64_t *relay_load;      /**< [pubsub.relays] copies each relay forwarded */
@@ -95,6 +97,8 @@ int resolver_send_copy(struct resolver_net *n, uint32_t from, uint32_t to, uint3
 /** One-way delay between the sites of two resolvers (site 0 holds relays and central caches). */
 static inline sim_time resolver_site_delay(const struct resolver_net *n, uint32_t site_a, uint32_t site_b)
 {
+	if (n->site_latency)
+		return n->site_latency[(size_t)site_a * n->sites + site_b];
 	return site_a == site_b ? n->link_latency : n->inter_site_latency;
 }
 static inline uint32_t resolver_site(const struct resolver_net *n, uint32_t node)

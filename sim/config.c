@@ -40,6 +40,7 @@ static const char *const rules_choices[] = { "-03", "-04", NULL };
 static const char *const receiver_choices[] = { "draft", "unbound-poc", NULL };
 static const char *const ip_choices[] = { "4", "6", NULL };
 static const char *const eviction_choices[] = { "sampled", "lru", NULL };
+static const char *const site_policy_choices[] = { "spread", "nearest", "trace", NULL };
 
 #define DEFAULT_SHARE_KEY "hmac-sha256:share.sharesim.:c2hhcmVzaW0tZGVmYXVsdC1zaGFyZS1rZXktMzJi"
 
@@ -51,6 +52,7 @@ static const struct param_def registry[] = {
 	{ "experiment.bin", P_DOUBLE, OFF(bin_seconds), 0.001, 86400, NULL, "10", "s", "width of the time bins of the counters", "" },
 	{ "resolvers.nodes", P_U32, OFF(nodes), 1, 100000, NULL, "1", "", "number of cooperating resolvers", "" },
 	{ "resolvers.frontend", P_ENUM, OFF(frontend), 0, 0, frontend_choices, "trace", "", "which resolver a query reaches: the address in the trace (modulo nodes), a hash of the client, random, round robin", "" },
+	{ "resolvers.site_policy", P_ENUM, OFF(site_policy), 0, 0, site_policy_choices, "spread", "", "which sites a client's queries reach (with network.sites > 1): spread, any resolver, as resolvers.frontend picks among all; nearest, only the resolvers of the client's home site (a hash of the client and the seed: anycast reaching the nearest site), resolvers.frontend picking among them; trace, the home site is the capture's resolver address (its index modulo the sites), as a deployment with one address per site. The client-to-resolver path itself takes no time in the model", "anycast resolver farms (one site per region)" },
 	{ "resolvers.clients", P_U32, OFF(clients), 0, 4294967295u, NULL, "0", "", "replay only the queries of this many of the trace's clients, drawn at random (stream 'clients' of the seed); 0: every client", "Jung et al. 2002, section 4: hit rate against the number of clients sharing a cache" },
 	{ "resolvers.join_at", P_DOUBLE, OFF(join_at), 0, 1e9, NULL, "0", "s", "the last resolver joins the farm this long after the trace starts, with an empty cache (0: every resolver from the start); before, the frontend sends its queries to the others and no peer sends it shares", "draft slides: does a cold resolver only add noise?" },
 	{ "resolvers.warm_start", P_BOOL, OFF(warm_start), 0, 1, NULL, "0", "", "the joining resolver first loads resolver 0's cache (every live entry, counted in warm.entries and warm.bytes; the transfer is taken as instant)", "PowerDNS Recursor rec_control dump-cache / load" },
@@ -98,6 +100,9 @@ static const struct param_def registry[] = {
 	{ "network.latency", P_DOUBLE, OFF(link_latency_ms), 0, 60000, NULL, "1", "ms", "one-way latency between two resolvers", "same-site placeholder" },
 	{ "network.sites", P_U32, OFF(sites), 1, 100000, NULL, "1", "", "sites the resolvers are spread over (resolver i in site i mod sites); relays and central caches sit in site 0", "" },
 	{ "network.inter_site_latency", P_DOUBLE, OFF(inter_site_latency_ms), 0, 60000, NULL, "20", "ms", "one-way latency between two sites (network.latency applies within a site)", "placeholder: a continental RTT of 40 ms" },
+	{ "network.latency_matrix", P_PATH, OFF(latency_matrix_path), 0, 0, NULL, "", "path", "file of one-way latencies between sites in ms, one row per site (entry i, j: from site i to site j; the diagonal: within a site), entries separated by spaces or commas, '#' comments; square, non-negative; overrides network.latency and network.inter_site_latency between resolvers, relays and central caches; network.sites must equal its size", "issue 4: a latency matrix, e.g. from RIPE Atlas measurements between the sites" },
+	{ "network.site_jitter", P_DOUBLE, OFF(site_jitter_ms), 0, 60000, NULL, "0", "ms", "uniform extra delay in [0, site_jitter) on share copies between two sites (added to network.jitter; within a site only network.jitter)", "" },
+	{ "network.site_loss", P_DOUBLE, OFF(site_loss), 0, 1, NULL, "0", "", "probability that a share copy between two sites is lost, drawn after network.loss (so between sites 1 - (1 - loss)(1 - site_loss) in all)", "" },
 	{ "network.jitter", P_DOUBLE, OFF(link_jitter_ms), 0, 60000, NULL, "0", "ms", "uniform extra delay in [0, jitter)", "" },
 	{ "network.loss", P_DOUBLE, OFF(link_loss), 0, 1, NULL, "0", "", "probability that a share message is lost", "" },
 	{ "network.ip", P_ENUM, OFF(ip_version), 0, 0, ip_choices, "4", "", "IP version of share messages (header overheads: 20 or 40 bytes, plus UDP 8)", "RFC 791, RFC 8200" },

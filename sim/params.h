@@ -23,6 +23,7 @@ enum share_session { SESSION_UDP = 0, SESSION_TCP, SESSION_TLS };
 enum share_rules { SHARE_RULES_03 = 0, SHARE_RULES_04 };
 enum share_receiver { RECEIVER_DRAFT = 0, RECEIVER_UNBOUND_POC };
 enum cache_eviction { EVICTION_SAMPLED = 0, EVICTION_LRU };
+enum site_policy { SITES_SPREAD = 0, SITES_NEAREST, SITES_TRACE };
 
 struct sim_params {
 	/* [experiment] */
@@ -35,6 +36,7 @@ struct sim_params {
 	/* [resolvers] */
 	uint32_t nodes;                /**< resolvers.nodes */
 	enum frontend_policy frontend; /**< resolvers.frontend: trace|client-hash|random|round-robin */
+	enum site_policy site_policy;  /**< resolvers.site_policy: spread|nearest|trace (which sites a client reaches) */
 	double service_time_ms;        /**< resolvers.service_time: answering from cache, ms */
 	uint32_t clients;              /**< resolvers.clients: replay only this many clients, sampled (0: all) */
 	double join_at;                /**< resolvers.join_at, s: the last resolver joins then (0: all from the start) */
@@ -90,6 +92,9 @@ struct sim_params {
 	double link_latency_ms;            /**< network.latency: one-way between two nodes, ms */
 	uint32_t sites;                    /**< network.sites: resolver i is in site i mod sites */
 	double inter_site_latency_ms;      /**< network.inter_site_latency: one-way between sites, ms */
+	char latency_matrix_path[PARAMS_PATH_MAX]; /**< network.latency_matrix: file of one-way latencies between sites ("": none) */
+	double site_jitter_ms;             /**< network.site_jitter: extra uniform delay between two sites, ms */
+	double site_loss;                  /**< network.site_loss: extra loss probability between two sites */
 	double link_jitter_ms;             /**< network.jitter: uniform extra delay in [0, jitter), ms */
 	double link_loss;                  /**< network.loss: probability a message is lost */
 	int ip_version;                    /**< network.ip: 4 or 6, for header overheads */

@@ -1275,6 +1275,156 @@ static void test_authority_capacity(void **state)
 	unlink(path);
 }
 
+/* network.latency_matrix: one-way delays from row to column, not symmetric. */
+static const char site_matrix[] = "# to: site 0, site 1, site 2\n"
+                                  "1  5  30  # from site 0\n"
+                                  "4  1  12\n"
+                                  "25 12 1\n";
+
+static void write_matrix(char *path, const char *text)
+{
+	snprintf(path, 64, "/tmp/sharesim-matrix-%d-XXXXXX", (int)getpid());
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/* Six resolvers in three sites (i in site i mod 3), round robin. n0 resolves a.example at
+ * 10 ms and shares it: n3 (its site) has it at 11 ms, n1 and n4 (site 1) at 15, n2 and n5
+ * (site 2) at 40. */
+static void test_latency_matrix(void **state)
+{
+	(void)state;
+	static const struct query_spec q[] = {
+		{ 0, "a.example" },  /* n0 miss */
+		{ 14, "a.example" }, /* n1 miss: the share comes at 15 */
+		{ 16, "a.example" }, /* n2 miss: at 40 */
+		{ 17, "a.example" }, /* n3 hit: at 11 */
+		{ 18, "a.example" }, /* n4 hit: at 15 */
+		{ 19, "a.example" }, /* n5 miss: at 40 */
+	};
+	char path[64], mpath[64], err[512];
+	struct trace *t = scenario_trace(records, 6, q, 6, path);
+	assert_non_null(t);
+	write_matrix(mpath, site_matrix);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 6;
+	p.sites = 3;
+	p.inter_site_latency_ms = 20;
+	snprintf(p.latency_matrix_path, sizeof(p.latency_matrix_path), "%s", mpath);
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t misses[] = { 1, 1, 1, 0, 0, 1 }, shared[] = { 0, 0, 0, 1, 1, 0 };
+	check_nodes(&m, CTR_MISSES, misses, 6);
+	check_nodes(&m, CTR_HITS_SHARED, shared, 6);
+	metrics_free(&m);
+
+	/* Without the matrix: 1 ms within a site, 20 ms between: n4 has it only at 30 ms. */
+	p.latency_matrix_path[0] = '\0';
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t misses_flat[] = { 1, 1, 1, 0, 1, 1 };
+	check_nodes(&m, CTR_MISSES, misses_flat, 6);
+	metrics_free(&m);
+
+	/* network.site_loss = 1: every copy between sites is lost, none within. Five resolutions
+	 * (n0, n1, n2, n4, n5), each sent to 5 peers of which 4 in other sites. */
+	snprintf(p.latency_matrix_path, sizeof(p.latency_matrix_path), "%s", mpath);
+	p.site_loss = 1;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t misses_lost[] = { 1, 1, 1, 0, 1, 1 };
+	check_nodes(&m, CTR_MISSES, misses_lost, 6);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_LOST), 20);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_RECV_MSGS), 5);
+	metrics_free(&m);
+
+	/* network.site_jitter = 1 s: copies between sites are late (n4 misses), n3's is not. */
+	p.site_loss = 0;
+	p.site_jitter_ms = 1000;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	check_nodes(&m, CTR_MISSES, misses_lost, 6);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_LOST), 0);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+
+	/* Pull: the central cache is in site 0; a lookup goes row-to-column out and back. */
+	static const struct query_spec qp[] = { { 0, "a.example" }, { 100, "a.example" }, { 200, "a.example" } };
+	t = scenario_trace(records, 6, qp, 3, path);
+	assert_non_null(t);
+	p.site_jitter_ms = 0;
+	p.nodes = 3;
+	p.transport = SHARE_PULL;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_PULL_HITS), 2);
+	assert_int_equal(m.latency_sum_ns[0 * LAT__COUNT + LAT_MISS], (1 + 1 + 10) * MS + 100000LL);
+	assert_int_equal(m.latency_sum_ns[1 * LAT__COUNT + LAT_HIT_PULL], (4 + 5) * MS + 100000LL);
+	assert_int_equal(m.latency_sum_ns[2 * LAT__COUNT + LAT_HIT_PULL], (25 + 30) * MS + 100000LL);
+	metrics_free(&m);
+
+	/* The matrix's size must be network.sites. */
+	p.sites = 2;
+	assert_int_not_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	char expected[512];
+	snprintf(expected, sizeof(expected), "%s: 3 sites, but network.sites = 2: set network.sites = 3", mpath);
+	assert_string_equal(err, expected);
+	trace_close(t);
+	unlink(path);
+	unlink(mpath);
+}
+
+/* resolvers.site_policy: 4 resolvers in 2 sites (0, 2 in site 0; 1, 3 in site 1), round robin
+ * inside what a query may reach; two clients (6 queries and 2), two resolver addresses in the
+ * capture. */
+static void test_site_policy(void **state)
+{
+	(void)state;
+	static const struct query_spec q[] = {
+		{ 0, "a.example" }, { 1, "a.example" }, { 2, "a.example" }, { 3, "a.example" },
+		{ 4, "b.example" }, { 5, "b.example" }, { 6, "b.example" }, { 7, "b.example" },
+	};
+	static const uint8_t clients[] = { 0, 0, 0, 0, 0, 0, 1, 1 };
+	static const uint8_t resolvers[] = { 0, 1, 0, 1, 1, 1, 1, 0 };
+	char path[64], err[256];
+	struct trace *t = scenario_trace_addrs(records, 6, q, 8, clients, resolvers, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 4;
+	p.sites = 2;
+	p.transport = SHARE_NONE;
+	struct metrics m;
+	struct run_summary s;
+	/* spread: round robin over all four. */
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t spread[] = { 2, 2, 2, 2 };
+	check_nodes(&m, CTR_QUERIES, spread, 4);
+	metrics_free(&m);
+	/* nearest: client 0's home is site 1, client 1's site 0 (XXH64 of the client with the seed):
+	 * client 0's six queries go to n1, n3, n1, n3, n1, n3, client 1's two to n0, n2. */
+	p.site_policy = SITES_NEAREST;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t nearest[] = { 1, 3, 1, 3 };
+	check_nodes(&m, CTR_QUERIES, nearest, 4);
+	metrics_free(&m);
+	/* trace: the capture's resolver 0 is site 0 (n0, n2), resolver 1 site 1 (n1, n3); one round
+	 * robin counter for all, j = count mod 2 picking home + 2j: n0, n3, n0, n3, n1, n3, n1, n2. */
+	p.site_policy = SITES_TRACE;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t traced[] = { 2, 2, 1, 3 };
+	check_nodes(&m, CTR_QUERIES, traced, 4);
+	metrics_free(&m);
+	/* One site: the policy changes nothing. */
+	p.sites = 1;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	check_nodes(&m, CTR_QUERIES, spread, 4);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1304,6 +1454,8 @@ int main(void)
 		cmocka_unit_test(test_iterative_resolution),
 		cmocka_unit_test(test_latency_per_zone),
 		cmocka_unit_test(test_authority_capacity),
+		cmocka_unit_test(test_latency_matrix),
+		cmocka_unit_test(test_site_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
