@@ -1370,6 +1370,7 @@ static void test_latency_matrix(void **state)
 	char expected[512];
 	snprintf(expected, sizeof(expected), "%s: 3 sites, but network.sites = 2: set network.sites = 3", mpath);
 	assert_string_equal(err, expected);
+	metrics_free(&m);
 	trace_close(t);
 	unlink(path);
 	unlink(mpath);
