@@ -436,6 +436,7 @@ int results_run_finish(struct results_db *r, int64_t run_id, const struct metric
 	for (int node = -1; node < (int)m->nodes && rc == 0; node++)
 		rc = store_scalars(st, run_id, m, node, seconds);
 	rc = rc ? rc : add_scalar(st, run_id, -1, "wallSeconds", s->wall_seconds);
+	rc = rc ? rc : add_scalar(st, run_id, -1, "cpuSeconds", s->cpu_seconds);
 	sqlite3_finalize(st);
 	if (rc == 0 && sqlite3_prepare_v2(r->db,
 		"UPDATE run SET status = 'done', wallSeconds = ?, events = ?, queries = ?,"

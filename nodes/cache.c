@@ -57,12 +57,6 @@ static void slots_free(struct cache_entry *slots, uint32_t cap)
 		munmap(slots, bytes);
 }
 
-static inline uint32_t slot_of(uint64_t key, uint32_t mask)
-{
-	/* Fibonacci hashing: name ids are dense, so spread them before masking. */
-	return (uint32_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
-}
-
 int cache_init(struct cache *c, uint32_t initial_cap)
 {
 	uint32_t cap = 64;
@@ -144,7 +138,7 @@ void cache_free(struct cache *c)
 struct cache_entry *cache_find(const struct cache *c, uint64_t key)
 {
 	uint32_t mask = c->cap - 1;
-	for (uint32_t i = slot_of(key, mask);; i = (i + 1) & mask) {
+	for (uint32_t i = cache_home_slot(key, mask);; i = (i + 1) & mask) {
 		struct cache_entry *e = &c->slots[i];
 		if (!e->used)
 			return NULL;
@@ -156,7 +150,7 @@ struct cache_entry *cache_find(const struct cache *c, uint64_t key)
 /* Put entry e in a fresh table; its slot. */
 static uint32_t place(struct cache_entry *slots, uint32_t mask, const struct cache_entry *e)
 {
-	uint32_t j = slot_of(e->key, mask);
+	uint32_t j = cache_home_slot(e->key, mask);
 	while (slots[j].used)
 		j = (j + 1) & mask;
 	slots[j] = *e;
@@ -207,7 +201,7 @@ void cache_remove(struct cache *c, uint32_t i)
 	if (c->links)
 		lru_unlink(c, i);
 	for (uint32_t j = (i + 1) & mask; c->slots[j].used; j = (j + 1) & mask) {
-		uint32_t home = slot_of(c->slots[j].key, mask);
+		uint32_t home = cache_home_slot(c->slots[j].key, mask);
 		/* j's entry may fill the hole at i unless its home lies cyclically in (i, j]. */
 		int home_between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
 		if (!home_between) {
@@ -268,7 +262,7 @@ struct cache_entry *cache_slot_evict(struct cache *c, uint64_t key, uint64_t *ev
 	c->bytes += size;
 	if ((c->used + 1) * 2 > c->cap && grow(c))
 		return NULL;
-	uint32_t mask = c->cap - 1, i = slot_of(key, mask);
+	uint32_t mask = c->cap - 1, i = cache_home_slot(key, mask);
 	while (c->slots[i].used)
 		i = (i + 1) & mask;
 	e = &c->slots[i];

@@ -67,6 +67,19 @@ static inline uint64_t cache_key(uint32_t name_id, uint16_t qtype, uint16_t qcla
 	return (uint64_t)name_id << 32 | (uint64_t)qtype << 16 | qclass;
 }
 
+/** The slot where key's probe sequence starts. */
+static inline uint32_t cache_home_slot(uint64_t key, uint32_t mask)
+{
+	/* Fibonacci hashing: name ids are dense, so spread them before masking. */
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+}
+
+/** Ask for key's slot to be brought into the CPU caches (a lookup coming soon; no effect else). */
+static inline void cache_prefetch(const struct cache *c, uint64_t key)
+{
+	__builtin_prefetch(&c->slots[cache_home_slot(key, c->cap - 1)]);
+}
+
 int cache_init(struct cache *c, uint32_t initial_cap);
 /** Evict by exact LRU from now on (entries already held are ranked in slot order); 0 or -1. */
 int cache_use_lru(struct cache *c);

@@ -48,6 +48,7 @@ struct share_buf {
 	uint32_t answer_off;
 	uint16_t ancount;
 	uint8_t time_known;
+	uint64_t question_key; /* cache key of the question: where receivers will write, to prefetch */
 };
 struct delivery { uint32_t next_free; uint32_t buf; uint8_t to_hub; };
 
@@ -735,6 +736,10 @@ static int share_deliver_copy(struct resolver_net *n, uint32_t node, uint32_t pe
 	n->dlv[di].buf = bi;
 	n->dlv[di].to_hub = (uint8_t)to_hub;
 	n->bufs[bi].refs++;
+	/* The copies of a share leave together: their receivers' cache slots are fetched together
+	 * (few events lie between now and their delivery). */
+	if (peer < n->nodes)
+		cache_prefetch(&n->caches[peer], n->bufs[bi].question_key);
 	return 0;
 }
 
@@ -766,6 +771,7 @@ int resolver_share_make(struct resolver_net *n, uint32_t origin, sim_time now, u
 	b->origin = origin;
 	b->verdict = -1;
 	b->version = authority_version(&n->world, name_id, now);
+	b->question_key = cache_key(name_id, qtype, qclass);
 	*out = bi;
 	return 0;
 }
@@ -844,6 +850,12 @@ static int hub_relay(struct resolver_net *n, uint32_t hub, sim_time now, uint32_
 		rc = share_deliver_copy(n, hub, peer, bi, now, 0);
 	}
 	return rc;
+}
+
+void resolver_prefetch_delivery(const struct resolver_net *n, uint32_t node, uint64_t arg)
+{
+	if (node < n->nodes)
+		cache_prefetch(&n->caches[node], n->bufs[n->dlv[arg].buf].question_key);
 }
 
 int resolver_deliver(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg)

@@ -26,6 +26,7 @@ struct trace;
 struct trace_query;
 struct share_pcap;
 
+/* Trace arrivals are not queued events: sim/run.c merges them with the queue (EV_ARRIVAL unused). */
 enum resolver_event { EV_ARRIVAL = 0, EV_RESOLVED, EV_DELIVER, EV_PULL_LOOKUP, EV_PULL_REPLY, EV_RELAY,
                       EV_CHANGE, EV_JOIN };
 
@@ -129,6 +130,8 @@ uint32_t resolver_pool_take(void **arr, uint32_t *len, uint32_t *cap, uint32_t *
 void resolver_pool_put(void *arr, uint32_t *free_head, size_t elem, uint32_t i);
 
 /** A share copy arrives at its peer (event argument: its delivery index). */
+/** The delivery arg is the next event at node: start fetching the cache slot it will write. */
+void resolver_prefetch_delivery(const struct resolver_net *n, uint32_t node, uint64_t arg);
 int resolver_deliver(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg);
 /**
  * Receive a share message at node (public for the fuzz target and tests): checks it, counts

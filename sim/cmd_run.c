@@ -62,11 +62,16 @@ struct run_options {
 
 static int again_requested, progress_wanted;
 
-static double now_seconds(void)
+static double clock_seconds(clockid_t clock)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double now_seconds(void)
+{
+	return clock_seconds(CLOCK_MONOTONIC);
 }
 
 static void list_params(void)
@@ -144,9 +149,10 @@ static int run_point(struct results_db *db, const struct experiment *e, size_t i
 	}
 	struct metrics m;
 	struct run_summary s;
-	double start = now_seconds();
+	double start = now_seconds(), cpu_start = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
 	int rc = sim_run(&pt.params, t, sp, &m, &s, err, sizeof(err));
 	s.wall_seconds = now_seconds() - start;
+	s.cpu_seconds = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
 	if (rc) {
 		fprintf(stderr, "sharesim run: %s: %s\n", pt.run_name, err);
 		char dberr[1024];

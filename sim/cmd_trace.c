@@ -392,7 +392,7 @@ int cmd_info(int argc, char **argv)
 }
 
 static const char synth_usage[] =
-	"usage: sharesim synth -o FILE.pcap [-n QUERIES] [--names N] [--alpha A] [--clients N]\n"
+	"usage: sharesim synth -o FILE.pcap|- [-n QUERIES] [--names N] [--alpha A] [--clients N]\n"
 	"                      [--client-alpha A] [--rate QPS] [--nxdomain P] [--responses] [--seed S]\n"
 	"                      [--flood P [--flood-clients K]]\n\n"
 	"Writes a synthetic workload as a real pcap (raw IPv4): Poisson arrivals at QPS (1000), Zipf\n"
@@ -400,6 +400,7 @@ static const char synth_usage[] =
 	"(1000, alpha 0.9), types A 65 %, AAAA 25 %, PTR 5 %, TXT and MX 2.5 % each, NXDOMAIN share\n"
 	"P (0.05) and per-name TTLs from the OpenDNS 2012 distribution. --responses adds the\n"
 	"resolver's answers (AA, full TTL) 20 ms after each query. -n defaults to 1000000.\n"
+	"-o - writes the capture to standard output (sharesim synth -o - ... | sharesim import - ...).\n"
 	"--flood P replaces a share P of the queries by a random-subdomain flood (x<8 hex>.flood.example,\n"
 	"type A, NXDOMAIN, each name new) from K extra clients (10), as in the DNS water-torture\n"
 	"attacks the draft's section 7.2.2 worries about; the regular queries stay those of the seed.\n";
@@ -473,12 +474,13 @@ int cmd_synth(int argc, char **argv)
 		fprintf(stderr, "sharesim synth: %s\n", err);
 		return 1;
 	}
-	printf("%s: %llu queries%s over %u names and %u clients, %.0f q/s, seed %llu", out,
-	       (unsigned long long)p.queries, p.responses ? " and responses" : "", p.names, p.clients,
-	       p.rate, (unsigned long long)p.seed);
+	FILE *summary = strcmp(out, "-") ? stdout : stderr; /* "-": the capture itself is on stdout */
+	fprintf(summary, "%s: %llu queries%s over %u names and %u clients, %.0f q/s, seed %llu", out,
+	        (unsigned long long)p.queries, p.responses ? " and responses" : "", p.names, p.clients,
+	        p.rate, (unsigned long long)p.seed);
 	if (p.flood > 0)
-		printf(", %.1f %% random-subdomain flood from %u clients", 100 * p.flood, p.flood_clients);
-	putchar('\n');
+		fprintf(summary, ", %.1f %% random-subdomain flood from %u clients", 100 * p.flood, p.flood_clients);
+	fputc('\n', summary);
 	return 0;
 }
 

@@ -1,81 +1,171 @@
 /*
- * event — binary min-heap of pending events keyed by (time, seq).
+ * event — 4-ary min-heap of pending events keyed by (time, seq).
  *
  * seq is assigned at push, so two events at the same instant leave in scheduling order; the
- * order never depends on addresses or on the heap's internal layout.
+ * order never depends on addresses or on the heap's internal layout. Position i's children are
+ * 4i+1 .. 4i+4; keys are stored from index EV_ROOT of a 64-byte aligned block, which puts every
+ * group of four siblings in one cache line, so a sift-down step costs one line of keys.
  */
 #include "sim/event.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-static inline int ev_before(const struct event *a, const struct event *b)
+#define EV_ROOT 3
+#define EV_ARITY 4
+
+static inline ev_key ev_make_key(sim_time time, uint64_t seq)
 {
-	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+	return (ev_key)((uint64_t)time ^ (UINT64_C(1) << 63)) << 64 | seq;
+}
+
+static inline sim_time ev_key_time(ev_key k)
+{
+	return (sim_time)((uint64_t)(k >> 64) ^ (UINT64_C(1) << 63));
+}
+
+static int ev_reserve(struct event_queue *q, size_t cap)
+{
+	size_t bytes = (cap + EV_ROOT + EV_ARITY) * sizeof(ev_key);
+	bytes = (bytes + 63) & ~(size_t)63;
+	void *block = aligned_alloc(64, bytes);
+	struct ev_payload *payload = realloc(q->payload, cap * sizeof(*payload));
+	if (!block || !payload) {
+		free(block);
+		if (payload)
+			q->payload = payload;
+		return -1;
+	}
+	if (q->key_block)
+		memcpy((ev_key *)block + EV_ROOT, q->keys, q->len * sizeof(ev_key));
+	free(q->key_block);
+	q->key_block = block;
+	q->keys = (ev_key *)block + EV_ROOT;
+	q->payload = payload;
+	q->cap = cap;
+	return 0;
 }
 
 int ev_init(struct event_queue *q, size_t initial_cap)
 {
-	q->len = 0;
-	q->next_seq = 0;
-	q->cap = initial_cap ? initial_cap : 64;
-	q->heap = malloc(q->cap * sizeof(*q->heap));
-	return q->heap ? 0 : -1;
+	memset(q, 0, sizeof(*q));
+	return ev_reserve(q, initial_cap ? initial_cap : 64);
 }
 
 void ev_free(struct event_queue *q)
 {
-	free(q->heap);
-	q->heap = NULL;
-	q->len = q->cap = 0;
+	free(q->key_block);
+	free(q->payload);
+	memset(q, 0, sizeof(*q));
 }
 
 int ev_push(struct event_queue *q, sim_time time, uint32_t kind, uint32_t node, uint64_t arg)
 {
-	if (q->len == q->cap) {
-		size_t cap = q->cap * 2;
-		struct event *heap = realloc(q->heap, cap * sizeof(*heap));
-		if (!heap)
-			return -1;
-		q->heap = heap;
-		q->cap = cap;
-	}
-	struct event e = { .time = time, .seq = q->next_seq++, .kind = kind, .node = node, .arg = arg };
+	if (q->len == q->cap && ev_reserve(q, q->cap * 2))
+		return -1;
+	ev_key key = ev_make_key(time, q->next_seq++);
+	ev_key *keys = q->keys;
 	size_t i = q->len++;
 	while (i > 0) {
-		size_t parent = (i - 1) / 2;
-		if (!ev_before(&e, &q->heap[parent]))
+		size_t parent = (i - 1) / EV_ARITY;
+		if (key >= keys[parent])
 			break;
-		q->heap[i] = q->heap[parent];
+		keys[i] = keys[parent];
+		q->payload[i] = q->payload[parent];
 		i = parent;
 	}
-	q->heap[i] = e;
+	keys[i] = key;
+	q->payload[i] = (struct ev_payload){ .kind = kind, .node = node, .arg = arg };
 	return 0;
+}
+
+/* The smallest of the four keys from first (a full group of siblings), without branches. */
+static inline size_t ev_min_of_four(const ev_key *keys, size_t first)
+{
+	size_t a = keys[first + 1] < keys[first] ? first + 1 : first;
+	size_t b = keys[first + 3] < keys[first + 2] ? first + 3 : first + 2;
+	return keys[b] < keys[a] ? b : a;
+}
+
+/*
+ * Below this many pending events the keys stay in the caches, and popping uses Floyd's
+ * bottom-up deletion: the hole left by the root falls to a leaf along the smaller children and
+ * the last element, which nearly always belongs near the bottom, sifts up from there, so it is
+ * not compared on the way down. Above it the top-down sift is faster, because it stops halfway
+ * and spares the misses of the deepest levels (hold model: Floyd 19 vs 14 M events/s at 1,000
+ * events, 1.1-1.4 vs 1.8-2.1 M/s at 1,000,000).
+ */
+#define EV_BOTTOM_UP_BELOW 65536
+
+static inline size_t ev_smallest_child(const ev_key *keys, size_t first, size_t n)
+{
+	if (first + EV_ARITY <= n)
+		return ev_min_of_four(keys, first);
+	size_t best = first;
+	for (size_t c = first + 1; c < n; c++)
+		if (keys[c] < keys[best])
+			best = c;
+	return best;
 }
 
 int ev_pop(struct event_queue *q, struct event *out)
 {
 	if (q->len == 0)
 		return -1;
-	*out = q->heap[0];
-	struct event last = q->heap[--q->len];
-	size_t i = 0, n = q->len;
-	for (;;) {
-		size_t child = 2 * i + 1;
-		if (child >= n)
-			break;
-		if (child + 1 < n && ev_before(&q->heap[child + 1], &q->heap[child]))
-			child++;
-		if (!ev_before(&q->heap[child], &last))
-			break;
-		q->heap[i] = q->heap[child];
-		i = child;
+	ev_key *keys = q->keys;
+	struct ev_payload *payload = q->payload;
+	out->time = ev_key_time(keys[0]);
+	out->seq = (uint64_t)keys[0];
+	out->kind = payload[0].kind;
+	out->node = payload[0].node;
+	out->arg = payload[0].arg;
+	size_t n = --q->len;
+	if (n == 0)
+		return 0;
+	ev_key last = keys[n];
+	struct ev_payload last_payload = payload[n];
+	size_t hole = 0;
+	if (n < EV_BOTTOM_UP_BELOW) {
+		for (size_t first = 1; first < n; first = EV_ARITY * hole + 1) {
+			size_t best = ev_smallest_child(keys, first, n);
+			keys[hole] = keys[best];
+			payload[hole] = payload[best];
+			hole = best;
+		}
+		while (hole > 0) {
+			size_t parent = (hole - 1) / EV_ARITY;
+			if (last >= keys[parent])
+				break;
+			keys[hole] = keys[parent];
+			payload[hole] = payload[parent];
+			hole = parent;
+		}
+	} else {
+		for (size_t first = 1; first < n; first = EV_ARITY * hole + 1) {
+			/* The next level's keys: four lines, fetched while this level is compared. */
+			size_t grandchildren = EV_ARITY * first + 1;
+			if (grandchildren < n)
+				for (int line = 0; line < EV_ARITY; line++)
+					__builtin_prefetch(&keys[grandchildren + (size_t)line * EV_ARITY]);
+			size_t best = ev_smallest_child(keys, first, n);
+			if (keys[best] >= last)
+				break;
+			keys[hole] = keys[best];
+			payload[hole] = payload[best];
+			hole = best;
+		}
 	}
-	if (n > 0)
-		q->heap[i] = last;
+	keys[hole] = last;
+	payload[hole] = last_payload;
 	return 0;
+}
+
+int ev_precedes_queue(const struct event_queue *q, sim_time time, uint64_t seq)
+{
+	return q->len == 0 || ev_make_key(time, seq) < q->keys[0];
 }
 
 sim_time ev_peek_time(const struct event_queue *q)
 {
-	return q->len ? q->heap[0].time : INT64_MAX;
+	return q->len ? ev_key_time(q->keys[0]) : INT64_MAX;
 }

@@ -1,10 +1,14 @@
 /*
  * event — the pending-event set of the discrete-event engine.
  *
- * A binary min-heap keyed by (time, seq): seq is the insertion number, so events at the same
+ * A 4-ary min-heap keyed by (time, seq): seq is the insertion number, so events at the same
  * instant come out in the order they were scheduled, independent of memory layout. The heap
  * holds only what is in flight (trace arrivals are fed one at a time), so its size is the
  * number of outstanding resolutions and deliveries, not the trace length.
+ *
+ * Keys and payloads live in two parallel arrays: a sift compares keys only, and the four
+ * children of a node share one 64-byte cache line (the hold-model benchmark,
+ * tests/bench/bench_hold.c, is what this layout was measured with).
  */
 #ifndef SHARESIM_EVENT_H
 #define SHARESIM_EVENT_H
@@ -22,8 +26,17 @@ struct event {
 	uint64_t arg;   /**< kind-specific: an index into a pool, a packed key, ... */
 };
 
+/* (time, seq) as one unsigned 128-bit number: time's sign bit flipped into the high half. */
+typedef unsigned __int128 ev_key;
+struct ev_payload {
+	uint32_t kind, node;
+	uint64_t arg;
+};
+
 struct event_queue {
-	struct event *heap;
+	ev_key *keys;               /**< keys[ROOT + i]: heap position i (ROOT aligns the children) */
+	struct ev_payload *payload; /**< payload[i]: heap position i */
+	void *key_block;            /**< what was allocated for keys */
 	size_t len, cap;
 	uint64_t next_seq;
 };
@@ -35,6 +48,18 @@ int ev_push(struct event_queue *q, sim_time time, uint32_t kind, uint32_t node, 
 /** Remove the earliest event into *out; returns 0, or -1 if the queue is empty. */
 int ev_pop(struct event_queue *q, struct event *out);
 static inline size_t ev_count(const struct event_queue *q) { return q->len; }
+/**
+ * For an event kept outside the queue (the next trace arrival, which sim/run.c merges with the
+ * queue instead of pushing it): the sequence number a push now would have given it, and
+ * whether it comes before every queued event, so the order is exactly as if it were queued.
+ */
+static inline uint64_t ev_take_seq(struct event_queue *q) { return q->next_seq++; }
+int ev_precedes_queue(const struct event_queue *q, sim_time time, uint64_t seq);
+/** What the earliest event is about (kind, node, arg), or NULL if empty: to prepare for it. */
+static inline const struct ev_payload *ev_peek_payload(const struct event_queue *q)
+{
+	return q->len ? &q->payload[0] : NULL;
+}
 /** Time of the earliest event, or INT64_MAX if empty. */
 sim_time ev_peek_time(const struct event_queue *q);
 

@@ -81,12 +81,48 @@ static uint8_t *sample_clients(uint32_t n, uint32_t k, struct rng_streams *rng)
 	return kept;
 }
 
+/*
+ * The next trace arrivals, their resolvers already chosen: each one's cache slot is fetched from
+ * memory while the events before it are handled (a lookup in a large cache is a miss otherwise).
+ * Arrivals are not queued: the first one is merged with the event queue under the sequence
+ * number a push would have given it, so the order of events is exactly that of a queue.
+ * Choosing early changes nothing: only the frontend draws from its random stream, in arrival
+ * order either way.
+ */
+#define ARRIVAL_LOOKAHEAD 8
+struct arrivals {
+	uint64_t index[ARRIVAL_LOOKAHEAD];
+	uint32_t node[ARRIVAL_LOOKAHEAD];
+	unsigned head, count;
+	uint64_t next;     /**< the next query to enter */
+	uint64_t head_seq; /**< the first arrival's place among events at its time */
+};
+
 /* The first query at or after i from a kept client (nq when none). */
 static uint64_t next_kept(const struct trace_query *q, uint64_t nq, const uint8_t *kept, uint64_t i)
 {
 	while (i < nq && !kept[q[i].client_id])
 		i++;
 	return i;
+}
+
+static void arrivals_fill(struct arrivals *a, const struct trace *t, const struct trace_query *q, uint64_t nq,
+                          const uint8_t *kept, struct frontend *fe, struct rng_streams *rng,
+                          struct resolver_net *net)
+{
+	/* A miss looks the name's record model up: its index entry was fetched on entering, the
+	 * records are fetched now, halfway. */
+	if (a->count > ARRIVAL_LOOKAHEAD / 2)
+		trace_prefetch_records(t, q[a->index[(a->head + ARRIVAL_LOOKAHEAD / 2) % ARRIVAL_LOOKAHEAD]].name_id, 1);
+	while (a->count < ARRIVAL_LOOKAHEAD && a->next < nq) {
+		unsigned slot = (a->head + a->count++) % ARRIVAL_LOOKAHEAD;
+		const struct trace_query *next = &q[a->next];
+		a->index[slot] = a->next;
+		a->node[slot] = frontend_pick(fe, rng, next);
+		cache_prefetch(&net->caches[a->node[slot]], cache_key(next->name_id, next->qtype, next->qclass));
+		trace_prefetch_records(t, next->name_id, 0);
+		a->next = kept ? next_kept(q, nq, kept, a->next + 1) : a->next + 1;
+	}
 }
 
 int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap *share_pcap,
@@ -135,14 +171,21 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 		}
 		first = next_kept(q, nq, kept, 0);
 	}
-	int rc = first < nq ? ev_push(&ev, q[first].time_ns, EV_ARRIVAL, 0, first) : 0;
-	if (rc == 0 && net.joining != UINT32_MAX)
-		rc = ev_push(&ev, net.join_time, EV_JOIN, net.joining, 0);
+	struct arrivals arr = { .next = first };
+	arrivals_fill(&arr, t, q, nq, kept, &fe, &rng, &net);
+	if (arr.count)
+		arr.head_seq = ev_take_seq(&ev);
+	int rc = net.joining != UINT32_MAX ? ev_push(&ev, net.join_time, EV_JOIN, net.joining, 0) : 0;
 	struct event e;
 	sim_time now = 0, start = nq ? q[0].time_ns : 0;
 	double began = progress_out ? monotonic_seconds() : 0, shown = began;
-	while (rc == 0 && ev_pop(&ev, &e) == 0) {
-		now = e.time;
+	while (rc == 0) {
+		const struct trace_query *arrival = arr.count ? &q[arr.index[arr.head]] : NULL;
+		if (arrival && !ev_precedes_queue(&ev, arrival->time_ns, arr.head_seq))
+			arrival = NULL;
+		if (!arrival && ev_pop(&ev, &e))
+			break;
+		now = arrival ? arrival->time_ns : e.time;
 		if ((++summary->events & 4095) == 0) {
 			if (interrupt_requested) {
 				rc = SIM_RUN_INTERRUPTED;
@@ -153,17 +196,23 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 				shown = monotonic_seconds();
 			}
 		}
-		switch (e.kind) {
-		case EV_ARRIVAL:
-			uint32_t node = frontend_pick(&fe, &rng, &q[e.arg]);
+		if (arrival) {
+			uint32_t node = arr.node[arr.head];
 			if (!resolver_joined(&net, node, now)) /* not there yet: another resolver answers */
-				node = q[e.arg].client_id % (p->nodes - 1);
-			rc = resolver_query(&net, node, now, &q[e.arg]);
+				node = arrival->client_id % (p->nodes - 1);
+			rc = resolver_query(&net, node, now, arrival);
 			summary->queries++;
-			uint64_t next = kept ? next_kept(q, nq, kept, e.arg + 1) : e.arg + 1;
-			if (rc == 0 && next < nq)
-				rc = ev_push(&ev, q[next].time_ns, EV_ARRIVAL, 0, next);
-			break;
+			arr.head = (arr.head + 1) % ARRIVAL_LOOKAHEAD;
+			arr.count--;
+			arrivals_fill(&arr, t, q, nq, kept, &fe, &rng, &net);
+			if (arr.count)
+				arr.head_seq = ev_take_seq(&ev);
+			continue;
+		}
+		const struct ev_payload *next = ev_peek_payload(&ev);
+		if (next && next->kind == EV_DELIVER) /* copies of a share arrive back to back */
+			resolver_prefetch_delivery(&net, next->node, next->arg);
+		switch (e.kind) {
 		case EV_RESOLVED:
 			rc = resolver_resolved(&net, e.node, now, e.arg);
 			break;

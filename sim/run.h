@@ -21,6 +21,7 @@ struct run_summary {
 	uint64_t events;          /**< events popped by the engine */
 	uint64_t queries;         /**< client queries replayed */
 	double wall_seconds;      /**< measured by the caller */
+	double cpu_seconds;       /**< CPU time of the process over the same span (a busy machine does not count) */
 	sim_time simulated;       /**< simulated time covered, ns */
 };
 

@@ -105,6 +105,11 @@ const struct trace_record *trace_records(const struct trace *t); /**< sorted by 
 /** Binary search for the record of (name, type, class); NULL if the trace saw no answer. */
 const struct trace_record *trace_record_find(const struct trace *t, uint32_t name_id,
                                              uint16_t qtype, uint16_t qclass);
+/**
+ * Bring name_id's records toward the CPU for a trace_record_find soon: stage 0 fetches the
+ * name's entry of the record index, stage 1 (a few steps later) the records it points to.
+ */
+void trace_prefetch_records(const struct trace *t, uint32_t name_id, int stage);
 
 /** The answer changes seen in the trace, all records (see struct trace_change). */
 const struct trace_change *trace_changes(const struct trace *t, size_t *count);

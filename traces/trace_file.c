@@ -33,6 +33,7 @@ struct trace {
 	const char *sources;
 	uint32_t *name_slots; /* lookup index built at open: name_id + 1 */
 	uint32_t name_slot_count;
+	uint32_t *name_records; /* records of name n: [name_records[n], name_records[n + 1]) */
 	char digest[65];
 };
 
@@ -152,6 +153,23 @@ static int build_name_index(struct trace *t)
 	return 0;
 }
 
+/* Records are sorted by name: one offset per name makes a record lookup one step, not a
+ * binary search over every record (a miss of the simulation asks for one). */
+static int build_record_index(struct trace *t)
+{
+	uint32_t names = trace_name_count(t), records = trace_record_count(t);
+	t->name_records = malloc(((size_t)names + 1) * sizeof(uint32_t));
+	if (!t->name_records)
+		return -1;
+	uint32_t r = 0;
+	for (uint32_t n = 0; n <= names; n++) {
+		while (r < records && t->records[r].name_id < n)
+			r++;
+		t->name_records[n] = r;
+	}
+	return 0;
+}
+
 static void compute_digest(struct trace *t)
 {
 	unsigned char md[32];
@@ -198,6 +216,8 @@ int trace_open(const char *path, struct trace **out, char *err, size_t err_size)
 	else if (check_sections(t, path, err, err_size) == 0 &&
 	         check_contents(t, path, err, err_size) == 0) {
 		int built = build_name_index(t);
+		if (built == 0 && build_record_index(t))
+			built = -1;
 		if (built < 0)
 			fail(err, err_size, path, "out of memory");
 		else if (built > 0)
@@ -220,6 +240,7 @@ void trace_close(struct trace *t)
 		return;
 	munmap((void *)t->map, t->size);
 	free(t->name_slots);
+	free(t->name_records);
 	free(t);
 }
 
@@ -271,20 +292,22 @@ const struct trace_record *trace_records(const struct trace *t) { return t->reco
 const struct trace_record *trace_record_find(const struct trace *t, uint32_t name_id,
                                              uint16_t qtype, uint16_t qclass)
 {
-	uint64_t key = (uint64_t)name_id << 32 | (uint64_t)qtype << 16 | qclass;
-	size_t lo = 0, hi = trace_record_count(t);
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct trace_record *r = &t->records[mid];
-		uint64_t k = (uint64_t)r->name_id << 32 | (uint64_t)r->qtype << 16 | r->qclass;
-		if (k == key)
-			return r;
-		if (k < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	if (name_id >= trace_name_count(t))
+		return NULL;
+	for (uint32_t i = t->name_records[name_id]; i < t->name_records[name_id + 1]; i++)
+		if (t->records[i].qtype == qtype && t->records[i].qclass == qclass)
+			return &t->records[i];
 	return NULL;
+}
+
+void trace_prefetch_records(const struct trace *t, uint32_t name_id, int stage)
+{
+	if (name_id >= trace_name_count(t))
+		return;
+	if (stage == 0)
+		__builtin_prefetch(&t->name_records[name_id]);
+	else
+		__builtin_prefetch(&t->records[t->name_records[name_id]]);
 }
 
 size_t trace_stat_count(const struct trace *t) { return t->h->sections[TS_STATS].count; }

@@ -247,7 +247,7 @@ determinism)
 	run_point b.sqlite --set share.question=remove
 	run_point c.sqlite --set share.question=remove --set experiment.seed=2
 	dump() { sqlite3 "$1" "select node,bin,name,value from counter order by 1,2,3;
-		select node,name,value from scalar where name not like 'wall%' order by 1,2;
+		select node,name,value from scalar where name not like 'wall%' and name <> 'cpuSeconds' order by 1,2;
 		select node,name,binLowerBound,value from histogramBin order by 1,2,3;
 		select paramKey,paramValue from runParam order by 1"; }
 	dump a.sqlite > a.txt; dump b.sqlite > b.txt; dump c.sqlite > c.txt
@@ -355,7 +355,7 @@ emit_jobs)
 	parallel --will-cite -j 2 < jobs.txt > /dev/null
 	"$sharesim" merge all.sqlite all.parts/*.sqlite > /dev/null
 	dump() { sqlite3 "$1" "select runName, s.node, s.name, s.value from run join scalar s using(runId)
-		where s.name not like 'wall%' order by 1, 2, 3"; }
+		where s.name not like 'wall%' and s.name <> 'cpuSeconds' order by 1, 2, 3"; }
 	cmp <(dump direct.sqlite) <(dump all.sqlite) || fail "parallel jobs give other results than one process"
 	echo "ok: GNU parallel stores the same $(dump all.sqlite | wc -l) scalars"
 	"$sharesim" "${exp[@]}" -o all.sqlite --emit-jobs > again.txt 2> /dev/null
@@ -387,6 +387,9 @@ synth)
 	"$sharesim" synth -o b.pcap -n 5000 --responses --seed 3 > /dev/null
 	"$sharesim" synth -o c.pcap -n 5000 --responses --seed 4 > /dev/null
 	cmp a.pcap b.pcap || fail "same seed, different pcaps"
+	"$sharesim" synth -o - -n 5000 --responses --seed 3 2> piped.txt > piped.pcap
+	cmp a.pcap piped.pcap || fail "synth -o - wrote another capture than synth -o FILE"
+	grep -q "5000 queries" piped.txt || fail "synth -o -: no summary on stderr"
 	! cmp -s a.pcap c.pcap || fail "the seed is not used"
 	echo "ok: deterministic by seed"
 	expect_eq "tshark packets" "$(tshark -r a.pcap 2>/dev/null | wc -l)" 10000
@@ -426,7 +429,7 @@ parallel)
 			--set resolvers.nodes=2,4 -j $j -o j$j.sqlite > /dev/null
 	done
 	dump() { sqlite3 "$1" "select runName, s.node, s.name, s.value from run join scalar s using(runId)
-		where s.name not like 'wall%' order by 1, 2, 3"; }
+		where s.name not like 'wall%' and s.name <> 'cpuSeconds' order by 1, 2, 3"; }
 	expect_eq "runs with -j 2" "$(sql j2.sqlite "select count(*) from run where status='done'")" 12
 	[ "$(dump j1.sqlite | wc -l)" -gt 1000 ] || fail "too few scalars to compare"
 	cmp <(dump j1.sqlite) <(dump j2.sqlite) || fail "-j 2 gives other results than -j 1"
@@ -539,6 +542,46 @@ validate_unbound)
 	# Two Unbound instances behind a round-robin frontend against two simulated resolvers.
 	SHARESIM="$sharesim" "$src/experiments/validate-unbound/run" --queries 2000 --instances 2 --tolerance 1 | tee out2.txt
 	grep -q "^difference" out2.txt || fail "no comparison printed (2 instances)"
+	;;
+golden)
+	# Results must not change when the engine is made faster (issue 7): fixed runs over every
+	# transport and model option, each reduced to a digest of all its counters, scalars (wall
+	# times aside) and histogram bins, compared with tests/e2e/golden.txt. A change of the model
+	# on purpose regenerates that file: GOLDEN_UPDATE=1 ctest -R e2e_golden (and say why in the commit).
+	import_wrccdc
+	"$sharesim" synth -o synth.pcap -n 40000 --names 5000 --rate 200 --responses --seed 7 >/dev/null
+	"$sharesim" import synth.pcap -o synth.trace >/dev/null
+	digest() { sqlite3 "$1" "select node,bin,name,value from counter order by 1,2,3;
+		select node,name,value from scalar where name not like 'wall%' and name <> 'cpuSeconds' order by 1,2;
+		select node,name,binLowerBound,value from histogramBin order by 1,2,3" | sha256sum | cut -c1-16; }
+	: > golden.txt
+	while read -r label trace sets; do
+		[ -n "$label" ] && [ "${label#\#}" = "$label" ] || continue
+		rm -f g.sqlite
+		# shellcheck disable=SC2086 # sets is a list of --set options
+		"$sharesim" run "$src/experiments/demo.ini" --set experiment.trace="$PWD/$trace.trace" \
+			--set resolvers.frontend=random $sets -o g.sqlite >/dev/null
+		echo "$label $(digest g.sqlite)" >> golden.txt
+	done <<-'RUNS'
+	none-16            wrccdc --set resolvers.nodes=16 --set share.transport=none
+	unicast-16         wrccdc --set resolvers.nodes=16 --set share.transport=unicast
+	multicast-16       wrccdc --set resolvers.nodes=16 --set share.transport=multicast
+	hub-16-tcp         wrccdc --set resolvers.nodes=16 --set share.transport=hub --set share.session=tcp
+	pull-16            wrccdc --set resolvers.nodes=16 --set share.transport=pull
+	pubsub-16-tree     wrccdc --set resolvers.nodes=16 --set share.transport=pubsub --set pubsub.relays=3 --set pubsub.fanout=2 --set network.sites=2
+	unicast-lossy      wrccdc --set resolvers.nodes=8 --set share.transport=unicast --set network.jitter=2 --set network.loss=0.1 --set share.question=remove --set share.rules=-04
+	none-synth-1       synth --set resolvers.nodes=1 --set share.transport=none --set authority.aa=1
+	unicast-synth-16   synth --set resolvers.nodes=16 --set share.transport=unicast --set share.negative=1 --set share.ttl_threshold=60
+	features-synth-8   synth --set resolvers.nodes=8 --set share.transport=multicast --set cache.capacity=500 --set cache.prefetch=1 --set cache.serve_expired_ttl=3600 --set authority.iterative=1 --set authority.latency_per_zone=1 --set authority.change_share=0.2 --set authority.change_interval=60
+	pubsub-push-synth  synth --set resolvers.nodes=8 --set share.transport=pubsub --set pubsub.push=1 --set pubsub.subscribe=interest --set authority.change_share=0.2 --set authority.change_interval=60
+	join-synth         synth --set resolvers.nodes=4 --set share.transport=unicast --set resolvers.join_at=100 --set resolvers.warm_start=1 --set cache.capacity_bytes=200000
+	RUNS
+	if [ -n "${GOLDEN_UPDATE:-}" ]; then
+		cp golden.txt "$src/tests/e2e/golden.txt"
+		echo "updated $src/tests/e2e/golden.txt"
+	fi
+	diff "$src/tests/e2e/golden.txt" golden.txt || fail "results changed (left: expected, right: now)"
+	echo "ok: $(wc -l < golden.txt) fixed runs give the recorded results"
 	;;
 *) fail "unknown scenario" ;;
 esac
