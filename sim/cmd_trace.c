@@ -17,16 +17,24 @@
 static const char import_usage[] =
 	"usage: sharesim import INPUT... -o FILE.trace [--resolver ADDR[,ADDR...]]\n"
 	"                       [--side client|any] [--rate QPS [--clients N] [--seed S]]\n\n"
-	"Reads pcap, pcapng or Zeek dns.log files (each plain or gzip-compressed, detected by\n"
-	"content; - is standard input), merges them in time order and writes one trace file.\n"
-	"Captures are streamed: memory grows with the names and records, not with the packets.\n"
-	"DNS over UDP and TCP port 53 is imported; every other packet is counted by reason (see\n"
-	"`sharesim info`).\n"
+	"Reads pcap, pcapng, dnstap or Zeek dns.log files (each plain or gzip-compressed, detected\n"
+	"by content; - is standard input), merges them in time order and writes one trace file.\n"
+	"Captures and dnstap files are streamed: memory grows with the names and records, not with\n"
+	"the packets. DNS over UDP and TCP port 53 is imported; every other packet is counted by\n"
+	"reason (see `sharesim info`).\n"
+	"dnstap (Frame Streams of protobuf:dnstap.Dnstap, as Unbound, BIND, Knot Resolver and\n"
+	"PowerDNS write it): CLIENT_QUERY frames are client queries (client = query_address,\n"
+	"resolver = response_address), RESOLVER_QUERY frames the resolver's own queries upstream;\n"
+	"CLIENT_RESPONSE and RESOLVER_RESPONSE frames feed the record model. Every frame is counted,\n"
+	"used or skipped by reason (skipped.dnstap.auth_query, skipped.malformed.<reason>, ...). A\n"
+	"file cut short keeps what was read (a warning with the byte offset); damaged framing is an\n"
+	"error with the byte offset.\n"
 	"--resolver keeps as client queries only those sent to these addresses (the client side of\n"
 	"your resolvers, when the capture also holds their upstream traffic); every response seen\n"
 	"still feeds the record model.\n"
 	"--side client keeps as arrivals only queries with RD set (a stub's); queries without RD\n"
 	"(a resolver's own, to authorities) are skipped, their answers still feed the record model.\n"
+	"In dnstap the frame type tells instead of RD: RESOLVER_QUERY is skipped, CLIENT_QUERY kept.\n"
 	"`sharesim info` tells which side a trace looks like.\n"
 	"A dnsperf/resperf query file (\"name type\" per line) has no times: its queries arrive as\n"
 	"a Poisson process at --rate QPS (required), from --clients N clients drawn uniformly (1),\n"
@@ -213,7 +221,8 @@ static uint64_t queried_pairs(const struct trace_query *q, uint64_t nq)
 static const char info_usage[] =
 	"usage: sharesim info FILE.trace [--json]\n\n"
 	"Describes a trace: queries, responses, clients, names, resolver addresses, time span, query\n"
-	"type and rcode mix, every packet or log row the import skipped (by reason), and the sources.\n"
+	"type and rcode mix, every packet, dnstap frame or log row the import skipped (by reason), and\n"
+	"the sources.\n"
 	"--json prints one object with the keys queries, responses, clients, names, records,\n"
 	"queried_pairs, changes, changing_records, rd_queries, resolvers[{address,queries}], start_ns,\n"
 	"duration_ns, qtypes{}, rcodes{},\n"
@@ -234,7 +243,7 @@ static const char info_usage[] =
  *   start_ns       Unix time of the first query, ns; duration_ns: last query - first
  *   qtypes         {type mnemonic: queries}, most frequent first
  *   rcodes         {rcode mnemonic: records whose last response had it}
- *   accounting     {line: count}: "packets" (packets or log rows read) and every outcome
+ *   accounting     {line: count}: "packets" (packets, dnstap frames or log rows read) and every outcome
  *   sources        provenance lines of the inputs
  *   digest         SHA-256 of the trace file, lower-case hex
  */
@@ -371,7 +380,7 @@ int cmd_info(int argc, char **argv)
 				printf("  %-10s %10llu  %5.1f%%\n", dns_rcode_to_text((uint16_t)i, buf, sizeof(buf)),
 				       (unsigned long long)rcodes[i],
 				       100.0 * (double)rcodes[i] / (double)trace_record_count(t));
-		printf("accounting (packets or log rows, by outcome)\n");
+		printf("accounting (packets, dnstap frames or log rows, by outcome)\n");
 		for (size_t i = 0; i < trace_stat_count(t); i++)
 			printf("  %-36s %10llu\n", trace_stats(t)[i].name,
 			       (unsigned long long)trace_stats(t)[i].count);

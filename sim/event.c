@@ -59,11 +59,21 @@ void ev_free(struct event_queue *q)
 	memset(q, 0, sizeof(*q));
 }
 
+static void ev_sift_into_root(struct event_queue *q, ev_key key, struct ev_payload payload, size_t n);
+
 int ev_push(struct event_queue *q, sim_time time, uint32_t kind, uint32_t node, uint64_t arg)
 {
-	if (q->len == q->cap && ev_reserve(q, q->cap * 2))
-		return -1;
 	ev_key key = ev_make_key(time, q->next_seq++);
+	struct ev_payload item = { .kind = kind, .node = node, .arg = arg };
+	if (q->root_vacant) { /* pop then push: one sift down from the root instead of two sifts */
+		q->root_vacant = 0;
+		ev_sift_into_root(q, key, item, q->len);
+		return 0;
+	}
+	if (q->len == q->cap && ev_reserve(q, q->cap * 2)) {
+		q->next_seq--;
+		return -1;
+	}
 	ev_key *keys = q->keys;
 	size_t i = q->len++;
 	while (i > 0) {
@@ -75,7 +85,7 @@ int ev_push(struct event_queue *q, sim_time time, uint32_t kind, uint32_t node, 
 		i = parent;
 	}
 	keys[i] = key;
-	q->payload[i] = (struct ev_payload){ .kind = kind, .node = node, .arg = arg };
+	q->payload[i] = item;
 	return 0;
 }
 
@@ -108,22 +118,11 @@ static inline size_t ev_smallest_child(const ev_key *keys, size_t first, size_t 
 	return best;
 }
 
-int ev_pop(struct event_queue *q, struct event *out)
+/* Put (key, payload) where it belongs, starting from a vacant root, in a heap of n positions. */
+static void ev_sift_into_root(struct event_queue *q, ev_key key, struct ev_payload item, size_t n)
 {
-	if (q->len == 0)
-		return -1;
 	ev_key *keys = q->keys;
 	struct ev_payload *payload = q->payload;
-	out->time = ev_key_time(keys[0]);
-	out->seq = (uint64_t)keys[0];
-	out->kind = payload[0].kind;
-	out->node = payload[0].node;
-	out->arg = payload[0].arg;
-	size_t n = --q->len;
-	if (n == 0)
-		return 0;
-	ev_key last = keys[n];
-	struct ev_payload last_payload = payload[n];
 	size_t hole = 0;
 	if (n < EV_BOTTOM_UP_BELOW) {
 		for (size_t first = 1; first < n; first = EV_ARITY * hole + 1) {
@@ -134,7 +133,7 @@ int ev_pop(struct event_queue *q, struct event *out)
 		}
 		while (hole > 0) {
 			size_t parent = (hole - 1) / EV_ARITY;
-			if (last >= keys[parent])
+			if (key >= keys[parent])
 				break;
 			keys[hole] = keys[parent];
 			payload[hole] = payload[parent];
@@ -148,24 +147,62 @@ int ev_pop(struct event_queue *q, struct event *out)
 				for (int line = 0; line < EV_ARITY; line++)
 					__builtin_prefetch(&keys[grandchildren + (size_t)line * EV_ARITY]);
 			size_t best = ev_smallest_child(keys, first, n);
-			if (keys[best] >= last)
+			if (keys[best] >= key)
 				break;
 			keys[hole] = keys[best];
 			payload[hole] = payload[best];
 			hole = best;
 		}
 	}
-	keys[hole] = last;
-	payload[hole] = last_payload;
+	keys[hole] = key;
+	payload[hole] = item;
+}
+
+/* A vacant root is filled with the last element (the usual deletion), for a pop or a push that
+ * does not follow a pop directly. */
+static void ev_fill_root(struct event_queue *q)
+{
+	q->root_vacant = 0;
+	size_t n = --q->len;
+	if (n > 0)
+		ev_sift_into_root(q, q->keys[n], q->payload[n], n);
+}
+
+/* Where the earliest event is: the root, or with the root vacant the smallest of its children. */
+static inline size_t ev_top(const struct event_queue *q)
+{
+	return q->root_vacant ? ev_smallest_child(q->keys, 1, q->len) : 0;
+}
+
+int ev_pop(struct event_queue *q, struct event *out)
+{
+	if (q->root_vacant)
+		ev_fill_root(q);
+	if (q->len == 0)
+		return -1;
+	out->time = ev_key_time(q->keys[0]);
+	out->seq = (uint64_t)q->keys[0];
+	out->kind = q->payload[0].kind;
+	out->node = q->payload[0].node;
+	out->arg = q->payload[0].arg;
+	if (q->len == 1)
+		q->len = 0;
+	else
+		q->root_vacant = 1; /* filled by the next push, or by the next pop */
 	return 0;
+}
+
+const struct ev_payload *ev_peek_payload(const struct event_queue *q)
+{
+	return ev_count(q) ? &q->payload[ev_top(q)] : NULL;
 }
 
 int ev_precedes_queue(const struct event_queue *q, sim_time time, uint64_t seq)
 {
-	return q->len == 0 || ev_make_key(time, seq) < q->keys[0];
+	return ev_count(q) == 0 || ev_make_key(time, seq) < q->keys[ev_top(q)];
 }
 
 sim_time ev_peek_time(const struct event_queue *q)
 {
-	return q->len ? ev_key_time(q->keys[0]) : INT64_MAX;
+	return ev_count(q) ? ev_key_time(q->keys[ev_top(q)]) : INT64_MAX;
 }

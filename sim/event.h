@@ -37,7 +37,8 @@ struct event_queue {
 	ev_key *keys;               /**< keys[ROOT + i]: heap position i (ROOT aligns the children) */
 	struct ev_payload *payload; /**< payload[i]: heap position i */
 	void *key_block;            /**< what was allocated for keys */
-	size_t len, cap;
+	size_t len, cap;            /**< positions in use, counting a vacant root */
+	int root_vacant;            /**< the last pop left the root empty for the next push to fill */
 	uint64_t next_seq;
 };
 
@@ -47,7 +48,7 @@ void ev_free(struct event_queue *q);
 int ev_push(struct event_queue *q, sim_time time, uint32_t kind, uint32_t node, uint64_t arg);
 /** Remove the earliest event into *out; returns 0, or -1 if the queue is empty. */
 int ev_pop(struct event_queue *q, struct event *out);
-static inline size_t ev_count(const struct event_queue *q) { return q->len; }
+static inline size_t ev_count(const struct event_queue *q) { return q->len - (size_t)q->root_vacant; }
 /**
  * For an event kept outside the queue (the next trace arrival, which sim/run.c merges with the
  * queue instead of pushing it): the sequence number a push now would have given it, and
@@ -56,10 +57,7 @@ static inline size_t ev_count(const struct event_queue *q) { return q->len; }
 static inline uint64_t ev_take_seq(struct event_queue *q) { return q->next_seq++; }
 int ev_precedes_queue(const struct event_queue *q, sim_time time, uint64_t seq);
 /** What the earliest event is about (kind, node, arg), or NULL if empty: to prepare for it. */
-static inline const struct ev_payload *ev_peek_payload(const struct event_queue *q)
-{
-	return q->len ? &q->payload[0] : NULL;
-}
+const struct ev_payload *ev_peek_payload(const struct event_queue *q);
 /** Time of the earliest event, or INT64_MAX if empty. */
 sim_time ev_peek_time(const struct event_queue *q);
 

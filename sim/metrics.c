@@ -47,6 +47,8 @@ int metrics_init(struct metrics *m, uint32_t nodes, sim_time duration, sim_time 
 		return -1;
 	m->nodes = nodes;
 	m->bin_width = bin_width;
+	m->last_bin_start = m->last_bin_end = 0;
+	m->last_bin = 0;
 	uint64_t bins = (uint64_t)(duration / bin_width) + 1;
 	if (duration % bin_width)
 		bins++;
@@ -69,6 +71,19 @@ void metrics_free(struct metrics *m)
 	free(m->latency);
 	free(m->latency_sum_ns);
 	m->counters = m->latency = m->latency_sum_ns = NULL;
+}
+
+uint32_t metrics_bin_slow(struct metrics *m, sim_time t)
+{
+	int64_t b = t / m->bin_width;
+	if (b < 0)
+		return 0;
+	if ((uint64_t)b >= m->bins)
+		return m->bins - 1;
+	m->last_bin = (uint32_t)b;
+	m->last_bin_start = b * m->bin_width;
+	m->last_bin_end = m->last_bin_start + m->bin_width;
+	return m->last_bin;
 }
 
 unsigned metrics_latency_bucket(sim_time latency)

@@ -112,20 +112,24 @@ struct metrics {
 	uint64_t *counters; /**< [node][bin][CTR__COUNT] */
 	uint64_t *latency;  /**< [node][LAT__COUNT][METRICS_HIST_BUCKETS] */
 	uint64_t *latency_sum_ns; /**< [node][LAT__COUNT], for exact means */
+	sim_time last_bin_start, last_bin_end; /**< span of last_bin (empty at first) */
+	uint32_t last_bin;
 };
 
 /** Allocate for nodes x ceil(duration / bin_width) + 1 bins; returns 0 or -1. */
 int metrics_init(struct metrics *m, uint32_t nodes, sim_time duration, sim_time bin_width);
 void metrics_free(struct metrics *m);
 
-static inline uint32_t metrics_bin(const struct metrics *m, sim_time t)
+/* The bin of t, computed by division; also remembers that bin's span for metrics_bin. */
+uint32_t metrics_bin_slow(struct metrics *m, sim_time t);
+
+/* Several counters are bumped per event, nearly always in the bin of the last one: one
+ * comparison instead of a 64-bit division. */
+static inline uint32_t metrics_bin(struct metrics *m, sim_time t)
 {
-	int64_t b = t / m->bin_width;
-	if (b < 0)
-		b = 0;
-	if ((uint64_t)b >= m->bins)
-		b = m->bins - 1;
-	return (uint32_t)b;
+	if (t >= m->last_bin_start && t < m->last_bin_end)
+		return m->last_bin;
+	return metrics_bin_slow(m, t);
 }
 
 static inline void metrics_add(struct metrics *m, uint32_t node, sim_time t,

@@ -3,7 +3,7 @@
  * (pcap or pcapng) as a stream (zlib inflating it on the way if it is gzip; "-" is standard
  * input), pcap_decode finds the DNS payload, dns_wire checks it, and the trace writer takes
  * queries and responses. Memory grows with the trace's names and records, not with packets;
- * a Zeek log is read whole.
+ * dnstap files are streamed the same way (traces/dnstap.c); a Zeek log is read whole.
  */
 #define _GNU_SOURCE /* fopencookie */
 #include "traces/import.h"
@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "dns/dns_wire.h"
+#include "traces/dnstap.h"
 #include "traces/ip_reasm.h"
 #include "traces/pcap_decode.h"
 #include "traces/tcp_stream.h"
@@ -227,13 +228,13 @@ static int count_as(struct trace_writer *w, const char *prefix, const char *name
 	return trace_writer_count(w, line, 1);
 }
 
-/* One DNS message: a query becomes an arrival, a response feeds the record model. */
-static int take_dns(const struct import_ctx *ctx, int64_t time_ns, const struct decoded_packet *p,
-                    const char *prefix, uint16_t transport_flags)
+int import_dns_message(const struct import_ctx *ctx, int64_t time_ns, const uint8_t *wire, size_t len,
+                       const struct trace_addr *src, const struct trace_addr *dst, const char *prefix,
+                       uint16_t transport_flags, enum import_origin origin)
 {
 	struct trace_writer *w = ctx->w;
 	struct dns_msg m;
-	int rc = dns_msg_parse(p->payload, p->payload_len, &m);
+	int rc = dns_msg_parse(wire, len, &m);
 	if (rc != DNS_OK) {
 		char line[48];
 		snprintf(line, sizeof(line), "skipped.malformed.%s", dns_strerror(rc));
@@ -244,15 +245,18 @@ static int take_dns(const struct import_ctx *ctx, int64_t time_ns, const struct 
 	if (m.hdr.qdcount == 0)
 		return count_as(w, prefix, "skipped.no_question");
 	if (!(m.hdr.flags & DNS_FLAG_QR)) {
-		if (!import_keeps_query(ctx, &p->dst))
+		if (!import_keeps_query(ctx, dst))
 			return count_as(w, prefix, "skipped.not_to_resolver");
-		if (ctx->client_side_only && !(m.hdr.flags & DNS_FLAG_RD))
+		/* The side: what the log says it is, or else what RD says (a resolver's own queries
+		 * to authorities go without it). */
+		int upstream = origin == IMPORT_UPSTREAM_SIDE ||
+		               (origin == IMPORT_FROM_WIRE && !(m.hdr.flags & DNS_FLAG_RD));
+		if (ctx->client_side_only && upstream)
 			return count_as(w, prefix, "skipped.upstream_query");
 		uint16_t flags = (m.hdr.flags & DNS_FLAG_RD ? TRACE_QF_RD : 0) |
 		                 (m.hdr.flags & DNS_FLAG_CD ? TRACE_QF_CD : 0) |
 		                 (m.edns_do ? TRACE_QF_DO : 0) | transport_flags;
-		if (trace_writer_add_query(w, time_ns, m.qname, m.qname_len, m.qtype, m.qclass, flags,
-		                           &p->src, &p->dst))
+		if (trace_writer_add_query(w, time_ns, m.qname, m.qname_len, m.qtype, m.qclass, flags, src, dst))
 			return -1;
 		return count_as(w, prefix, "query");
 	}
@@ -275,6 +279,14 @@ static int take_dns(const struct import_ctx *ctx, int64_t time_ns, const struct 
 	if (trace_writer_add_response(w, m.qname, m.qname_len, m.qtype, m.qclass, &r))
 		return -1;
 	return count_as(w, prefix, "response");
+}
+
+/* A message of a capture: its side is told by RD. */
+static int take_dns(const struct import_ctx *ctx, int64_t time_ns, const struct decoded_packet *p,
+                    const char *prefix, uint16_t transport_flags)
+{
+	return import_dns_message(ctx, time_ns, p->payload, p->payload_len, &p->src, &p->dst, prefix,
+	                          transport_flags, IMPORT_FROM_WIRE);
 }
 
 static int take_tcp_message(void *ctx, int64_t time_ns, const struct decoded_packet *m)
@@ -427,11 +439,20 @@ int import_buffer(const struct import_ctx *ctx, const uint8_t *data, size_t len,
 		}
 		return import_pcap(ctx, f, name, memory_digest, &md, err, err_size);
 	}
+	if (dnstap_detect(data, len)) {
+		struct memory_digest md = { data, len };
+		FILE *f = fmemopen((void *)data, len, "rb");
+		if (!f) {
+			snprintf(err, err_size, "%s: out of memory", name);
+			return -1;
+		}
+		return dnstap_import(ctx, f, name, memory_digest, &md, err, err_size);
+	}
 	if (len >= 10 && !memcmp(data, "#separator", 10))
 		return zeek_import(ctx, (const char *)data, len, name, err, err_size);
 	if (dnsperf_detect(data, len < 4096 ? len : 4096))
 		return dnsperf_import(ctx, (const char *)data, len, name, err, err_size);
-	snprintf(err, err_size, "%s: not a pcap, pcapng, Zeek dns.log or dnsperf query file (plain or gzip)", name);
+	snprintf(err, err_size, "%s: not a pcap, pcapng, dnstap, Zeek dns.log or dnsperf query file (plain or gzip)", name);
 	return -1;
 }
 
@@ -440,7 +461,8 @@ static void stream_digest(void *arg, char out[65])
 	input_digest(arg, out);
 }
 
-/* One input file (or "-"): a capture streamed to libpcap, or a Zeek log read whole. */
+/* One input file (or "-"): a capture streamed to libpcap, a dnstap file streamed to libfstrm,
+ * or a Zeek log or dnsperf query file read whole. */
 static int import_file(const struct import_ctx *ctx, const char *path, char *err, size_t err_size)
 {
 	struct input_stream in;
@@ -450,7 +472,8 @@ static int import_file(const struct import_ctx *ctx, const char *path, char *err
 	}
 	int rc;
 	const char *name = strcmp(path, "-") ? path : "(standard input)";
-	if (is_capture(in.head, in.head_len)) {
+	int capture = is_capture(in.head, in.head_len), dnstap = dnstap_detect(in.head, in.head_len);
+	if (capture || dnstap) {
 		static const cookie_io_functions_t io = { .read = stream_read, .close = stream_close };
 		FILE *f = fopencookie(&in, "rb", io);
 		if (!f) {
@@ -458,7 +481,8 @@ static int import_file(const struct import_ctx *ctx, const char *path, char *err
 			rc = -1;
 		} else {
 			setvbuf(f, NULL, _IOFBF, 1 << 18);
-			rc = import_pcap(ctx, f, name, stream_digest, &in, err, err_size);
+			rc = capture ? import_pcap(ctx, f, name, stream_digest, &in, err, err_size)
+			             : dnstap_import(ctx, f, name, stream_digest, &in, err, err_size);
 		}
 		if (rc == 0 && in.cut)
 			import_warn(ctx->log, "%s: gzip data cut short after %llu bytes", name, (unsigned long long)in.bytes);
@@ -473,7 +497,7 @@ static int import_file(const struct import_ctx *ctx, const char *path, char *err
 			else if (dnsperf_detect(data, len < 4096 ? len : 4096))
 				rc = dnsperf_import(ctx, (const char *)data, len, name, err, err_size);
 			else {
-				snprintf(err, err_size, "%s: not a pcap, pcapng, Zeek dns.log or dnsperf query file (plain or gzip)", name);
+				snprintf(err, err_size, "%s: not a pcap, pcapng, dnstap, Zeek dns.log or dnsperf query file (plain or gzip)", name);
 				rc = -1;
 			}
 			free(data);
@@ -483,7 +507,7 @@ static int import_file(const struct import_ctx *ctx, const char *path, char *err
 		snprintf(err, err_size, "%s: bad gzip data: %s", name, gzerror(in.gz, &zerr));
 		rc = -1;
 	} else {
-		snprintf(err, err_size, "%s: not a pcap, pcapng, Zeek dns.log or dnsperf query file (plain or gzip)", name);
+		snprintf(err, err_size, "%s: not a pcap, pcapng, dnstap, Zeek dns.log or dnsperf query file (plain or gzip)", name);
 		rc = -1;
 	}
 	input_close(&in);

@@ -1,7 +1,8 @@
 /*
  * import — captures and logs in, one trace file out. Formats are detected by content: pcap
- * (any byte order and time precision), pcapng, Zeek dns.log, each plain or gzip-compressed.
- * Every packet or log row read ends in exactly one accounting line of the trace.
+ * (any byte order and time precision), pcapng, dnstap (Frame Streams), Zeek dns.log, dnsperf
+ * query files, each plain or gzip-compressed. Every packet, dnstap frame or log row read ends
+ * in exactly one accounting line of the trace.
  */
 #ifndef SHARESIM_IMPORT_H
 #define SHARESIM_IMPORT_H
@@ -34,8 +35,10 @@ struct import_ctx {
 	 */
 	const struct trace_addr *resolvers;
 	size_t resolver_count;
-	/** 1 (--side client): only queries with RD set (from stubs) become arrivals; queries
-	 * without RD (a resolver's own, to authorities) are counted as skipped.upstream_query. */
+	/** 1 (--side client): only client queries become arrivals. In a capture those are the
+	 * queries with RD set (from stubs): queries without RD (a resolver's own, to authorities)
+	 * are counted as skipped.upstream_query. In dnstap the message type tells: CLIENT_QUERY
+	 * is kept, RESOLVER_QUERY skipped. */
 	int client_side_only;
 	/** Inputs without times (dnsperf query files): Poisson arrivals at this rate (queries/s;
 	 * 0: such inputs are refused), seeded by arrival_seed, from arrival_clients clients. */
@@ -46,6 +49,24 @@ struct import_ctx {
 
 /** 1 if a query sent to dst is kept under ctx's resolver filter. */
 int import_keeps_query(const struct import_ctx *ctx, const struct trace_addr *dst);
+
+/** Where a message's side (client or upstream) is known from. */
+enum import_origin {
+	IMPORT_FROM_WIRE = 0,  /**< a capture: a query without RD is a resolver's own (upstream) */
+	IMPORT_CLIENT_SIDE,    /**< a log that says so (dnstap CLIENT_*): a client's, RD or not */
+	IMPORT_UPSTREAM_SIDE,  /**< a log that says so (dnstap RESOLVER_*): a resolver's own */
+};
+
+/**
+ * One DNS message in wire form: a query sent from src to dst becomes an arrival, a response
+ * feeds the record model. Ends in exactly one accounting line, under prefix ("" for packets
+ * and frames): query, response, skipped.malformed.<reason>, skipped.not_query_opcode,
+ * skipped.no_question, skipped.not_to_resolver or skipped.upstream_query (--side client).
+ * Returns 0, or -1 when out of memory.
+ */
+int import_dns_message(const struct import_ctx *ctx, int64_t time_ns, const uint8_t *wire, size_t len,
+                       const struct trace_addr *src, const struct trace_addr *dst, const char *prefix,
+                       uint16_t transport_flags, enum import_origin origin);
 
 /** Import every input, merged in time order, into a trace file written atomically at out_path. */
 int trace_import(const char *const *inputs, size_t n, const char *out_path,

@@ -35,6 +35,44 @@ run_point() { # DB [--set ...]...
 		--set resolvers.nodes=4 --set share.transport=unicast "$@" -o "$db" >/dev/null
 }
 
+# check_dnstap FILE.dnstap TAG — import a dnstap file of the known query set (dnstap_queries.py
+# sent to unbound_dnstap.sh's Unbound) and check the trace against an independent decoder
+# (dnstap_frames.py: Frame Streams and protobuf by hand, DNS by dnspython) and the exact figures.
+check_dnstap() {
+	local f=$1 tag=$2
+	"$py" "$src/tests/e2e/dnstap_frames.py" "$f" > "$tag-frames.txt"
+	tail -1 "$tag-frames.txt" > "$tag-frames.json"
+	"$sharesim" import "$f" -o "$tag.trace"
+	"$sharesim" info "$tag.trace" --json > "$tag.json"
+	"$sharesim" info "$tag.trace" > "$tag.txt"
+	local fj="$tag-frames.json" sj="$tag.json"
+	expect_eq "$tag frames (decoder)" "$(json "$fj" frames)" 24
+	expect_eq "$tag frames read" "$(json "$sj" accounting/packets)" "$(json "$fj" frames)"
+	expect_eq "$tag queries: CLIENT_QUERY + RESOLVER_QUERY" "$(json "$sj" queries)" \
+		"$(( $(json "$fj" types/CLIENT_QUERY) + $(json "$fj" types/RESOLVER_QUERY) ))"
+	expect_eq "$tag responses: CLIENT_RESPONSE + RESOLVER_RESPONSE" "$(json "$sj" responses)" \
+		"$(( $(json "$fj" types/CLIENT_RESPONSE) + $(json "$fj" types/RESOLVER_RESPONSE) ))"
+	expect_eq "$tag client queries, Unbound's own" "$(json "$fj" types/CLIENT_QUERY) $(json "$fj" types/RESOLVER_QUERY)" "10 2"
+	expect_eq "$tag names" "$(json "$sj" names)" "$(json "$fj" names)"
+	for t in A AAAA TXT MX; do
+		expect_eq "$tag $t queries" "$(json "$sj" qtypes/$t)" "$(json "$fj" queries/$t)"
+	done
+	expect_eq "$tag qtypes" "$(json "$sj" qtypes/A) $(json "$sj" qtypes/AAAA) $(json "$sj" qtypes/TXT) $(json "$sj" qtypes/MX)" "9 1 1 1"
+	expect_eq "$tag queries with RD (the client query without RD, Unbound's own)" "$(json "$sj" rd_queries)" 9
+	expect_eq "$tag records, by last rcode" "$(json "$sj" records) $(json "$sj" rcodes/NOERROR) $(json "$sj" rcodes/NXDOMAIN)" "7 5 2"
+	expect_eq "$tag clients (127.0.0.1; 0.0.0.0 for Unbound's own)" "$(json "$sj" clients)" 2
+	expect_eq "$tag accounting lines: query, response, packets" \
+		"$("$py" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["accounting"]))' "$sj")" 3
+	grep -q "^  dnstap .*frames=24 identity=\"sharesim-test\" version=\"unbound 1\." "$tag.txt" ||
+		fail "$tag: no dnstap source line"
+	# --side client: Unbound's own queries are skipped; every response still feeds the model.
+	"$sharesim" import --side client "$f" -o "$tag-client.trace" > /dev/null
+	"$sharesim" info "$tag-client.trace" --json > "$tag-client.json"
+	expect_eq "$tag --side client: queries, upstream skipped, responses" \
+		"$(json "$tag-client.json" queries) $(json "$tag-client.json" accounting/skipped.upstream_query) $(json "$tag-client.json" responses)" \
+		"10 2 12"
+}
+
 case "$scenario" in
 import_pcaps)
 	# Counts measured with tshark on each bundled capture (see traces/data/SOURCES.md).
@@ -534,6 +572,40 @@ merge)
 	sha=$(sha256sum c.sqlite)
 	expect_fail "merge from a non-database" "junk.sqlite" "$sharesim" merge c.sqlite junk.sqlite
 	expect_eq "target untouched" "$(sha256sum c.sqlite)" "$sha"
+	;;
+import_dnstap)
+	# The dnstap file Unbound wrote (tests/traces/data/README.md).
+	check_dnstap "$src/tests/traces/data/unbound-local.dnstap" bundled
+	# Standard input, gzip, and merged in time order with a capture.
+	gzip -c "$src/tests/traces/data/unbound-local.dnstap" > u.dnstap.gz
+	gzip -dc u.dnstap.gz | "$sharesim" import - -o stdin.trace > /dev/null
+	"$sharesim" import u.dnstap.gz -o gz.trace > /dev/null
+	for t in stdin gz; do
+		"$sharesim" info $t.trace --json > $t.json
+		expect_eq "$t: queries, responses, records" "$(json $t.json queries) $(json $t.json responses) $(json $t.json records)" "12 12 7"
+	done
+	"$sharesim" import "$data/dnsoarc-dnscap-test-dns.pcap" "$src/tests/traces/data/unbound-local.dnstap" -o merged.trace > /dev/null
+	"$sharesim" info merged.trace --json > merged.json
+	expect_eq "merged with a pcap: queries (41 + 12), frames and packets (133 + 24)" \
+		"$(json merged.json queries) $(json merged.json accounting/packets)" "53 157"
+	# Cut short: what was read is imported, the cut reported with its byte offset.
+	head -c 700 "$src/tests/traces/data/unbound-local.dnstap" > cut.dnstap
+	set +e; "$sharesim" import cut.dnstap -o cut.trace 2>err.txt; rc=$?; set -e
+	expect_eq "cut dnstap: exit status" "$rc" 0
+	grep -qF "cut.dnstap: dnstap file cut short at byte 700, inside the frame at byte 651" err.txt ||
+		{ cat err.txt >&2; fail "cut dnstap not reported"; }
+	"$sharesim" info cut.trace --json > cut.json
+	expect_eq "cut dnstap: frames, truncation counted" "$(json cut.json accounting/packets) $(json cut.json accounting/error.truncated_capture)" "5 1"
+	# Damaged framing: refused with the offset.
+	{ head -c 284 "$src/tests/traces/data/unbound-local.dnstap"; printf '\x7f\xff\xff\xff'; tail -c +289 "$src/tests/traces/data/unbound-local.dnstap"; } > bad.dnstap
+	expect_fail "damaged dnstap" "bad.dnstap: byte 284: frame length 2147483647 over the 1048576-byte limit" \
+		"$sharesim" import bad.dnstap -o bad.trace
+	[ ! -e bad.trace ] || fail "a failed import left a trace file"
+	;;
+dnstap_unbound)
+	# A real Unbound logs the known queries over dnstap to fstrm_capture; sharesim imports the file.
+	bash "$src/tests/e2e/unbound_dnstap.sh" fresh.dnstap
+	check_dnstap fresh.dnstap fresh
 	;;
 validate_unbound)
 	# A real Unbound and sharesim, on the same synthetic trace and world: hit rates within 1 point.

@@ -565,7 +565,7 @@ static void test_bad_inputs(void **state)
 	fclose(f);
 	const char *in[] = { txt };
 	assert_int_not_equal(import_open(in, 1, &t, &log, err, sizeof(err)), 0);
-	snprintf(expected, sizeof(expected), "%s: not a pcap, pcapng, Zeek dns.log or dnsperf query file (plain or gzip)", txt);
+	snprintf(expected, sizeof(expected), "%s: not a pcap, pcapng, dnstap, Zeek dns.log or dnsperf query file (plain or gzip)", txt);
 	assert_string_equal(err, expected);
 	struct stat st;
 	assert_int_not_equal(stat(tmp_path("out.trace"), &st), 0); /* nothing written */
