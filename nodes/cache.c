@@ -1,6 +1,7 @@
 /*
  * cache — open addressing with linear probing, grown at 50 % load; tables of 2 MB and more on
- * transparent huge pages.
+ * transparent huge pages. Exact LRU keeps its list in a side array indexed like the slots: an
+ * entry moved by growth or by backward-shift deletion takes its links along.
  */
 #include "nodes/cache.h"
 
@@ -61,13 +62,75 @@ int cache_init(struct cache *c, uint32_t initial_cap)
 	uint32_t cap = 64;
 	while (cap < initial_cap)
 		cap *= 2;
-	*c = (struct cache){ .slots = slots_alloc(cap), .cap = cap, .sampler = 0x9e3779b97f4a7c15ULL };
+	*c = (struct cache){ .slots = slots_alloc(cap), .cap = cap, .sampler = 0x9e3779b97f4a7c15ULL,
+		             .newest = CACHE_NIL, .oldest = CACHE_NIL };
 	return c->slots ? 0 : -1;
+}
+
+static void lru_unlink(struct cache *c, uint32_t i)
+{
+	struct cache_link l = c->links[i];
+	if (l.newer != CACHE_NIL)
+		c->links[l.newer].older = l.older;
+	else
+		c->newest = l.older;
+	if (l.older != CACHE_NIL)
+		c->links[l.older].newer = l.newer;
+	else
+		c->oldest = l.newer;
+}
+
+static void lru_push_front(struct cache *c, uint32_t i)
+{
+	c->links[i] = (struct cache_link){ CACHE_NIL, c->newest };
+	if (c->newest != CACHE_NIL)
+		c->links[c->newest].newer = i;
+	else
+		c->oldest = i;
+	c->newest = i;
+}
+
+/* The entry at slot from now sits at slot to: its neighbours point to its new place. */
+static void lru_moved(struct cache *c, uint32_t from, uint32_t to)
+{
+	struct cache_link l = c->links[from];
+	c->links[to] = l;
+	if (l.newer != CACHE_NIL)
+		c->links[l.newer].older = to;
+	else
+		c->newest = to;
+	if (l.older != CACHE_NIL)
+		c->links[l.older].newer = to;
+	else
+		c->oldest = to;
+}
+
+void cache_lru_front(struct cache *c, uint32_t i)
+{
+	if (c->newest == i)
+		return;
+	lru_unlink(c, i);
+	lru_push_front(c, i);
+}
+
+int cache_use_lru(struct cache *c)
+{
+	if (c->links)
+		return 0;
+	if (!(c->links = malloc((size_t)c->cap * sizeof(*c->links))))
+		return -1;
+	c->newest = c->oldest = CACHE_NIL;
+	for (uint32_t i = 0; i < c->cap; i++)
+		if (c->slots[i].used)
+			lru_push_front(c, i);
+	return 0;
 }
 
 void cache_free(struct cache *c)
 {
 	slots_free(c->slots, c->cap);
+	free(c->links);
+	c->links = NULL;
 	c->slots = NULL;
 	c->cap = c->used = 0;
 }
@@ -84,19 +147,48 @@ struct cache_entry *cache_find(const struct cache *c, uint64_t key)
 	}
 }
 
+/* Put entry e in a fresh table; its slot. */
+static uint32_t place(struct cache_entry *slots, uint32_t mask, const struct cache_entry *e)
+{
+	uint32_t j = cache_home_slot(e->key, mask);
+	while (slots[j].used)
+		j = (j + 1) & mask;
+	slots[j] = *e;
+	return j;
+}
+
 static int grow(struct cache *c)
 {
 	uint32_t cap = c->cap * 2, mask = cap - 1;
 	struct cache_entry *slots = slots_alloc(cap);
+	struct cache_link *links = NULL;
 	if (!slots)
 		return -1;
-	for (uint32_t i = 0; i < c->cap; i++)
-		if (c->slots[i].used) {
-			uint32_t j = cache_home_slot(c->slots[i].key, mask);
-			while (slots[j].used)
-				j = (j + 1) & mask;
-			slots[j] = c->slots[i];
+	if (c->links && !(links = malloc((size_t)cap * sizeof(*links)))) {
+		slots_free(slots, cap);
+		return -1;
+	}
+	if (!links) {
+		for (uint32_t i = 0; i < c->cap; i++)
+			if (c->slots[i].used)
+				place(slots, mask, &c->slots[i]);
+	} else {
+		/* Oldest first, each new entry becoming the newest: the same order in the new list. */
+		uint32_t newest = CACHE_NIL, oldest = CACHE_NIL;
+		for (uint32_t i = c->oldest; i != CACHE_NIL; i = c->links[i].newer) {
+			uint32_t j = place(slots, mask, &c->slots[i]);
+			links[j] = (struct cache_link){ CACHE_NIL, newest };
+			if (newest != CACHE_NIL)
+				links[newest].newer = j;
+			else
+				oldest = j;
+			newest = j;
 		}
+		free(c->links);
+		c->links = links;
+		c->newest = newest;
+		c->oldest = oldest;
+	}
 	slots_free(c->slots, c->cap);
 	c->slots = slots;
 	c->cap = cap;
@@ -106,12 +198,16 @@ static int grow(struct cache *c)
 void cache_remove(struct cache *c, uint32_t i)
 {
 	uint32_t mask = c->cap - 1;
+	if (c->links)
+		lru_unlink(c, i);
 	for (uint32_t j = (i + 1) & mask; c->slots[j].used; j = (j + 1) & mask) {
 		uint32_t home = cache_home_slot(c->slots[j].key, mask);
 		/* j's entry may fill the hole at i unless its home lies cyclically in (i, j]. */
 		int home_between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
 		if (!home_between) {
 			c->slots[i] = c->slots[j];
+			if (c->links)
+				lru_moved(c, j, i);
 			i = j;
 		}
 	}
@@ -119,11 +215,20 @@ void cache_remove(struct cache *c, uint32_t i)
 	c->used--;
 }
 
-/* Sampled LRU: the least recently used of a few entries picked at random. */
+/* The victim under exact LRU: the oldest entry without a resolution in flight. */
+static uint32_t lru_victim(const struct cache *c)
+{
+	uint32_t i = c->oldest;
+	while (i != CACHE_NIL && c->slots[i].inflight)
+		i = c->links[i].newer;
+	return i;
+}
+
+/* Exact LRU, or sampled LRU: the least recently used of a few entries picked at random. */
 static int evict_one(struct cache *c)
 {
-	uint32_t mask = c->cap - 1, victim = UINT32_MAX;
-	for (int s = 0; s < CACHE_EVICTION_SAMPLES; s++) {
+	uint32_t mask = c->cap - 1, victim = c->links ? lru_victim(c) : UINT32_MAX;
+	for (int s = 0; !c->links && s < CACHE_EVICTION_SAMPLES; s++) {
 		c->sampler ^= c->sampler << 13;
 		c->sampler ^= c->sampler >> 7;
 		c->sampler ^= c->sampler << 17;
@@ -163,6 +268,8 @@ struct cache_entry *cache_slot_evict(struct cache *c, uint64_t key, uint64_t *ev
 	e = &c->slots[i];
 	*e = (struct cache_entry){ .key = key, .expires = INT64_MIN, .used = 1 };
 	c->used++;
+	if (c->links)
+		lru_push_front(c, i);
 	return e;
 }
 

@@ -3,6 +3,11 @@
  * (name_id, qtype, qclass) packed in 64 bits. Entries are overwritten, never deleted, so a
  * lookup is a probe sequence without tombstones; expiry is a time compared at lookup.
  * A slot also remembers a resolution in flight for its key (in-flight coalescing).
+ *
+ * Eviction (cache.eviction): sampled LRU (the least recently used of a few random entries, as
+ * Redis's approximated LRU) or exact LRU (a doubly-linked list by slot index in a side array, as
+ * Unbound's lruhash: a use moves the entry to the front, the back goes first). Entries with a
+ * resolution in flight are never evicted.
  */
 #ifndef SHARESIM_CACHE_H
 #define SHARESIM_CACHE_H
@@ -13,6 +18,10 @@
 #include "sim/time.h"
 
 enum cache_origin { CACHE_OWN = 0, CACHE_SHARED = 1 };
+
+/** Exact LRU: the neighbours of a slot's entry in recency order (CACHE_NIL: none). */
+struct cache_link { uint32_t newer, older; };
+#define CACHE_NIL UINT32_MAX
 
 /* A cache entry is 32 bytes (issue 7's budget per cached record): the last use is kept as a
  * CACHE_STAMP (units of 2^20 ns, about 1 ms: 52 days of trace before it wraps) and the small
@@ -44,6 +53,10 @@ struct cache {
 	uint64_t capacity_bytes, bytes;
 	uint32_t (*size_of)(const void *ctx, uint64_t key);
 	const void *size_ctx;
+	/* Exact LRU (cache_use_lru): links[cap] beside the slots, so an entry stays 32 bytes;
+	 * NULL under sampled LRU. newest and oldest are slot indices (CACHE_NIL when empty). */
+	struct cache_link *links;
+	uint32_t newest, oldest;
 };
 
 /** Candidates looked at per eviction: the least recently used of them goes (Redis's default). */
@@ -68,6 +81,8 @@ static inline void cache_prefetch(const struct cache *c, uint64_t key)
 }
 
 int cache_init(struct cache *c, uint32_t initial_cap);
+/** Evict by exact LRU from now on (entries already held are ranked in slot order); 0 or -1. */
+int cache_use_lru(struct cache *c);
 void cache_free(struct cache *c);
 /** The slot of key, or NULL if the key was never stored. */
 struct cache_entry *cache_find(const struct cache *c, uint64_t key);
@@ -81,6 +96,15 @@ struct cache_entry *cache_slot_evict(struct cache *c, uint64_t key, uint64_t *ev
 static inline struct cache_entry *cache_slot(struct cache *c, uint64_t key)
 {
 	return cache_slot_evict(c, key, NULL);
+}
+/** Exact LRU: make slot i's entry the most recently used (O(1)). */
+void cache_lru_front(struct cache *c, uint32_t i);
+/** A use of entry e at now: its last-use stamp, and under exact LRU the front of the list. */
+static inline void cache_touch(struct cache *c, struct cache_entry *e, sim_time now)
+{
+	e->last_used = CACHE_STAMP(now);
+	if (c->links)
+		cache_lru_front(c, (uint32_t)(e - c->slots));
 }
 /** Remove the entry at slot i (backward-shift deletion keeps every probe chain whole). */
 void cache_remove(struct cache *c, uint32_t i);

@@ -1,7 +1,10 @@
 /*
  * frontend — which resolver a client query reaches (resolvers.frontend): the resolver address
  * the capture saw (modulo the number of nodes), a hash of the client (an anycast or load
- * balancer keeping clients sticky), uniformly random, or round robin.
+ * balancer keeping clients sticky), uniformly random, or round robin. With network.sites > 1
+ * and resolvers.site_policy nearest or trace, a query first goes to its client's home site (a
+ * hash of the client, or the capture's resolver address) and the policy picks among that
+ * site's resolvers (resolver i is in site i mod sites).
  */
 #ifndef SHARESIM_FRONTEND_H
 #define SHARESIM_FRONTEND_H
@@ -18,6 +21,9 @@ struct frontend {
 	uint32_t nodes;
 	uint64_t seed;
 	uint64_t next; /**< round robin position */
+	uint32_t sites;      /**< sites with a resolver, when queries stay in their home site (else 0) */
+	uint32_t all_sites;  /**< network.sites */
+	enum site_policy site_policy;
 };
 
 void frontend_init(struct frontend *f, const struct sim_params *p);

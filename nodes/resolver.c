@@ -17,6 +17,7 @@
 #include "nodes/pubsub.h"
 #include "nodes/share.h"
 #include "nodes/share_pcap.h"
+#include "sim/latency_matrix.h"
 #include "traces/trace.h"
 
 #define NONE UINT32_MAX
@@ -108,6 +109,30 @@ static uint32_t entry_bytes(const void *ctx, uint64_t key)
 	return (uint32_t)name_len + answer + 100;
 }
 
+/* network.latency_matrix: the sites' one-way delays; its size must be network.sites. */
+static int load_site_latency(struct resolver_net *n, const struct sim_params *p, char *err, size_t err_size)
+{
+	double *ms;
+	uint32_t sites;
+	if (latency_matrix_load(p->latency_matrix_path, &ms, &sites, err, err_size))
+		return -1;
+	if (sites != n->sites) {
+		snprintf(err, err_size, "%s: %u sites, but network.sites = %u: set network.sites = %u",
+		         p->latency_matrix_path, sites, n->sites, sites);
+		free(ms);
+		return -1;
+	}
+	n->site_latency = malloc((size_t)sites * sites * sizeof(*n->site_latency));
+	for (size_t i = 0; n->site_latency && i < (size_t)sites * sites; i++)
+		n->site_latency[i] = sim_time_from_ms(ms[i]);
+	free(ms);
+	if (!n->site_latency) {
+		snprintf(err, err_size, "out of memory for the latency matrix");
+		return -1;
+	}
+	return 0;
+}
+
 int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const struct trace *t,
                       struct metrics *m, struct rng_streams *rng, struct event_queue *ev,
                       struct share_pcap *pcap, char *err, size_t err_size)
@@ -128,6 +153,7 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 	n->inter_site_latency = sim_time_from_ms(p->inter_site_latency_ms);
 	n->sites = p->sites ? p->sites : 1;
 	n->link_jitter = sim_time_from_ms(p->link_jitter_ms);
+	n->site_jitter = sim_time_from_ms(p->site_jitter_ms);
 	n->res_free = n->wait_free = n->buf_free = n->dlv_free = NONE;
 	if (authority_init(&n->world, p, t, err, err_size))
 		return -1;
@@ -171,6 +197,20 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 			return -1;
 		}
 	}
+	if (p->latency_matrix_path[0] && load_site_latency(n, p, err, err_size)) {
+		resolver_net_free(n);
+		return -1;
+	}
+	if (p->authority_capacity) {
+		n->upstream = malloc(sizeof(*n->upstream));
+		if (!n->upstream || upstream_load_init(n->upstream, p->authority_capacity)) {
+			free(n->upstream);
+			n->upstream = NULL;
+			snprintf(err, err_size, "out of memory for the authorities' load");
+			resolver_net_free(n);
+			return -1;
+		}
+	}
 	n->sessions = p->session != SESSION_UDP && (p->transport == SHARE_UNICAST || p->transport == SHARE_HUB) &&
 	              p->nodes > 1;
 	if (n->sessions) {
@@ -194,6 +234,13 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 		}
 		n->caches[i].capacity = p->cache_capacity;
 		n->caches[i].capacity_bytes = p->cache_capacity_bytes;
+		/* Exact LRU keeps its list only where something can be evicted. */
+		if (p->cache_eviction == EVICTION_LRU && (p->cache_capacity || p->cache_capacity_bytes) &&
+		    cache_use_lru(&n->caches[i])) {
+			snprintf(err, err_size, "out of memory for %u caches", p->nodes);
+			resolver_net_free(n);
+			return -1;
+		}
 		n->caches[i].size_of = entry_bytes;
 		n->caches[i].size_ctx = n;
 		n->caches[i].sampler ^= (uint64_t)(i + 1) * 0xbf58476d1ce4e5b9ULL; /* each its own draws */
@@ -215,11 +262,17 @@ void resolver_net_free(struct resolver_net *n)
 	free(n->caches);
 	free(n->pair_up);
 	n->pair_up = NULL;
+	free(n->site_latency);
+	n->site_latency = NULL;
 	if (n->delegations)
 		for (uint32_t i = 0; i < n->nodes; i++)
 			cache_free(&n->delegations[i]);
 	free(n->delegations);
 	n->delegations = NULL;
+	if (n->upstream)
+		upstream_load_free(n->upstream);
+	free(n->upstream);
+	n->upstream = NULL;
 	cache_free(&n->central);
 	pubsub_free(n);
 	for (uint32_t i = 0; i < n->buf_len; i++)
@@ -296,25 +349,42 @@ static int delegation_missing(struct resolver_net *n, uint32_t node, sim_time no
 	return 1;
 }
 
+/* authority.capacity: a query to zone's servers sent at t waits for a second with room. */
+static sim_time authority_wait(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *zone,
+                               size_t len, sim_time t)
+{
+	sim_time wait;
+	if (upstream_load_take(n->upstream, zone, len, t, &wait))
+		return -1;
+	if (wait > 0) {
+		metrics_add(n->m, node, now, CTR_UPSTREAM_QUEUED, 1);
+		metrics_add(n->m, node, now, CTR_UPSTREAM_WAIT_US, (uint64_t)(wait / 1000));
+	}
+	return wait;
+}
+
 /* The time a resolution takes and the upstream queries it makes: one to the name's
  * authority, and with authority.iterative first one to a root server (the TLD's delegation) and
- * one to a TLD server (the SLD's) unless the node holds them. Returns -1 when out of memory. */
+ * one to a TLD server (the SLD's) unless the node holds them; with authority.capacity each step
+ * leaves when the previous one is answered and may wait for its authority. Returns -1 when out
+ * of memory. */
 static sim_time resolution_delay(struct resolver_net *n, uint32_t node, sim_time now, uint64_t key)
 {
 	metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
-	if (!n->p->latency_per_zone && !n->delegations) /* the common case: no name to look at */
+	if (!n->p->latency_per_zone && !n->delegations && !n->upstream) /* the common case: no name to look at */
 		return upstream_latency(n);
 	size_t len, starts[128];
 	const uint8_t *name = trace_name_wire(n->trace, (uint32_t)(key >> 32), &len);
 	size_t count = label_starts(name, len, starts), zone = count >= 2 ? starts[count - 2] : 0;
 	sim_time delay = zone_latency(n, name + zone, len - zone);
-	if (!n->delegations)
-		return delay;
+	/* The delegation steps asked first (root, then TLD), with their latencies. */
+	struct { const uint8_t *zone; size_t len; sim_time latency; } asked[2];
+	size_t nasked = 0;
 	/* The TLD is the last label, the SLD the last two. */
 	const struct { size_t labels; enum metrics_counter counter; } steps[] = {
 		{ 1, CTR_UPSTREAM_ROOT }, { 2, CTR_UPSTREAM_TLD },
 	};
-	for (size_t s = 0; s < 2; s++) {
+	for (size_t s = 0; n->delegations && s < 2; s++) {
 		if (count < steps[s].labels) /* the root's own names need no delegation */
 			break;
 		size_t at = starts[count - steps[s].labels];
@@ -324,12 +394,27 @@ static sim_time resolution_delay(struct resolver_net *n, uint32_t node, sim_time
 		if (missing) {
 			/* Asked of the parent's servers: the root (".") for a TLD, the TLD for an SLD. */
 			const uint8_t *parent = s == 0 ? (const uint8_t *)"" : name + starts[count - 1];
-			delay += zone_latency(n, parent, s == 0 ? 1 : len - starts[count - 1]);
+			size_t parent_len = s == 0 ? 1 : len - starts[count - 1];
+			asked[nasked].zone = parent;
+			asked[nasked].len = parent_len;
+			asked[nasked].latency = zone_latency(n, parent, parent_len);
+			delay += asked[nasked++].latency;
 			metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
 			metrics_add(n->m, node, now, steps[s].counter, 1);
 		}
 	}
-	return delay;
+	if (!n->upstream)
+		return delay;
+	sim_time t = now, wait;
+	for (size_t i = 0; i < nasked; i++) {
+		if ((wait = authority_wait(n, node, now, asked[i].zone, asked[i].len, t)) < 0)
+			return -1;
+		t += wait + asked[i].latency;
+		delay -= asked[i].latency;
+	}
+	if ((wait = authority_wait(n, node, now, name + zone, len - zone, t)) < 0)
+		return -1;
+	return t + wait + delay - now;
 }
 
 /* Served stale data? Count it (and its age when the authority has moved on). */
@@ -399,7 +484,7 @@ int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const st
 	struct cache_entry *e = node_slot(n, node, now, key);
 	if (!e)
 		return -1;
-	e->last_used = CACHE_STAMP(now);
+	cache_touch(&n->caches[node], e, now);
 	if (e->expires > now) {
 		int shared = e->origin == CACHE_SHARED;
 		metrics_add(m, node, now, shared ? CTR_HITS_SHARED : CTR_HITS_OWN, 1);
@@ -455,8 +540,8 @@ int resolver_pull_lookup(struct resolver_net *n, uint32_t node, sim_time now, ui
 		r->pulled_rcode = c->rcode;
 		r->pulled_negative = c->negative;
 	}
-	return ev_push(n->ev, now + resolver_site_delay(n, resolver_site(n, node), RESOLVER_SERVICE_SITE),
-	               EV_PULL_REPLY, node, arg);
+	return ev_push(n->ev, now + resolver_site_delay(n, RESOLVER_SERVICE_SITE, resolver_site(n, node)),
+	               EV_PULL_REPLY, node, arg); /* back from the central cache */
 }
 
 static void answer_waiters(struct resolver_net *n, uint32_t node, sim_time now, uint32_t first,
@@ -472,7 +557,7 @@ int resolver_pull_reply(struct resolver_net *n, uint32_t node, sim_time now, uin
 	struct cache_entry *e = node_slot(n, node, now, r.key);
 	if (!e)
 		return -1;
-	e->last_used = CACHE_STAMP(now);
+	cache_touch(&n->caches[node], e, now);
 	e->inflight = 0;
 	e->expires = r.pulled_expires; /* the remaining TTL */
 	e->version = r.pulled_version;
@@ -526,7 +611,7 @@ int resolver_resolved(struct resolver_net *n, uint32_t node, sim_time now, uint6
 	struct cache_entry *e = node_slot(n, node, now, r.key);
 	if (!e)
 		return -1;
-	e->last_used = CACHE_STAMP(now);
+	cache_touch(&n->caches[node], e, now);
 	e->inflight = 0;
 	e->expires = now + (sim_time)ttl * SIM_S;
 	e->ttl = ttl;
@@ -634,10 +719,12 @@ static sim_time session_wait(struct resolver_net *n, uint32_t node, uint32_t pee
 static int share_deliver_copy(struct resolver_net *n, uint32_t node, uint32_t peer, uint32_t bi,
                               sim_time now, int to_hub)
 {
-	sim_time delay = resolver_site_delay(n, n->relaying ? n->relay_site : copy_source_site(n, node, bi),
-	                                     resolver_site(n, peer));
+	uint32_t from_site = n->relaying ? n->relay_site : copy_source_site(n, node, bi), to_site = resolver_site(n, peer);
+	sim_time delay = resolver_site_delay(n, from_site, to_site);
 	sim_time wait = 0; /* for the connection to come up, or for a retransmission */
 	int lost = n->p->link_loss > 0 && rng_uniform(n->rng, RNG_LINK_LOSS) < n->p->link_loss;
+	if (!lost && n->p->site_loss > 0 && from_site != to_site) /* network.site_loss */
+		lost = rng_uniform(n->rng, RNG_LINK_LOSS) < n->p->site_loss;
 	if (n->sessions && !n->relaying) {
 		wait = session_wait(n, node, peer, now, delay);
 		if (lost) { /* TCP sends it again once the retransmission timer fires */
@@ -654,6 +741,8 @@ static int share_deliver_copy(struct resolver_net *n, uint32_t node, uint32_t pe
 	delay += wait;
 	if (n->link_jitter > 0)
 		delay += (sim_time)(rng_uniform(n->rng, RNG_LINK_LATENCY) * (double)n->link_jitter);
+	if (n->site_jitter > 0 && from_site != to_site)
+		delay += (sim_time)(rng_uniform(n->rng, RNG_LINK_LATENCY) * (double)n->site_jitter);
 	uint32_t di = TAKE(n, dlv, dlv_len, dlv_cap, dlv_free);
 	if (di == NONE || ev_push(n->ev, now + delay, EV_DELIVER, peer, di))
 		return -1;
@@ -815,7 +904,7 @@ static void cache_shared(struct resolver_net *n, uint32_t node, sim_time now,
 		                now - authority_version_start(&n->world, name_id, v));
 	e->expires = expires;
 	e->version = v;
-	e->last_used = CACHE_STAMP(now);
+	cache_touch(&n->caches[node], e, now);
 	e->ttl = resolver_clamp_ttl(n->p, ttl);
 	e->origin = CACHE_SHARED;
 	e->rcode = DNS_RCODE_NOERROR;
@@ -921,7 +1010,7 @@ static void cache_negative(struct resolver_net *n, uint32_t node, sim_time now, 
 		return; /* holds an answer at least as fresh */
 	e->expires = expires;
 	e->version = version < 0 ? authority_version(&n->world, name_id, now) : (uint32_t)version;
-	e->last_used = CACHE_STAMP(now);
+	cache_touch(&n->caches[node], e, now);
 	e->ttl = ttl;
 	e->origin = CACHE_SHARED;
 	e->rcode = (uint8_t)DNS_RCODE(m.hdr.flags);
@@ -998,6 +1087,12 @@ static int receive_buffer(struct resolver_net *n, uint32_t node, sim_time now, u
 	return 1;
 }
 
+void resolver_finish(struct resolver_net *n, sim_time now)
+{
+	if (n->upstream)
+		metrics_set(n->m, 0, now, CTR_AUTHORITY_PEAK, n->upstream->peak);
+}
+
 int resolver_join(struct resolver_net *n, sim_time now)
 {
 	uint32_t node = n->joining;
@@ -1018,7 +1113,7 @@ int resolver_join(struct resolver_net *n, sim_time now)
 			return -1;
 		e->expires = src.expires;
 		e->version = src.version;
-		e->last_used = CACHE_STAMP(now);
+		cache_touch(&n->caches[node], e, now);
 		e->ttl = src.ttl;
 		e->origin = CACHE_SHARED;
 		e->rcode = src.rcode;

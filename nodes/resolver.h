@@ -16,6 +16,7 @@
 #include "dns/dns_tsig.h"
 #include "nodes/authority.h"
 #include "nodes/cache.h"
+#include "nodes/upstream.h"
 #include "sim/event.h"
 #include "sim/metrics.h"
 #include "sim/params.h"
@@ -47,6 +48,8 @@ struct resolver_net {
 	int64_t epoch_ns;          /**< Unix time of simulated time 0 */
 	sim_time service_time, link_latency, link_jitter, inter_site_latency;
 	uint32_t sites;
+	sim_time *site_latency;    /**< network.latency_matrix: [from * sites + to] one-way delays (NULL: none) */
+	sim_time site_jitter;      /**< network.site_jitter: extra jitter between two sites */
 	uint8_t relaying;          /**< set while a pubsub relay forwards: copies leave from relay_site */
 	uint32_t relay_site;       /**< the site of the relay forwarding (while relaying) */
 	uint64_t *relay_load;      /**< [pubsub.relays] copies each relay forwarded */
@@ -58,6 +61,7 @@ struct resolver_net {
 	struct cache *subs;        /**< [nodes] interest subscriptions: key -> idle deadline */
 	sim_time *session_up;      /**< [nodes] when the session with the relay is up; INT64_MAX: none */
 	struct cache *delegations; /**< authority.iterative: [nodes] delegations held, keyed by a hash of the zone */
+	struct upstream_load *upstream; /**< authority.capacity: each authority's busy seconds (NULL: no limit) */
 	sim_time *pair_up;         /**< share.session tcp/tls: [a * nodes + b], a < b, when the pair's connection is up; 0: never opened */
 	uint8_t sessions;          /**< share.session applies (tcp or tls with unicast or hub) */
 	uint32_t joining;          /**< resolvers.join_at: the resolver that joins late (UINT32_MAX: none) */
@@ -94,6 +98,8 @@ int resolver_send_copy(struct resolver_net *n, uint32_t from, uint32_t to, uint3
 /** One-way delay between the sites of two resolvers (site 0 holds relays and central caches). */
 static inline sim_time resolver_site_delay(const struct resolver_net *n, uint32_t site_a, uint32_t site_b)
 {
+	if (n->site_latency)
+		return n->site_latency[(size_t)site_a * n->sites + site_b];
 	return site_a == site_b ? n->link_latency : n->inter_site_latency;
 }
 static inline uint32_t resolver_site(const struct resolver_net *n, uint32_t node)
@@ -105,6 +111,9 @@ static inline int resolver_joined(const struct resolver_net *n, uint32_t node, s
 {
 	return node != n->joining || now >= n->join_time;
 }
+
+/** The end of a run at now: gauges of the whole run (authority.peak.per.s). */
+void resolver_finish(struct resolver_net *n, sim_time now);
 
 /** resolvers.join_at: the joining resolver starts (with resolvers.warm_start, from resolver 0's cache). */
 int resolver_join(struct resolver_net *n, sim_time now);

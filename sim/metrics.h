@@ -69,7 +69,10 @@
 	X(SERVED_EXPIRED, "num.expired", "answers served from expired data (cache.serve_expired_ttl, RFC 8767)") \
 	X(PREFETCH, "num.prefetch", "background refreshes of entries in the last 10 % of their TTL (cache.prefetch)") \
 	X(CONSISTENCY_CHECKS, "consistency.checks", "answers from cache compared with what a random peer holds for the same question") \
-	X(CONSISTENCY_MISMATCH, "consistency.mismatch", "of those, the peer held another version of the answer")
+	X(CONSISTENCY_MISMATCH, "consistency.mismatch", "of those, the peer held another version of the answer") \
+	X(UPSTREAM_QUEUED, "upstream.queued", "upstream queries that waited for an authority's next second (authority.capacity)") \
+	X(UPSTREAM_WAIT_US, "upstream.wait.us", "their total wait, microseconds (authority.capacity)") \
+	X(AUTHORITY_PEAK, "authority.peak.per.s", "the most upstream queries one authority got in one second of the run (authority.capacity set; a gauge, on resolver 0)")
 
 enum metrics_counter {
 #define METRICS_ENUM(id, name, doc) CTR_##id,

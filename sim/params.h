@@ -22,6 +22,8 @@ enum share_question { SHARE_QUESTION_KEEP = 0, SHARE_QUESTION_REMOVE };
 enum share_session { SESSION_UDP = 0, SESSION_TCP, SESSION_TLS };
 enum share_rules { SHARE_RULES_03 = 0, SHARE_RULES_04 };
 enum share_receiver { RECEIVER_DRAFT = 0, RECEIVER_UNBOUND_POC };
+enum cache_eviction { EVICTION_SAMPLED = 0, EVICTION_LRU };
+enum site_policy { SITES_SPREAD = 0, SITES_NEAREST, SITES_TRACE };
 
 struct sim_params {
 	/* [experiment] */
@@ -34,6 +36,7 @@ struct sim_params {
 	/* [resolvers] */
 	uint32_t nodes;                /**< resolvers.nodes */
 	enum frontend_policy frontend; /**< resolvers.frontend: trace|client-hash|random|round-robin */
+	enum site_policy site_policy;  /**< resolvers.site_policy: spread|nearest|trace (which sites a client reaches) */
 	double service_time_ms;        /**< resolvers.service_time: answering from cache, ms */
 	uint32_t clients;              /**< resolvers.clients: replay only this many clients, sampled (0: all) */
 	double join_at;                /**< resolvers.join_at, s: the last resolver joins then (0: all from the start) */
@@ -45,6 +48,7 @@ struct sim_params {
 	uint32_t negative_ttl;         /**< cache.negative_ttl, s: TTL of a negative answer (SOA minimum) */
 	uint32_t cache_capacity;       /**< cache.capacity: entries per resolver, 0 = unlimited */
 	uint64_t cache_capacity_bytes; /**< cache.capacity_bytes: estimated bytes per resolver, 0 = unlimited */
+	enum cache_eviction cache_eviction; /**< cache.eviction: sampled|lru, when a capacity is set */
 	uint32_t serve_expired_ttl;    /**< cache.serve_expired_ttl, s: serve expired data this long (0: off) */
 	int prefetch;                  /**< cache.prefetch: refresh an entry asked for in its last 10 % */
 
@@ -58,6 +62,7 @@ struct sim_params {
 	int latency_per_zone;              /**< authority.latency_per_zone: each zone's latency drawn once */
 	int iterative;                     /**< authority.iterative: a miss walks root, TLD, SLD unless delegations are cached */
 	uint32_t delegation_ttl;           /**< authority.delegation_ttl, s: how long a TLD or SLD delegation is cached */
+	uint32_t authority_capacity;       /**< authority.capacity: queries per second each authority answers (0: no limit) */
 	int changes_from_trace;            /**< authority.changes: 0 model (change_share), 1 trace */
 	double change_share;               /**< authority.change_share: share of names whose answer changes */
 	double change_interval;            /**< authority.change_interval, s: time between two versions */
@@ -87,6 +92,9 @@ struct sim_params {
 	double link_latency_ms;            /**< network.latency: one-way between two nodes, ms */
 	uint32_t sites;                    /**< network.sites: resolver i is in site i mod sites */
 	double inter_site_latency_ms;      /**< network.inter_site_latency: one-way between sites, ms */
+	char latency_matrix_path[PARAMS_PATH_MAX]; /**< network.latency_matrix: file of one-way latencies between sites ("": none) */
+	double site_jitter_ms;             /**< network.site_jitter: extra uniform delay between two sites, ms */
+	double site_loss;                  /**< network.site_loss: extra loss probability between two sites */
 	double link_jitter_ms;             /**< network.jitter: uniform extra delay in [0, jitter), ms */
 	double link_loss;                  /**< network.loss: probability a message is lost */
 	int ip_version;                    /**< network.ip: 4 or 6, for header overheads */

@@ -244,6 +244,8 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 		metrics_set(metrics, i, now, CTR_CACHE_ENTRIES, cache_live(&net.caches[i], now));
 	if (rc == 0 && p->transport == SHARE_PUBSUB)
 		pubsub_finish(&net, now);
+	if (rc == 0)
+		resolver_finish(&net, now);
 	summary->simulated = now;
 	if (progress_out && (shown > began || progress_always))
 		show_progress(summary, now, start, trace_duration_ns(t), began, 1);

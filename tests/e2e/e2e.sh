@@ -626,6 +626,7 @@ golden)
 	digest() { sqlite3 "$1" "select node,bin,name,value from counter order by 1,2,3;
 		select node,name,value from scalar where name not like 'wall%' and name <> 'cpuSeconds' order by 1,2;
 		select node,name,binLowerBound,value from histogramBin order by 1,2,3" | sha256sum | cut -c1-16; }
+	printf '# one-way ms between three sites\n1 30 80\n30 1 60\n80 60 1\n' > sites3.txt
 	: > golden.txt
 	while read -r label trace sets; do
 		[ -n "$label" ] && [ "${label#\#}" = "$label" ] || continue
@@ -647,6 +648,7 @@ golden)
 	features-synth-8   synth --set resolvers.nodes=8 --set share.transport=multicast --set cache.capacity=500 --set cache.prefetch=1 --set cache.serve_expired_ttl=3600 --set authority.iterative=1 --set authority.latency_per_zone=1 --set authority.change_share=0.2 --set authority.change_interval=60
 	pubsub-push-synth  synth --set resolvers.nodes=8 --set share.transport=pubsub --set pubsub.push=1 --set pubsub.subscribe=interest --set authority.change_share=0.2 --set authority.change_interval=60
 	join-synth         synth --set resolvers.nodes=4 --set share.transport=unicast --set resolvers.join_at=100 --set resolvers.warm_start=1 --set cache.capacity_bytes=200000
+	world-synth-8      synth --set resolvers.nodes=8 --set share.transport=unicast --set cache.capacity=500 --set cache.eviction=lru --set authority.capacity=150 --set authority.iterative=1 --set network.sites=3 --set network.latency_matrix=sites3.txt --set network.site_jitter=5 --set network.site_loss=0.05 --set resolvers.site_policy=nearest
 	RUNS
 	if [ -n "${GOLDEN_UPDATE:-}" ]; then
 		cp golden.txt "$src/tests/e2e/golden.txt"

@@ -28,9 +28,12 @@ static inline void add_name_record(struct trace_writer *w, const struct record_s
 	trace_writer_add_response(w, wire, len, DNS_TYPE_A, DNS_CLASS_IN, &resp);
 }
 
-/* Write a trace of these records and queries to a temporary file and open it. */
-static inline struct trace *scenario_trace(const struct record_spec *recs, size_t nrec,
-                                           const struct query_spec *qs, size_t nq, char *path)
+/* Write a trace of these records and queries to a temporary file and open it; query i comes
+ * from client 192.0.2.(1 + client[i]) to resolver 192.0.2.(53 + resolver[i]) (NULL: 0 for all). */
+static inline struct trace *scenario_trace_addrs(const struct record_spec *recs, size_t nrec,
+                                                 const struct query_spec *qs, size_t nq,
+                                                 const uint8_t *clients, const uint8_t *resolvers,
+                                                 char *path)
 {
 	struct trace_writer *w;
 	struct trace_addr client = { .family = 4, .addr = { 192, 0, 2, 1 } };
@@ -43,6 +46,8 @@ static inline struct trace *scenario_trace(const struct record_spec *recs, size_
 	for (size_t i = 0; i < nq; i++) {
 		uint8_t wire[DNS_NAME_MAX], len;
 		dns_name_from_text(qs[i].name, wire, &len);
+		client.addr[3] = (uint8_t)(1 + (clients ? clients[i] : 0));
+		resolver.addr[3] = (uint8_t)(53 + (resolvers ? resolvers[i] : 0));
 		trace_writer_add_query(w, T0 + qs[i].ms * MS, wire, len, DNS_TYPE_A, DNS_CLASS_IN,
 		                       TRACE_QF_RD, &client, &resolver);
 	}
@@ -55,6 +60,12 @@ static inline struct trace *scenario_trace(const struct record_spec *recs, size_
 		t = NULL;
 	trace_writer_free(w);
 	return t;
+}
+
+static inline struct trace *scenario_trace(const struct record_spec *recs, size_t nrec,
+                                           const struct query_spec *qs, size_t nq, char *path)
+{
+	return scenario_trace_addrs(recs, nrec, qs, nq, NULL, NULL, path);
 }
 
 /* Two resolvers, round robin, deterministic latencies: 10 ms upstream, 1 ms between peers. */

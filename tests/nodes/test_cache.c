@@ -136,6 +136,187 @@ static void test_byte_capacity(void **state)
 	cache_free(&c);
 }
 
+/* Exact LRU: the list walked from the newest holds every entry once, in the order of the
+ * reference's last uses (stamp[k]: when key k was last inserted or touched). */
+static void check_lru_list(const struct cache *c, const uint64_t *stamp)
+{
+	uint32_t count = 0, prev = CACHE_NIL;
+	uint64_t last = UINT64_MAX;
+	for (uint32_t i = c->newest; i != CACHE_NIL; prev = i, i = c->links[i].older) {
+		assert_true(c->slots[i].used);
+		assert_int_equal(c->links[i].newer, prev);
+		uint64_t s = stamp[(uint32_t)(c->slots[i].key >> 32)];
+		assert_true(s < last);
+		last = s;
+		count++;
+	}
+	assert_int_equal(c->oldest, prev);
+	assert_int_equal(count, c->used);
+}
+
+/* Insert key at second t (or use it again): a use, as the resolver's. */
+static struct cache_entry *use(struct cache *c, uint32_t k, int t, uint64_t *evicted)
+{
+	struct cache_entry *e = cache_slot_evict(c, cache_key(k, 1, 1), evicted);
+	assert_non_null(e);
+	cache_touch(c, e, (sim_time)t * SIM_S);
+	return e;
+}
+
+static int held(const struct cache *c, uint32_t k) { return cache_find(c, cache_key(k, 1, 1)) != NULL; }
+
+enum { A = 1, B, C, D, E, F, G };
+
+/* cache.eviction = lru: exactly the least recently used entry goes, O(1) each. */
+static void test_exact_lru_order(void **state)
+{
+	(void)state;
+	struct cache c;
+	assert_int_equal(cache_init(&c, 64), 0);
+	assert_int_equal(cache_use_lru(&c), 0);
+	c.capacity = 4;
+	uint64_t evicted = 0;
+	use(&c, A, 1, &evicted), use(&c, B, 2, &evicted), use(&c, C, 3, &evicted), use(&c, D, 4, &evicted);
+	use(&c, A, 5, &evicted);              /* touch A: B is now the least recently used */
+	use(&c, E, 6, &evicted);              /* B goes, and only B */
+	assert_int_equal(evicted, 1);
+	assert_false(held(&c, B));
+	assert_true(held(&c, A) && held(&c, C) && held(&c, D) && held(&c, E));
+	use(&c, F, 7, &evicted);              /* then C */
+	assert_false(held(&c, C));
+	use(&c, D, 8, &evicted);              /* touch D: A is the oldest */
+	use(&c, G, 9, &evicted);
+	assert_false(held(&c, A));
+	assert_true(held(&c, E) && held(&c, F) && held(&c, D) && held(&c, G));
+	assert_int_equal(evicted, 3);
+	/* An entry with a resolution in flight is passed over: E is the oldest, F goes. */
+	cache_find(&c, cache_key(E, 1, 1))->inflight = 1;
+	use(&c, A, 10, &evicted);
+	assert_true(held(&c, E));
+	assert_false(held(&c, F));
+	cache_free(&c);
+
+	/* Capacity 3: A B C, touch A, insert D: B goes. */
+	assert_int_equal(cache_init(&c, 64), 0);
+	assert_int_equal(cache_use_lru(&c), 0);
+	c.capacity = 3;
+	evicted = 0;
+	use(&c, A, 1, &evicted), use(&c, B, 2, &evicted), use(&c, C, 3, &evicted);
+	use(&c, A, 4, &evicted);
+	use(&c, D, 5, &evicted);
+	assert_int_equal(evicted, 1);
+	assert_false(held(&c, B));
+	assert_true(held(&c, A) && held(&c, C) && held(&c, D));
+	cache_free(&c);
+}
+
+/* cache.eviction = sampled (the default): the same sequence, capacity 4. With the cache's
+ * default sampler seed one of the 5 draws lands on B, which goes as under exact LRU; with the
+ * seed the sixth resolver gets (resolver.c: seed ^ 5 * 0xbf58476d1ce4e5b9), no draw lands on B
+ * and C, the oldest entry drawn, goes: an approximation of LRU. */
+static void test_sampled_lru_victim(void **state)
+{
+	(void)state;
+	const uint64_t seeds[] = { 0, 5 * 0xbf58476d1ce4e5b9ULL };
+	const uint32_t victims[] = { B, C };
+	for (int s = 0; s < 2; s++) {
+		struct cache c;
+		assert_int_equal(cache_init(&c, 64), 0);
+		c.capacity = 4;
+		c.sampler ^= seeds[s];
+		uint64_t evicted = 0;
+		use(&c, A, 1, &evicted), use(&c, B, 2, &evicted), use(&c, C, 3, &evicted), use(&c, D, 4, &evicted);
+		use(&c, A, 5, &evicted);
+		use(&c, E, 6, &evicted);
+		assert_int_equal(evicted, 1);
+		for (uint32_t k = A; k <= E; k++)
+			assert_int_equal(held(&c, k), k != victims[s]);
+		cache_free(&c);
+	}
+}
+
+/* cache.capacity_bytes under exact LRU: the oldest entries go until the newcomer fits. */
+static void test_exact_lru_bytes(void **state)
+{
+	(void)state;
+	struct cache c;
+	assert_int_equal(cache_init(&c, 64), 0);
+	assert_int_equal(cache_use_lru(&c), 0);
+	c.capacity_bytes = 1000;
+	c.size_of = weight; /* odd names 300 bytes, even ones 100 */
+	uint64_t evicted = 0;
+	use(&c, 1, 1, &evicted), use(&c, 2, 2, &evicted), use(&c, 3, 3, &evicted), use(&c, 4, 4, &evicted);
+	assert_int_equal(c.bytes, 800);
+	use(&c, 5, 5, &evicted);                 /* 800 + 300 > 1000: 1 (300) goes */
+	assert_int_equal(evicted, 1);
+	assert_false(held(&c, 1));
+	assert_int_equal(c.bytes, 800);
+	use(&c, 2, 6, &evicted);                 /* touch 2: oldest first 3, 4, 5, 2 */
+	use(&c, 7, 7, &evicted);                 /* 3 (300) goes */
+	assert_false(held(&c, 3));
+	assert_int_equal(c.bytes, 800);
+	use(&c, 9, 8, &evicted);                 /* 4 (100) goes: 700 + 300 = 1000 fits */
+	assert_false(held(&c, 4));
+	assert_int_equal(evicted, 3);
+	assert_int_equal(c.bytes, 1000);
+	assert_true(held(&c, 5) && held(&c, 2) && held(&c, 7) && held(&c, 9));
+	use(&c, 11, 9, &evicted);                /* 5 (300) goes: 700 + 300 */
+	assert_false(held(&c, 5));
+	assert_int_equal(c.bytes, 1000);
+	cache_free(&c);
+}
+
+/* The LRU list survives growth and backward-shift deletion (entries moving between slots). */
+static void test_exact_lru_links(void **state)
+{
+	(void)state;
+	struct cache c;
+	assert_int_equal(cache_init(&c, 64), 0);
+	assert_int_equal(cache_use_lru(&c), 0);
+	static uint64_t stamp[4096];
+	static uint8_t present[4096];
+	uint64_t x = 987654321, clock = 0;
+	for (int step = 0; step < 100000; step++) {
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		uint32_t k = (uint32_t)(x % 4096);
+		if (x & (1u << 20)) {
+			struct cache_entry *e = cache_slot(&c, cache_key(k, 1, 1));
+			assert_non_null(e);
+			cache_touch(&c, e, 0);
+			present[k] = 1;
+			stamp[k] = ++clock;
+		} else {
+			struct cache_entry *e = cache_find(&c, cache_key(k, 1, 1));
+			assert_true((e != NULL) == present[k]);
+			if (e) {
+				cache_remove(&c, (uint32_t)(e - c.slots));
+				present[k] = 0;
+			}
+		}
+		if (step % 997 == 0)
+			check_lru_list(&c, stamp);
+	}
+	check_lru_list(&c, stamp);
+	assert_true(c.cap >= 4096); /* it grew */
+	/* Emptied, then with a capacity: what stays is exactly the most recently used. */
+	for (uint32_t k = 0; k < 4096; k++)
+		if (present[k])
+			cache_remove(&c, (uint32_t)(cache_find(&c, cache_key(k, 1, 1)) - c.slots));
+	assert_int_equal(c.used, 0);
+	assert_int_equal(c.newest, CACHE_NIL);
+	assert_int_equal(c.oldest, CACHE_NIL);
+	c.capacity = 100;
+	for (uint32_t k = 0; k < 4096; k++) {
+		cache_touch(&c, cache_slot_evict(&c, cache_key(k, 1, 1), NULL), 0);
+		stamp[k] = ++clock;
+	}
+	assert_int_equal(c.used, 100);
+	for (uint32_t k = 0; k < 4096; k++)
+		assert_int_equal(held(&c, k), k >= 3996);
+	check_lru_list(&c, stamp);
+	cache_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +324,10 @@ int main(void)
 		cmocka_unit_test(test_remove_keeps_chains),
 		cmocka_unit_test(test_capacity_and_sampled_lru),
 		cmocka_unit_test(test_byte_capacity),
+		cmocka_unit_test(test_exact_lru_order),
+		cmocka_unit_test(test_sampled_lru_victim),
+		cmocka_unit_test(test_exact_lru_bytes),
+		cmocka_unit_test(test_exact_lru_links),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

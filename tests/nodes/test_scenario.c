@@ -635,6 +635,22 @@ static void test_cache_capacity(void **state)
 	metrics_free(&m);
 	trace_close(t);
 	unlink(path);
+
+	/* cache.eviction = lru, two entries: the hit on a at 40 ms makes b the least recently used,
+	 * so c evicts b (b's query at 80 ms misses and evicts a, a's at 100 ms misses). */
+	static const struct query_spec q2[] = { { 0, "a.example" }, { 20, "b.example" }, { 40, "a.example" },
+		                                { 60, "c.example" }, { 80, "b.example" }, { 100, "a.example" },
+		                                { 120, "b.example" } };
+	t = scenario_trace(records, 6, q2, 7, path);
+	p.cache_capacity = 2;
+	p.cache_eviction = EVICTION_LRU;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_MISSES), 5);
+	assert_int_equal(metrics_total(&m, CTR_HITS_OWN), 2); /* a at 40, b at 120 */
+	assert_int_equal(metrics_total(&m, CTR_CACHE_EVICTIONS), 3);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
 }
 
 static void test_serve_expired(void **state)
@@ -1188,6 +1204,228 @@ static void test_latency_per_zone(void **state)
 	assert_true(www > 0);
 }
 
+/* authority.capacity: 2 queries per second for a.example's servers; one resolver, 10 ms per
+ * step. Seconds are windows of simulated time from the first query. */
+static void test_authority_capacity(void **state)
+{
+	(void)state;
+	static const struct query_spec q[] = {
+		{ 0, "w1.a.example" },    /* second 0: 1st query, no wait: 10 ms */
+		{ 100, "w2.a.example" },  /* second 0: 2nd, 10 ms */
+		{ 200, "w3.a.example" },  /* second 0 full: waits 800 ms for second 1: 810 ms */
+		{ 300, "w4.a.example" },  /* second 1: 2nd, waits 700 ms: 710 ms */
+		{ 400, "w5.a.example" },  /* second 1 full: waits 1,600 ms for second 2: 1,610 ms */
+		{ 2500, "w6.a.example" }, /* second 2 holds one: room, no wait */
+		{ 2600, "x.test" },       /* another authority: no wait */
+	};
+	char path[64], err[256];
+	struct trace *t = scenario_trace(records, 6, q, 7, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 1;
+	p.transport = SHARE_NONE;
+	p.authority_capacity = 2;
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM), 7);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_QUEUED), 3);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_WAIT_US), 800000 + 700000 + 1600000);
+	assert_int_equal(metrics_total(&m, CTR_AUTHORITY_PEAK), 2);
+	assert_int_equal(m.latency_sum_ns[LAT_MISS], 7 * 10100000LL + 3100 * MS);
+	metrics_free(&m);
+	/* No capacity (the default): no wait, no gauge. */
+	p.authority_capacity = 0;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_QUEUED), 0);
+	assert_int_equal(metrics_total(&m, CTR_AUTHORITY_PEAK), 0);
+	assert_int_equal(m.latency_sum_ns[LAT_MISS], 7 * 10100000LL);
+	metrics_free(&m);
+	/* A capacity no second reaches measures the busiest authority without limiting it. */
+	p.authority_capacity = 1000000;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_QUEUED), 0);
+	assert_int_equal(metrics_total(&m, CTR_AUTHORITY_PEAK), 5); /* a.example, second 0: w1 to w5 */
+	assert_int_equal(m.latency_sum_ns[LAT_MISS], 7 * 10100000LL);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+
+	/* Iterative, 1 query per second: the root, the TLD example and each SLD are authorities;
+	 * a step leaves when the one before is answered. */
+	static const struct query_spec qi[] = {
+		{ 0, "a.example" },     /* root, example, a.example at 0, 10, 20 ms: 30 ms */
+		{ 100, "x.a.example" }, /* delegations held; a.example's second 0 is full: 900 + 10 ms */
+		{ 200, "b.example" },   /* example's second 0 is full: 800 ms, then 10 + 10: 820 ms */
+	};
+	t = scenario_trace(records, 6, qi, 3, path);
+	assert_non_null(t);
+	p.authority_capacity = 1;
+	p.iterative = 1;
+	p.delegation_ttl = 172800;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM), 6);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_QUEUED), 2);
+	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_WAIT_US), 900000 + 800000);
+	assert_int_equal(metrics_total(&m, CTR_AUTHORITY_PEAK), 1);
+	assert_int_equal(m.latency_sum_ns[LAT_MISS], (30 + 910 + 820) * MS + 3 * 100000LL);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
+/* network.latency_matrix: one-way delays from row to column, not symmetric. */
+static const char site_matrix[] = "# to: site 0, site 1, site 2\n"
+                                  "1  5  30  # from site 0\n"
+                                  "4  1  12\n"
+                                  "25 12 1\n";
+
+static void write_matrix(char *path, const char *text)
+{
+	snprintf(path, 64, "/tmp/sharesim-matrix-%d-XXXXXX", (int)getpid());
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/* Six resolvers in three sites (i in site i mod 3), round robin. n0 resolves a.example at
+ * 10 ms and shares it: n3 (its site) has it at 11 ms, n1 and n4 (site 1) at 15, n2 and n5
+ * (site 2) at 40. */
+static void test_latency_matrix(void **state)
+{
+	(void)state;
+	static const struct query_spec q[] = {
+		{ 0, "a.example" },  /* n0 miss */
+		{ 14, "a.example" }, /* n1 miss: the share comes at 15 */
+		{ 16, "a.example" }, /* n2 miss: at 40 */
+		{ 17, "a.example" }, /* n3 hit: at 11 */
+		{ 18, "a.example" }, /* n4 hit: at 15 */
+		{ 19, "a.example" }, /* n5 miss: at 40 */
+	};
+	char path[64], mpath[64], err[512];
+	struct trace *t = scenario_trace(records, 6, q, 6, path);
+	assert_non_null(t);
+	write_matrix(mpath, site_matrix);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 6;
+	p.sites = 3;
+	p.inter_site_latency_ms = 20;
+	snprintf(p.latency_matrix_path, sizeof(p.latency_matrix_path), "%s", mpath);
+	struct metrics m;
+	struct run_summary s;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t misses[] = { 1, 1, 1, 0, 0, 1 }, shared[] = { 0, 0, 0, 1, 1, 0 };
+	check_nodes(&m, CTR_MISSES, misses, 6);
+	check_nodes(&m, CTR_HITS_SHARED, shared, 6);
+	metrics_free(&m);
+
+	/* Without the matrix: 1 ms within a site, 20 ms between: n4 has it only at 30 ms. */
+	p.latency_matrix_path[0] = '\0';
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t misses_flat[] = { 1, 1, 1, 0, 1, 1 };
+	check_nodes(&m, CTR_MISSES, misses_flat, 6);
+	metrics_free(&m);
+
+	/* network.site_loss = 1: every copy between sites is lost, none within. Five resolutions
+	 * (n0, n1, n2, n4, n5), each sent to 5 peers of which 4 in other sites. */
+	snprintf(p.latency_matrix_path, sizeof(p.latency_matrix_path), "%s", mpath);
+	p.site_loss = 1;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t misses_lost[] = { 1, 1, 1, 0, 1, 1 };
+	check_nodes(&m, CTR_MISSES, misses_lost, 6);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_LOST), 20);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_RECV_MSGS), 5);
+	metrics_free(&m);
+
+	/* network.site_jitter = 1 s: copies between sites are late (n4 misses), n3's is not. */
+	p.site_loss = 0;
+	p.site_jitter_ms = 1000;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	check_nodes(&m, CTR_MISSES, misses_lost, 6);
+	assert_int_equal(metrics_total(&m, CTR_SHARE_LOST), 0);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+
+	/* Pull: the central cache is in site 0; a lookup goes row-to-column out and back. */
+	static const struct query_spec qp[] = { { 0, "a.example" }, { 100, "a.example" }, { 200, "a.example" } };
+	t = scenario_trace(records, 6, qp, 3, path);
+	assert_non_null(t);
+	p.site_jitter_ms = 0;
+	p.nodes = 3;
+	p.transport = SHARE_PULL;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	assert_int_equal(metrics_total(&m, CTR_PULL_HITS), 2);
+	assert_int_equal(m.latency_sum_ns[0 * LAT__COUNT + LAT_MISS], (1 + 1 + 10) * MS + 100000LL);
+	assert_int_equal(m.latency_sum_ns[1 * LAT__COUNT + LAT_HIT_PULL], (4 + 5) * MS + 100000LL);
+	assert_int_equal(m.latency_sum_ns[2 * LAT__COUNT + LAT_HIT_PULL], (25 + 30) * MS + 100000LL);
+	metrics_free(&m);
+
+	/* The matrix's size must be network.sites. */
+	p.sites = 2;
+	assert_int_not_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	char expected[512];
+	snprintf(expected, sizeof(expected), "%s: 3 sites, but network.sites = 2: set network.sites = 3", mpath);
+	assert_string_equal(err, expected);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+	unlink(mpath);
+}
+
+/* resolvers.site_policy: 4 resolvers in 2 sites (0, 2 in site 0; 1, 3 in site 1), round robin
+ * inside what a query may reach; two clients (6 queries and 2), two resolver addresses in the
+ * capture. */
+static void test_site_policy(void **state)
+{
+	(void)state;
+	static const struct query_spec q[] = {
+		{ 0, "a.example" }, { 1, "a.example" }, { 2, "a.example" }, { 3, "a.example" },
+		{ 4, "b.example" }, { 5, "b.example" }, { 6, "b.example" }, { 7, "b.example" },
+	};
+	static const uint8_t clients[] = { 0, 0, 0, 0, 0, 0, 1, 1 };
+	static const uint8_t resolvers[] = { 0, 1, 0, 1, 1, 1, 1, 0 };
+	char path[64], err[256];
+	struct trace *t = scenario_trace_addrs(records, 6, q, 8, clients, resolvers, path);
+	assert_non_null(t);
+	struct sim_params p;
+	scenario_params(&p);
+	p.nodes = 4;
+	p.sites = 2;
+	p.transport = SHARE_NONE;
+	struct metrics m;
+	struct run_summary s;
+	/* spread: round robin over all four. */
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t spread[] = { 2, 2, 2, 2 };
+	check_nodes(&m, CTR_QUERIES, spread, 4);
+	metrics_free(&m);
+	/* nearest: client 0's home is site 1, client 1's site 0 (XXH64 of the client with the seed):
+	 * client 0's six queries go to n1, n3, n1, n3, n1, n3, client 1's two to n0, n2. */
+	p.site_policy = SITES_NEAREST;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t nearest[] = { 1, 3, 1, 3 };
+	check_nodes(&m, CTR_QUERIES, nearest, 4);
+	metrics_free(&m);
+	/* trace: the capture's resolver 0 is site 0 (n0, n2), resolver 1 site 1 (n1, n3); one round
+	 * robin counter for all, j = count mod 2 picking home + 2j: n0, n3, n0, n3, n1, n3, n1, n2. */
+	p.site_policy = SITES_TRACE;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	const uint64_t traced[] = { 2, 2, 1, 3 };
+	check_nodes(&m, CTR_QUERIES, traced, 4);
+	metrics_free(&m);
+	/* One site: the policy changes nothing. */
+	p.sites = 1;
+	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	check_nodes(&m, CTR_QUERIES, spread, 4);
+	metrics_free(&m);
+	trace_close(t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1216,6 +1454,9 @@ int main(void)
 		cmocka_unit_test(test_changes_from_trace),
 		cmocka_unit_test(test_iterative_resolution),
 		cmocka_unit_test(test_latency_per_zone),
+		cmocka_unit_test(test_authority_capacity),
+		cmocka_unit_test(test_latency_matrix),
+		cmocka_unit_test(test_site_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

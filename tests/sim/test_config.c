@@ -73,7 +73,7 @@ static void test_sweep_order_and_names(void **state)
 	snprintf(expected, sizeof(expected), "%s/t.trace", dir);
 	assert_string_equal(pt.params.trace_path, expected);
 	assert_string_equal(pt.param_rows[0].name, "experiment.name");
-	assert_int_equal(pt.param_count, 55);
+	assert_int_equal(pt.param_count, 61);
 	experiment_free(e);
 }
 
@@ -146,7 +146,7 @@ static void test_registry_documents_every_key(void **state)
 	size_t n = 0;
 	for (; config_param_doc(n, &d) == 0; n++)
 		assert_true(strlen(d.doc) > 10);
-	assert_int_equal(n, 55);
+	assert_int_equal(n, 61);
 }
 
 int main(void)
