@@ -7,54 +7,17 @@
 
 #include <stdint.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 
-/* Tables of 2 MB and more are mapped anonymously with transparent huge pages asked for: a
- * lookup is a random access, so 4 KB pages cost a page fault per few slots when the table is
- * first filled and a TLB miss on most lookups. Smaller tables come from calloc. */
-#define HUGE_BYTES ((size_t)2 << 20)
-/* Under ASan every table comes from calloc, so that the sanitizer watches it. */
-#if defined(__SANITIZE_ADDRESS__)
-#define HUGE_TABLES 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HUGE_TABLES 0
-#endif
-#endif
-#ifndef HUGE_TABLES
-#define HUGE_TABLES 1
-#endif
+#include "sim/huge_pages.h"
 
 static struct cache_entry *slots_alloc(uint32_t cap)
 {
-	size_t bytes = (size_t)cap * sizeof(struct cache_entry);
-	if (!HUGE_TABLES || bytes < HUGE_BYTES)
-		return calloc(cap, sizeof(struct cache_entry));
-	/* Map 2 MB more and trim, so the table starts on a huge page boundary. */
-	size_t span = bytes + HUGE_BYTES;
-	uint8_t *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	uint8_t *start = (uint8_t *)(((uintptr_t)p + HUGE_BYTES - 1) & ~(uintptr_t)(HUGE_BYTES - 1));
-	if (start > p)
-		munmap(p, (size_t)(start - p));
-	if (p + span > start + bytes)
-		munmap(start + bytes, (size_t)(p + span - (start + bytes)));
-#ifdef MADV_HUGEPAGE
-	madvise(start, bytes, MADV_HUGEPAGE);
-#endif
-	return (struct cache_entry *)(void *)start;
+	return huge_zalloc((size_t)cap * sizeof(struct cache_entry));
 }
 
 static void slots_free(struct cache_entry *slots, uint32_t cap)
 {
-	size_t bytes = (size_t)cap * sizeof(struct cache_entry);
-	if (!slots)
-		return;
-	if (!HUGE_TABLES || bytes < HUGE_BYTES)
-		free(slots);
-	else
-		munmap(slots, bytes);
+	huge_free(slots, (size_t)cap * sizeof(struct cache_entry));
 }
 
 int cache_init(struct cache *c, uint32_t initial_cap)
