@@ -519,16 +519,13 @@ static void test_refused(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/sharesim-dnstap-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
+	return scratch_dir_make(dir, "dnstap");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_dir_remove(dir);
 }
 
 int main(void)

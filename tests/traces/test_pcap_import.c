@@ -590,16 +590,13 @@ static void test_bad_inputs(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/sharesim-pcap-import-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
+	return scratch_dir_make(dir, "pcap-import");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_dir_remove(dir);
 }
 
 int main(void)

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "trace_checks.h"
 #include <zlib.h>
 
 #include "dns/dns_wire.h"
@@ -18,14 +20,6 @@
 #include "traces/trace.h"
 
 static char dir[64], out_path[128];
-
-static uint64_t stat_of(const struct trace *t, const char *name)
-{
-	for (size_t i = 0; i < trace_stat_count(t); i++)
-		if (!strcmp(trace_stats(t)[i].name, name))
-			return trace_stats(t)[i].count;
-	return 0;
-}
 
 static uint32_t name_id(const struct trace *t, const char *text)
 {
@@ -269,8 +263,7 @@ static void test_wrccdc(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/sharesim-zeek-XXXXXX");
-	if (!mkdtemp(dir))
+	if (scratch_dir_make(dir, "zeek"))
 		return -1;
 	snprintf(out_path, sizeof(out_path), "%s/out.trace", dir);
 	return 0;
@@ -279,9 +272,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_dir_remove(dir);
 }
 
 int main(void)
