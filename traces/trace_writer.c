@@ -4,6 +4,13 @@
  * Names are folded and interned in an open-addressing table keyed by XXH3; the record model is
  * a second table keyed by (name_id, qtype, qclass). Queries keep their arrival number so the
  * time sort is stable.
+ *
+ * Speed (the importer calls this once or twice per packet, and the tables outgrow the caches):
+ * a name is folded and hashed once (struct trace_name), and both of its slots can be
+ * prefetched before the caller's other work on the packet; every slot holds what decides a
+ * mismatch (32 bits of the name's hash; the record's whole key), so a probe reads one cache
+ * line and the name or record itself only on a match. Ids are given in order of first
+ * appearance whatever the slots, so the file does not depend on the table layout.
  */
 #include "traces/trace_writer.h"
 
@@ -31,7 +38,8 @@ struct trace_writer {
 	size_t blob_len, blob_cap;
 	uint32_t *name_off; /* [names + 1] */
 	uint32_t nnames, cap_names;
-	uint32_t *name_slots; /* open addressing: name_id + 1, 0 empty */
+	/* id1: name_id + 1, 0 empty; hash: the name's low 32 bits; off, len: the name in the blob */
+	struct name_slot { uint32_t id1, hash, off, len; } *name_slots;
 	uint32_t name_slot_count;
 	/* addresses */
 	struct trace_addr *addrs[2]; /* clients, resolvers */
@@ -40,16 +48,18 @@ struct trace_writer {
 	uint32_t addr_slot_count[2];
 	/* record model */
 	struct trace_record *records;
-	int64_t *record_last_time;
-	uint64_t *record_last_hash;   /* the answer last seen (input order), 0: none yet */
+	struct record_state { int64_t last_time; uint64_t last_hash; } *record_state; /* last_hash: the answer last seen (input order), 0: none yet */
 	struct observation { uint64_t key; int64_t time_ns; uint64_t hash; } *obs; /* answers that differ from the one before */
 	size_t nobs, cap_obs;
 	uint32_t nrecords, cap_records;
-	uint32_t *record_slots;
+	/* key: record_key(); id1: record id + 1, 0 empty; name_hash: the name's, which places it */
+	struct record_slot { uint64_t key; uint32_t id1, name_hash; } *record_slots;
 	uint32_t record_slot_count;
 	uint64_t responses;
 	struct trace_stat *stats;
+	const char **stat_keys; /* the string each line was first counted with: most callers pass literals */
 	size_t nstats, cap_stats;
+	int written;            /* trace_writer_write consumed the queries */
 	char *sources;
 	size_t sources_len;
 };
@@ -77,8 +87,8 @@ int trace_writer_new(struct trace_writer **out)
 	w->name_slot_count = 1024;
 	w->record_slot_count = 1024;
 	w->addr_slot_count[0] = w->addr_slot_count[1] = 256;
-	w->name_slots = calloc(w->name_slot_count, sizeof(uint32_t));
-	w->record_slots = calloc(w->record_slot_count, sizeof(uint32_t));
+	w->name_slots = calloc(w->name_slot_count, sizeof(*w->name_slots));
+	w->record_slots = calloc(w->record_slot_count, sizeof(*w->record_slots));
 	w->addr_slots[0] = calloc(256, sizeof(uint32_t));
 	w->addr_slots[1] = calloc(256, sizeof(uint32_t));
 	w->name_off = calloc(1, sizeof(uint32_t));
@@ -104,11 +114,11 @@ void trace_writer_free(struct trace_writer *w)
 		free(w->addr_slots[k]);
 	}
 	free(w->records);
-	free(w->record_last_time);
-	free(w->record_last_hash);
+	free(w->record_state);
 	free(w->obs);
 	free(w->record_slots);
 	free(w->stats);
+	free(w->stat_keys);
 	free(w->sources);
 	free(w);
 }
@@ -135,22 +145,38 @@ static int rehash(struct trace_writer *w, uint32_t **slots, uint32_t *slot_count
 	return 0;
 }
 
-static uint64_t name_hash(const struct trace_writer *w, uint32_t id, int kind)
+/* Double the name table: the slots carry their hash, so no name is read. */
+static int name_rehash(struct trace_writer *w)
 {
-	(void)kind;
-	return XXH3_64bits(w->blob + w->name_off[id], w->name_off[id + 1] - w->name_off[id]);
+	uint32_t ncount = w->name_slot_count * 2, mask = ncount - 1;
+	struct name_slot *ns = calloc(ncount, sizeof(*ns));
+	if (!ns)
+		return -1;
+	for (uint32_t j = 0; j < w->name_slot_count; j++) {
+		if (!w->name_slots[j].id1)
+			continue;
+		uint32_t i = w->name_slots[j].hash & mask;
+		while (ns[i].id1)
+			i = (i + 1) & mask;
+		ns[i] = w->name_slots[j];
+	}
+	free(w->name_slots);
+	w->name_slots = ns;
+	w->name_slot_count = ncount;
+	return 0;
 }
 
-/* Intern a folded name; returns its id or -1. */
-static int64_t intern_name(struct trace_writer *w, const uint8_t *folded, size_t len)
+/* Intern a prepared (folded, hashed) name; returns its id or -1. */
+static int64_t intern_name(struct trace_writer *w, const struct trace_name *name)
 {
-	uint64_t h = XXH3_64bits(folded, len);
-	uint32_t mask = w->name_slot_count - 1, i = (uint32_t)h & mask;
-	while (w->name_slots[i]) {
-		uint32_t id = w->name_slots[i] - 1;
-		uint32_t l = w->name_off[id + 1] - w->name_off[id];
-		if (l == len && !memcmp(w->blob + w->name_off[id], folded, len))
-			return id;
+	const uint8_t *folded = name->folded;
+	size_t len = name->len;
+	uint32_t h = (uint32_t)name->hash;
+	uint32_t mask = w->name_slot_count - 1, i = h & mask;
+	while (w->name_slots[i].id1) {
+		const struct name_slot *sl = &w->name_slots[i];
+		if (sl->hash == h && sl->len == len && !memcmp(w->blob + sl->off, folded, len))
+			return sl->id1 - 1;
 		i = (i + 1) & mask;
 	}
 	size_t cap_names = w->cap_names;
@@ -159,12 +185,11 @@ static int64_t intern_name(struct trace_writer *w, const uint8_t *folded, size_t
 		return -1;
 	w->cap_names = (uint32_t)cap_names;
 	memcpy(w->blob + w->blob_len, folded, len);
-	w->blob_len += len;
 	uint32_t id = w->nnames++;
+	w->name_slots[i] = (struct name_slot){ id + 1, h, (uint32_t)w->blob_len, (uint32_t)len };
+	w->blob_len += len;
 	w->name_off[id + 1] = (uint32_t)w->blob_len;
-	w->name_slots[i] = id + 1;
-	if ((uint64_t)w->nnames * 2 > w->name_slot_count &&
-	    rehash(w, &w->name_slots, &w->name_slot_count, w->nnames, name_hash, 0))
+	if ((uint64_t)w->nnames * 2 > w->name_slot_count && name_rehash(w))
 		return -1;
 	return id;
 }
@@ -201,21 +226,75 @@ static int64_t intern_addr(struct trace_writer *w, int kind, const struct trace_
 	return id;
 }
 
-static int64_t intern_wire_name(struct trace_writer *w, const uint8_t *qname, size_t qname_len)
+int trace_writer_name(struct trace_writer *w, const uint8_t *qname, size_t qname_len,
+                      struct trace_name *out)
 {
-	uint8_t folded[DNS_NAME_MAX];
 	if (qname_len == 0 || qname_len > DNS_NAME_MAX)
 		return -1;
-	memcpy(folded, qname, qname_len);
-	dns_name_fold(folded, qname_len);
-	return intern_name(w, folded, qname_len);
+	memcpy(out->folded, qname, qname_len);
+	/* dns_name_fold's ASCII lower-casing, without a call per byte. */
+	for (size_t pos = 0; pos < qname_len && out->folded[pos];) {
+		size_t l = out->folded[pos], end = pos + 1 + l < qname_len ? pos + 1 + l : qname_len;
+		for (size_t i = pos + 1; i < end; i++)
+			out->folded[i] = (uint8_t)(out->folded[i] + ((uint8_t)(out->folded[i] - 'A') < 26 ? 32 : 0));
+		pos += l + 1;
+	}
+	out->len = (uint8_t)qname_len;
+	out->hash = XXH3_64bits(out->folded, qname_len);
+	(void)w;
+	return 0;
+}
+
+/* Where a record starts its probe: from its name's hash, so that it is known (and can be
+ * prefetched) before the name's id is. */
+static uint32_t record_home(uint32_t name_hash, uint16_t qtype, uint16_t qclass)
+{
+	uint64_t x = (uint64_t)name_hash << 32 | (uint64_t)qtype << 16 | qclass;
+	x ^= x >> 33; /* MurmurHash3's fmix64 */
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return (uint32_t)x;
+}
+
+void trace_writer_prefetch(struct trace_writer *w, const struct trace_name *name, uint16_t qtype,
+                           uint16_t qclass, int stage)
+{
+	uint32_t h = (uint32_t)name->hash;
+	uint32_t ni = h & (w->name_slot_count - 1);
+	uint32_t ri = record_home(h, qtype, qclass) & (w->record_slot_count - 1);
+	if (stage == 0) {
+		__builtin_prefetch(&w->name_slots[ni]);
+		__builtin_prefetch(&w->record_slots[ri]);
+		return;
+	}
+	/* The slots are in the cache by now: what they point to, if it is likely the one. */
+	const struct name_slot *ns = &w->name_slots[ni];
+	if (ns->id1 && ns->hash == h)
+		__builtin_prefetch(w->blob + ns->off);
+	const struct record_slot *rs = &w->record_slots[ri];
+	if (rs->id1 && rs->name_hash == h && (uint32_t)(rs->key & 0xffffffffu) == ((uint32_t)qtype << 16 | qclass)) {
+		__builtin_prefetch(&w->records[rs->id1 - 1]);
+		__builtin_prefetch(&w->record_state[rs->id1 - 1]);
+	}
 }
 
 int trace_writer_add_query(struct trace_writer *w, int64_t time_ns, const uint8_t *qname,
                            size_t qname_len, uint16_t qtype, uint16_t qclass, uint16_t flags,
                            const struct trace_addr *client, const struct trace_addr *resolver)
 {
-	int64_t name_id = intern_wire_name(w, qname, qname_len);
+	struct trace_name name;
+	if (trace_writer_name(w, qname, qname_len, &name))
+		return -1;
+	return trace_writer_add_query_name(w, time_ns, &name, qtype, qclass, flags, client, resolver);
+}
+
+int trace_writer_add_query_name(struct trace_writer *w, int64_t time_ns, const struct trace_name *name,
+                                uint16_t qtype, uint16_t qclass, uint16_t flags,
+                                const struct trace_addr *client, const struct trace_addr *resolver)
+{
+	int64_t name_id = intern_name(w, name);
 	int64_t client_id = name_id < 0 ? -1 : intern_addr(w, 0, client);
 	int64_t resolver_id = client_id < 0 ? -1 : intern_addr(w, 1, resolver);
 	if (resolver_id < 0 || resolver_id > UINT16_MAX)
@@ -240,28 +319,50 @@ static uint64_t record_key(uint32_t name_id, uint16_t qtype, uint16_t qclass)
 	return (uint64_t)name_id << 32 | (uint64_t)qtype << 16 | qclass;
 }
 
-static uint64_t record_hash(const struct trace_writer *w, uint32_t id, int kind)
+/* Double the record table: the slots carry their key and their name's hash. */
+static int record_rehash(struct trace_writer *w)
 {
-	(void)kind;
-	const struct trace_record *r = &w->records[id];
-	uint64_t k = record_key(r->name_id, r->qtype, r->qclass);
-	return XXH3_64bits(&k, sizeof(k));
+	uint32_t ncount = w->record_slot_count * 2, mask = ncount - 1;
+	struct record_slot *ns = calloc(ncount, sizeof(*ns));
+	if (!ns)
+		return -1;
+	for (uint32_t j = 0; j < w->record_slot_count; j++) {
+		const struct record_slot *o = &w->record_slots[j];
+		if (!o->id1)
+			continue;
+		uint32_t i = record_home(o->name_hash, (uint16_t)(o->key >> 16), (uint16_t)o->key) & mask;
+		while (ns[i].id1)
+			i = (i + 1) & mask;
+		ns[i] = *o;
+	}
+	free(w->record_slots);
+	w->record_slots = ns;
+	w->record_slot_count = ncount;
+	return 0;
 }
 
 int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size_t qname_len,
                               uint16_t qtype, uint16_t qclass, const struct trace_response *r)
 {
-	int64_t name_id = intern_wire_name(w, qname, qname_len);
+	struct trace_name name;
+	if (trace_writer_name(w, qname, qname_len, &name))
+		return -1;
+	return trace_writer_add_response_name(w, &name, qtype, qclass, r);
+}
+
+int trace_writer_add_response_name(struct trace_writer *w, const struct trace_name *name,
+                                   uint16_t qtype, uint16_t qclass, const struct trace_response *r)
+{
+	int64_t name_id = intern_name(w, name);
 	if (name_id < 0)
 		return -1;
 	uint64_t k = record_key((uint32_t)name_id, qtype, qclass);
-	uint64_t h = XXH3_64bits(&k, sizeof(k));
-	uint32_t mask = w->record_slot_count - 1, i = (uint32_t)h & mask;
+	uint32_t mask = w->record_slot_count - 1, i = record_home((uint32_t)name->hash, qtype, qclass) & mask;
 	struct trace_record *rec = NULL;
 	uint32_t id = 0;
-	while (w->record_slots[i]) {
-		id = w->record_slots[i] - 1;
-		if (record_key(w->records[id].name_id, w->records[id].qtype, w->records[id].qclass) == k) {
+	while (w->record_slots[i].id1) {
+		if (w->record_slots[i].key == k) {
+			id = w->record_slots[i].id1 - 1;
 			rec = &w->records[id];
 			break;
 		}
@@ -269,10 +370,8 @@ int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size
 	}
 	if (!rec) {
 		size_t cap = w->cap_records, cap2 = w->cap_records;
-		size_t cap3 = w->cap_records;
 		if (grow((void **)&w->records, &cap, (size_t)w->nrecords + 1, sizeof(*w->records)) ||
-		    grow((void **)&w->record_last_time, &cap2, (size_t)w->nrecords + 1, sizeof(int64_t)) ||
-		    grow((void **)&w->record_last_hash, &cap3, (size_t)w->nrecords + 1, sizeof(uint64_t)))
+		    grow((void **)&w->record_state, &cap2, (size_t)w->nrecords + 1, sizeof(*w->record_state)))
 			return -1;
 		w->cap_records = (uint32_t)cap;
 		id = w->nrecords++;
@@ -281,14 +380,13 @@ int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size
 		rec->name_id = (uint32_t)name_id;
 		rec->qtype = qtype;
 		rec->qclass = qclass;
-		w->record_last_time[id] = INT64_MIN;
-		w->record_last_hash[id] = 0;
-		w->record_slots[i] = id + 1;
-		if ((uint64_t)w->nrecords * 2 > w->record_slot_count &&
-		    rehash(w, &w->record_slots, &w->record_slot_count, w->nrecords, record_hash, 0))
+		w->record_state[id] = (struct record_state){ INT64_MIN, 0 };
+		w->record_slots[i] = (struct record_slot){ k, id + 1, (uint32_t)name->hash };
+		if ((uint64_t)w->nrecords * 2 > w->record_slot_count && record_rehash(w))
 			return -1;
 		rec = &w->records[id];
 	}
+	struct record_state *st = &w->record_state[id];
 	rec->responses++;
 	w->responses++;
 	/* The largest TTL seen is the closest to the authority's (caches only decrement it). */
@@ -303,16 +401,16 @@ int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size
 		if (r->ancount > 0)
 			rec->flags |= TRACE_RF_TTL_EXACT;
 	}
-	if (r->time_ns >= w->record_last_time[id]) {
-		w->record_last_time[id] = r->time_ns;
+	if (r->time_ns >= st->last_time) {
+		st->last_time = r->time_ns;
 		rec->rcode = r->rcode;
 	}
 	/* Keep the answers that differ from the one seen before; the changes are worked out in
 	 * time order when the trace is written. */
 	/* A negative answer is an answer too, the same for every importer: known by its rcode. */
 	uint64_t hash = r->rcode != DNS_RCODE_NOERROR || r->ancount == 0 ? 0xffffULL ^ r->rcode : r->answer_hash;
-	if (hash && hash != w->record_last_hash[id]) {
-		w->record_last_hash[id] = hash;
+	if (hash && hash != st->last_hash) {
+		st->last_hash = hash;
 		if (grow((void **)&w->obs, &w->cap_obs, w->nobs + 1, sizeof(*w->obs)))
 			return -1;
 		w->obs[w->nobs++] = (struct observation){ k, r->time_ns, hash };
@@ -320,21 +418,42 @@ int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size
 	return 0;
 }
 
-int trace_writer_count(struct trace_writer *w, const char *stat_name, uint64_t n)
+/* Add n to a line found by its text; key, if not NULL, is a string literal to know it by. */
+static int count_line(struct trace_writer *w, const char *stat_name, uint64_t n, const char *key)
 {
 	for (size_t i = 0; i < w->nstats; i++)
 		if (!strcmp(w->stats[i].name, stat_name)) {
 			w->stats[i].count += n;
+			if (key && !w->stat_keys[i])
+				w->stat_keys[i] = key;
 			return 0;
 		}
+	size_t cap = w->cap_stats;
 	if (strlen(stat_name) >= sizeof(w->stats[0].name) ||
-	    grow((void **)&w->stats, &w->cap_stats, w->nstats + 1, sizeof(*w->stats)))
+	    grow((void **)&w->stats, &w->cap_stats, w->nstats + 1, sizeof(*w->stats)) ||
+	    grow((void **)&w->stat_keys, &cap, w->nstats + 1, sizeof(*w->stat_keys)))
 		return -1;
+	w->stat_keys[w->nstats] = key;
 	struct trace_stat *s = &w->stats[w->nstats++];
 	memset(s, 0, sizeof(*s));
 	strcpy(s->name, stat_name);
 	s->count = n;
 	return 0;
+}
+
+int trace_writer_count(struct trace_writer *w, const char *stat_name, uint64_t n)
+{
+	return count_line(w, stat_name, n, NULL);
+}
+
+int trace_writer_count_literal(struct trace_writer *w, const char *literal, uint64_t n)
+{
+	for (size_t i = 0; i < w->nstats; i++)
+		if (w->stat_keys[i] == literal) {
+			w->stats[i].count += n;
+			return 0;
+		}
+	return count_line(w, literal, n, literal);
 }
 
 int trace_writer_add_source(struct trace_writer *w, const char *description)
