@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#define XXH_INLINE_ALL /* short keys: the call and dispatch cost more than the hash */
 #include <xxhash.h>
 #include <zlib.h>
 
@@ -278,11 +279,11 @@ static void pipe_push(struct pcap_run *run)
 {
 	struct trace_writer *w = run->ctx->w;
 	struct pending_msg *m = &run->pipe[(run->head + run->count) % PIPE_DEPTH];
-	trace_writer_prefetch(w, &m->name, m->qtype, m->qclass, 0);
+	trace_writer_prefetch(w, &m->name, m->qtype, m->qclass, m->response, 0);
 	run->count++;
 	if (run->count > PIPE_DEPTH / 2) {
 		const struct pending_msg *mid = &run->pipe[(run->head + run->count - 1 - PIPE_DEPTH / 2) % PIPE_DEPTH];
-		trace_writer_prefetch(w, &mid->name, mid->qtype, mid->qclass, 1);
+		trace_writer_prefetch(w, &mid->name, mid->qtype, mid->qclass, mid->response, 1);
 	}
 }
 

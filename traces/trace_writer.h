@@ -48,11 +48,11 @@ struct trace_name {
 };
 int trace_writer_name(struct trace_writer *w, const uint8_t *qname, size_t qname_len,
                       struct trace_name *out);
-/** Hint the cache about what adding (name, qtype, qclass) will read: stage 0 the tables'
- * slots; stage 1, some messages later, the name and record the slots point to. No effect on
- * the result. */
+/** Hint the cache about what adding a query or (response = 1) a response of (name, qtype,
+ * qclass) will read: stage 0 the tables' slots; stage 1, some messages later, the name and
+ * record the slots point to. No effect on the result. */
 void trace_writer_prefetch(struct trace_writer *w, const struct trace_name *name, uint16_t qtype,
-                           uint16_t qclass, int stage);
+                           uint16_t qclass, int response, int stage);
 int trace_writer_add_query_name(struct trace_writer *w, int64_t time_ns, const struct trace_name *name,
                                 uint16_t qtype, uint16_t qclass, uint16_t flags,
                                 const struct trace_addr *client, const struct trace_addr *resolver);
