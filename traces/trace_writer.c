@@ -49,6 +49,7 @@ struct trace_writer {
 	uint32_t naddrs[2], cap_addrs[2];
 	uint32_t *addr_slots[2];
 	uint32_t addr_slot_count[2];
+	uint32_t last_addr[2];       /* id + 1 of the address last found, 0: none */
 	/* record model */
 	struct trace_record *records;
 	struct record_state { int64_t last_time; uint64_t last_hash; } *record_state; /* last_hash: the answer last seen (input order), 0: none yet */
@@ -256,12 +257,17 @@ static int64_t intern_addr(struct trace_writer *w, int kind, const struct trace_
 	memset(&key, 0, sizeof(key));
 	key.family = a->family;
 	memcpy(key.addr, a->addr, a->family == 4 ? 4 : 16);
+	uint32_t last = w->last_addr[kind]; /* id + 1: most queries go to the resolver just seen */
+	if (last && !memcmp(&w->addrs[kind][last - 1], &key, sizeof(key)))
+		return last - 1;
 	uint64_t h = XXH3_64bits(&key, sizeof(key));
 	uint32_t mask = w->addr_slot_count[kind] - 1, i = (uint32_t)h & mask;
 	while (w->addr_slots[kind][i]) {
 		uint32_t id = w->addr_slots[kind][i] - 1;
-		if (!memcmp(&w->addrs[kind][id], &key, sizeof(key)))
+		if (!memcmp(&w->addrs[kind][id], &key, sizeof(key))) {
+			w->last_addr[kind] = id + 1;
 			return id;
+		}
 		i = (i + 1) & mask;
 	}
 	size_t cap = w->cap_addrs[kind];
@@ -593,6 +599,10 @@ static int write_section(FILE *f, struct trace_file_header *h, enum trace_sectio
 
 int trace_writer_write(struct trace_writer *w, const char *path, char *err, size_t err_size)
 {
+	if (w->written) {
+		snprintf(err, err_size, "%s: a trace writer is written once", path);
+		return -1;
+	}
 	if (w->nqueries)
 		sort_unless_sorted(w->queries, w->nqueries, sizeof(*w->queries), cmp_pending);
 	struct trace_file_header h;
@@ -605,32 +615,33 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 		h.start_time_ns = w->queries[0].time_ns;
 		h.duration_ns = w->queries[w->nqueries - 1].time_ns - h.start_time_ns;
 	}
-	struct trace_query *qs = malloc((w->nqueries ? w->nqueries : 1) * sizeof(*qs));
-	if (qs)
-		advise_huge(qs, w->nqueries * sizeof(*qs));
 	/* Records are sorted for binary search; keep the name index in step (ids do not move). */
 	if (w->nrecords)
 		sort_unless_sorted(w->records, w->nrecords, sizeof(*w->records), cmp_record);
 	size_t nchanges = 0;
 	struct trace_change *changes = answer_changes(w, h.start_time_ns, &nchanges);
 	char tmp[4096];
-	if (!qs || !changes || snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
-		free(qs);
+	if (!changes || snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
 		free(changes);
 		snprintf(err, err_size, "%s: out of memory or path too long", path);
 		return -1;
 	}
-	for (size_t i = 0; i < w->nqueries; i++) {
-		qs[i] = w->queries[i].q;
-		qs[i].time_ns = w->queries[i].time_ns - h.start_time_ns;
-	}
 	FILE *f = fopen(tmp, "wb");
 	if (!f) {
-		free(qs);
 		free(changes);
 		snprintf(err, err_size, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
+	/* The queries become the file's in place (a trace_query is smaller than a pending_query,
+	 * and element i is read before anything at or after it is written): no copy of the
+	 * largest array. The writer is spent. */
+	struct trace_query *qs = (struct trace_query *)(void *)w->queries;
+	for (size_t i = 0; i < w->nqueries; i++) {
+		struct trace_query q = w->queries[i].q;
+		q.time_ns = w->queries[i].time_ns - h.start_time_ns;
+		memcpy(&qs[i], &q, sizeof(q));
+	}
+	w->written = 1;
 	const char *sources = w->sources ? w->sources : "";
 	int rc = fwrite(&h, sizeof(h), 1, f) == 1 ? 0 : -1;
 	rc = rc ? rc : write_section(f, &h, TS_QUERIES, qs, w->nqueries, sizeof(*qs));
@@ -643,7 +654,6 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 	rc = rc ? rc : write_section(f, &h, TS_SOURCES, sources, strlen(sources) + 1, 1);
 	rc = rc ? rc : write_section(f, &h, TS_CHANGES, changes, nchanges, sizeof(*changes));
 	rc = rc ? rc : (fseek(f, 0, SEEK_SET) || fwrite(&h, sizeof(h), 1, f) != 1) ? -1 : 0;
-	free(qs);
 	free(changes);
 	if (fclose(f) != 0)
 		rc = -1;

@@ -67,7 +67,8 @@ int trace_writer_count_literal(struct trace_writer *w, const char *literal, uint
 /** Record one input's provenance ("pcap dns.pcap sha256=..."). */
 int trace_writer_add_source(struct trace_writer *w, const char *description);
 
-/** Sort and write the file atomically (temporary file, then rename). */
+/** Sort and write the file atomically (temporary file, then rename); once per writer (the
+ * queries are turned into the file's form in place). */
 int trace_writer_write(struct trace_writer *w, const char *path, char *err, size_t err_size);
 
 #endif
