@@ -52,12 +52,13 @@ struct trace_writer {
 	uint32_t last_addr[2];       /* id + 1 of the address last found, 0: none */
 	/* record model */
 	struct trace_record *records;
-	struct record_state { int64_t last_time; uint64_t last_hash; } *record_state; /* last_hash: the answer last seen (input order), 0: none yet */
 	struct observation { uint64_t key; int64_t time_ns; uint64_t hash; } *obs; /* answers that differ from the one before */
 	size_t nobs, cap_obs;
 	uint32_t nrecords, cap_records;
 	/* key: record_key(); id1: record id + 1, 0 empty; name_hash: the name's, which places it */
-	struct record_slot { uint64_t key; uint32_t id1, name_hash; } *record_slots;
+	/* and the record's last response time and last answer (input order; 0: none yet), which
+	 * each response reads and writes: one cache line less than a separate array */
+	struct record_slot { uint64_t key; uint32_t id1, name_hash; int64_t last_time; uint64_t last_hash; } *record_slots;
 	uint32_t record_slot_count;
 	uint64_t responses;
 	struct trace_stat *stats;
@@ -165,7 +166,6 @@ void trace_writer_free(struct trace_writer *w)
 		free(w->addr_slots[k]);
 	}
 	big_free(w->records, (size_t)w->cap_records * sizeof(*w->records));
-	big_free(w->record_state, (size_t)w->cap_records * sizeof(*w->record_state));
 	big_free(w->obs, w->cap_obs * sizeof(*w->obs));
 	free(w->record_slots);
 	big_free(w->stats, w->cap_stats * sizeof(*w->stats));
@@ -336,7 +336,6 @@ void trace_writer_prefetch(struct trace_writer *w, const struct trace_name *name
 	const struct record_slot *rs = &w->record_slots[ri];
 	if (rs->id1 && rs->name_hash == h && (uint32_t)(rs->key & 0xffffffffu) == ((uint32_t)qtype << 16 | qclass)) {
 		__builtin_prefetch(&w->records[rs->id1 - 1]);
-		__builtin_prefetch(&w->record_state[rs->id1 - 1]);
 	}
 }
 
@@ -420,34 +419,28 @@ int trace_writer_add_response_name(struct trace_writer *w, const struct trace_na
 	uint64_t k = record_key((uint32_t)name_id, qtype, qclass);
 	uint32_t mask = w->record_slot_count - 1, i = record_home((uint32_t)name->hash, qtype, qclass) & mask;
 	struct trace_record *rec = NULL;
-	uint32_t id = 0;
-	while (w->record_slots[i].id1) {
-		if (w->record_slots[i].key == k) {
-			id = w->record_slots[i].id1 - 1;
-			rec = &w->records[id];
+	struct record_slot *st;
+	while ((st = &w->record_slots[i])->id1) {
+		if (st->key == k) {
+			rec = &w->records[st->id1 - 1];
 			break;
 		}
 		i = (i + 1) & mask;
 	}
-	if (!rec) {
-		size_t cap = w->cap_records, cap2 = w->cap_records;
-		if (grow((void **)&w->records, &cap, (size_t)w->nrecords + 1, sizeof(*w->records)) ||
-		    grow((void **)&w->record_state, &cap2, (size_t)w->nrecords + 1, sizeof(*w->record_state)))
+	int inserted = !rec;
+	if (inserted) {
+		size_t cap = w->cap_records;
+		if (grow((void **)&w->records, &cap, (size_t)w->nrecords + 1, sizeof(*w->records)))
 			return -1;
 		w->cap_records = (uint32_t)cap;
-		id = w->nrecords++;
+		uint32_t id = w->nrecords++;
 		rec = &w->records[id];
 		memset(rec, 0, sizeof(*rec));
 		rec->name_id = (uint32_t)name_id;
 		rec->qtype = qtype;
 		rec->qclass = qclass;
-		w->record_state[id] = (struct record_state){ INT64_MIN, 0 };
-		w->record_slots[i] = (struct record_slot){ k, id + 1, (uint32_t)name->hash };
-		if ((uint64_t)w->nrecords * 2 > w->record_slot_count && record_rehash(w))
-			return -1;
-		rec = &w->records[id];
+		*st = (struct record_slot){ k, id + 1, (uint32_t)name->hash, INT64_MIN, 0 };
 	}
-	struct record_state *st = &w->record_state[id];
 	rec->responses++;
 	w->responses++;
 	/* The largest TTL seen is the closest to the authority's (caches only decrement it). */
@@ -476,6 +469,9 @@ int trace_writer_add_response_name(struct trace_writer *w, const struct trace_na
 			return -1;
 		w->obs[w->nobs++] = (struct observation){ k, r->time_ns, hash };
 	}
+	/* Grown last: a rehash moves the slot st points to. */
+	if (inserted && (uint64_t)w->nrecords * 2 > w->record_slot_count && record_rehash(w))
+		return -1;
 	return 0;
 }
 
