@@ -69,19 +69,6 @@ struct trace_writer {
 	size_t sources_len;
 };
 
-/* Ask for transparent huge pages on the 2 MiB pages inside a large block: the tables are read
- * at random, and with 4 KiB pages most of those reads also missed the TLB (a page walk, dear
- * under virtualisation), and every 4 KiB of growth was a page fault. A hint only. */
-static void advise_huge(void *p, size_t bytes)
-{
-	const uintptr_t huge = (uintptr_t)2 << 20;
-	if (bytes < 2 * huge)
-		return;
-	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), b = ((uintptr_t)p + bytes) & ~(huge - 1);
-	if (b > a)
-		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
-}
-
 /* The growing arrays (queries, names, records, observations) are mapped by themselves once
  * they reach BIG_BYTES, with huge pages asked for before they are touched, and grown by
  * mremap: no copy, no page fault per 4 KiB, and few TLB misses in the random reads. */
@@ -96,6 +83,34 @@ static void big_free(void *p, size_t bytes)
 {
 	if (p && bytes >= BIG_BYTES)
 		munmap(p, big_len(bytes));
+	else
+		free(p);
+}
+
+/* A zeroed slot table: past 2 MiB, mapped on a 2 MiB boundary with huge pages asked for before
+ * it is touched, so that every probe of a large table hits a huge page. */
+#define HUGE_BYTES ((size_t)2 << 20)
+
+static void *table_alloc(size_t count, size_t elem)
+{
+	size_t bytes = count * elem;
+	if (bytes < HUGE_BYTES)
+		return calloc(count, elem);
+	uint8_t *p = mmap(NULL, bytes + HUGE_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	size_t lead = (HUGE_BYTES - (uintptr_t)p % HUGE_BYTES) % HUGE_BYTES;
+	if (lead)
+		munmap(p, lead);
+	munmap(p + lead + bytes, HUGE_BYTES - lead); /* bytes is a multiple of 2 MiB */
+	(void)madvise(p + lead, bytes, MADV_HUGEPAGE);
+	return p + lead;
+}
+
+static void table_free(void *p, size_t count, size_t elem)
+{
+	if (p && count * elem >= HUGE_BYTES)
+		munmap(p, count * elem);
 	else
 		free(p);
 }
@@ -160,14 +175,14 @@ void trace_writer_free(struct trace_writer *w)
 	big_free(w->queries, w->cap_queries * sizeof(*w->queries));
 	big_free(w->blob, w->blob_cap);
 	big_free(w->name_off, (size_t)w->cap_names * sizeof(*w->name_off));
-	free(w->name_slots);
+	table_free(w->name_slots, w->name_slot_count, sizeof(*w->name_slots));
 	for (int k = 0; k < 2; k++) {
 		big_free(w->addrs[k], (size_t)w->cap_addrs[k] * sizeof(*w->addrs[k]));
 		free(w->addr_slots[k]);
 	}
 	big_free(w->records, (size_t)w->cap_records * sizeof(*w->records));
 	big_free(w->obs, w->cap_obs * sizeof(*w->obs));
-	free(w->record_slots);
+	table_free(w->record_slots, w->record_slot_count, sizeof(*w->record_slots));
 	big_free(w->stats, w->cap_stats * sizeof(*w->stats));
 	big_free(w->stat_keys, w->cap_stats * sizeof(*w->stat_keys));
 	free(w->sources);
@@ -200,10 +215,9 @@ static int rehash(struct trace_writer *w, uint32_t **slots, uint32_t *slot_count
 static int name_rehash(struct trace_writer *w)
 {
 	uint32_t ncount = w->name_slot_count * 2, mask = ncount - 1;
-	struct name_slot *ns = calloc(ncount, sizeof(*ns));
+	struct name_slot *ns = table_alloc(ncount, sizeof(*ns));
 	if (!ns)
 		return -1;
-	advise_huge(ns, ncount * sizeof(*ns));
 	for (uint32_t j = 0; j < w->name_slot_count; j++) {
 		if (!w->name_slots[j].id1)
 			continue;
@@ -212,7 +226,7 @@ static int name_rehash(struct trace_writer *w)
 			i = (i + 1) & mask;
 		ns[i] = w->name_slots[j];
 	}
-	free(w->name_slots);
+	table_free(w->name_slots, w->name_slot_count, sizeof(*w->name_slots));
 	w->name_slots = ns;
 	w->name_slot_count = ncount;
 	return 0;
@@ -382,10 +396,9 @@ static uint64_t record_key(uint32_t name_id, uint16_t qtype, uint16_t qclass)
 static int record_rehash(struct trace_writer *w)
 {
 	uint32_t ncount = w->record_slot_count * 2, mask = ncount - 1;
-	struct record_slot *ns = calloc(ncount, sizeof(*ns));
+	struct record_slot *ns = table_alloc(ncount, sizeof(*ns));
 	if (!ns)
 		return -1;
-	advise_huge(ns, ncount * sizeof(*ns));
 	for (uint32_t j = 0; j < w->record_slot_count; j++) {
 		const struct record_slot *o = &w->record_slots[j];
 		if (!o->id1)
@@ -395,7 +408,7 @@ static int record_rehash(struct trace_writer *w)
 			i = (i + 1) & mask;
 		ns[i] = *o;
 	}
-	free(w->record_slots);
+	table_free(w->record_slots, w->record_slot_count, sizeof(*w->record_slots));
 	w->record_slots = ns;
 	w->record_slot_count = ncount;
 	return 0;
