@@ -91,11 +91,9 @@ static void big_free(void *p, size_t bytes)
  * it is touched, so that every probe of a large table hits a huge page. */
 #define HUGE_BYTES ((size_t)2 << 20)
 
-static void *table_alloc(size_t count, size_t elem)
+/* bytes (a multiple of 2 MiB) of zeroed memory on a 2 MiB boundary, huge pages asked for. */
+static void *map_aligned(size_t bytes)
 {
-	size_t bytes = count * elem;
-	if (bytes < HUGE_BYTES)
-		return calloc(count, elem);
 	uint8_t *p = mmap(NULL, bytes + HUGE_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
@@ -105,6 +103,12 @@ static void *table_alloc(size_t count, size_t elem)
 	munmap(p + lead + bytes, HUGE_BYTES - lead); /* bytes is a multiple of 2 MiB */
 	(void)madvise(p + lead, bytes, MADV_HUGEPAGE);
 	return p + lead;
+}
+
+static void *table_alloc(size_t count, size_t elem)
+{
+	size_t bytes = count * elem;
+	return bytes < HUGE_BYTES ? calloc(count, elem) : map_aligned(bytes);
 }
 
 static void table_free(void *p, size_t count, size_t elem)
@@ -127,10 +131,9 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	if (bytes < BIG_BYTES) {
 		np = realloc(*p, bytes);
 	} else if (old < BIG_BYTES) {
-		np = mmap(NULL, big_len(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (np == MAP_FAILED)
+		np = map_aligned(big_len(bytes));
+		if (!np)
 			return -1;
-		(void)madvise(np, big_len(bytes), MADV_HUGEPAGE);
 		if (old)
 			memcpy(np, *p, old);
 		free(*p);
