@@ -2,7 +2,7 @@
  * dns_wire — bounds-checked reading of DNS messages.
  *
  * Invariant: no read beyond wire[len - 1]. Compression pointers must point strictly before the
- * place where the name being decoded started, so every decode terminates.
+ * place where the name being decoded started, so every decode terminates, and past the header.
  */
 #include "dns/dns_wire.h"
 
@@ -59,7 +59,9 @@ int dns_name_read(const uint8_t *wire, size_t len, size_t *off, uint8_t out[DNS_
 			if (pos + 1 >= len)
 				return DNS_ETRUNC;
 			size_t target = (size_t)(c & 0x3f) << 8 | wire[pos + 1];
-			if (target >= limit)
+			/* Strictly backwards, and never into the header: a name there is 12 bytes of
+			 * id, flags and counts read as labels (ldns also refuses offset 0). */
+			if (target >= limit || target < DNS_HEADER_SIZE)
 				return DNS_EPTR;
 			if (!end_after)
 				end_after = pos + 2;

@@ -3,7 +3,7 @@
  *
  * The leaf library of sharesim, like libknot under Knot: traces/ and nodes/ use it, it uses
  * neither. Every read is checked against the message length; a compression pointer must point
- * strictly backwards, so a name decode always terminates. Names are handled in uncompressed
+ * strictly backwards (and not into the header), so a name decode always terminates. Names are handled in uncompressed
  * wire form (length-prefixed labels, at most 255 octets); "folded" means ASCII lower-cased.
  */
 #ifndef SHARESIM_DNS_WIRE_H
@@ -17,7 +17,7 @@ enum dns_status {
 	DNS_OK = 0,
 	DNS_ETRUNC = -1,     /**< message ends before the field does */
 	DNS_ELABEL = -2,     /**< bad label type or a name over 255 octets */
-	DNS_EPTR = -3,       /**< compression pointer not strictly backwards */
+	DNS_EPTR = -3,       /**< compression pointer not strictly backwards, or into the header */
 	DNS_ETRAILING = -4,  /**< bytes after the last counted record */
 	DNS_ENOSPC = -5,     /**< output buffer too small */
 	DNS_EINVAL = -6,     /**< bad argument (e.g. malformed presentation name) */

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#define XXH_INLINE_ALL /* short keys: the call and dispatch cost more than the hash */
 #include <xxhash.h>
 #include <zlib.h>
 
@@ -217,28 +218,98 @@ int import_keeps_query(const struct import_ctx *ctx, const struct trace_addr *ds
 	return 0;
 }
 
-/* Count an outcome under the transport's prefix ("" for UDP packets, "message.tcp." for
- * messages cut from TCP streams, which are not packets). */
+/* Count an outcome (a string literal) under the transport's prefix ("" for UDP packets,
+ * "message.tcp." for messages cut from TCP streams, which are not packets). */
 static int count_as(struct trace_writer *w, const char *prefix, const char *name)
 {
-	if (!prefix[0]) /* most packets: no formatting */
-		return trace_writer_count(w, name, 1);
+	if (!prefix[0]) /* most packets: no formatting, no string compare */
+		return trace_writer_count_literal(w, name, 1);
 	char line[64];
 	snprintf(line, sizeof(line), "%s%s", prefix, name);
 	return trace_writer_count(w, line, 1);
 }
 
-int import_dns_message(const struct import_ctx *ctx, int64_t time_ns, const uint8_t *wire, size_t len,
-                       const struct trace_addr *src, const struct trace_addr *dst, const char *prefix,
-                       uint16_t transport_flags, enum import_origin origin)
+/*
+ * The messages of a capture reach the trace writer PIPE_DEPTH messages after they are taken:
+ * when a message is taken, the writer's table slots it will read are prefetched; halfway,
+ * what the slots point to; when it is added, they are in the cache. The tables outgrow the
+ * caches, and these misses were most of an import's time. Messages are added in the order
+ * they were taken, and the accounting is done when they are taken, as before, so the trace is
+ * the same; the pipe is drained at the end of each capture.
+ */
+#define PIPE_DEPTH 16
+
+struct pending_msg {
+	int response;
+	int64_t time_ns;
+	struct trace_name name;
+	uint16_t qtype, qclass, flags;
+	struct trace_addr src, dst;
+	struct trace_response r;
+};
+
+struct pcap_run {
+	const struct import_ctx *ctx;
+	struct pending_msg pipe[PIPE_DEPTH];
+	unsigned head, count; /* the oldest message, and how many are held */
+};
+
+static int pipe_add(struct pcap_run *run, const struct pending_msg *m)
 {
+	struct trace_writer *w = run->ctx->w;
+	if (m->response)
+		return trace_writer_add_response_name(w, &m->name, m->qtype, m->qclass, &m->r);
+	return trace_writer_add_query_name(w, m->time_ns, &m->name, m->qtype, m->qclass, m->flags,
+	                                   &m->src, &m->dst);
+}
+
+/* The slot for a new message, the oldest one added first if the pipe is full. */
+static struct pending_msg *pipe_slot(struct pcap_run *run, int *rc)
+{
+	*rc = 0;
+	if (run->count == PIPE_DEPTH) {
+		*rc = pipe_add(run, &run->pipe[run->head]);
+		run->head = (run->head + 1) % PIPE_DEPTH;
+		run->count--;
+	}
+	return &run->pipe[(run->head + run->count) % PIPE_DEPTH];
+}
+
+/* The message just written in pipe_slot() is held. */
+static void pipe_push(struct pcap_run *run)
+{
+	struct trace_writer *w = run->ctx->w;
+	struct pending_msg *m = &run->pipe[(run->head + run->count) % PIPE_DEPTH];
+	trace_writer_prefetch(w, &m->name, m->qtype, m->qclass, m->response, 0);
+	run->count++;
+	if (run->count > PIPE_DEPTH / 2) {
+		const struct pending_msg *mid = &run->pipe[(run->head + run->count - 1 - PIPE_DEPTH / 2) % PIPE_DEPTH];
+		trace_writer_prefetch(w, &mid->name, mid->qtype, mid->qclass, mid->response, 1);
+	}
+}
+
+static int pipe_drain(struct pcap_run *run)
+{
+	int rc = 0;
+	for (; run->count; run->count--, run->head = (run->head + 1) % PIPE_DEPTH)
+		if (!rc)
+			rc = pipe_add(run, &run->pipe[run->head]);
+	return rc;
+}
+
+/* One DNS message: a query becomes an arrival, a response feeds the record model. */
+static int take_message(struct pcap_run *run, int64_t time_ns, const uint8_t *wire, size_t len,
+                        const struct trace_addr *src, const struct trace_addr *dst, const char *prefix,
+                        uint16_t transport_flags, enum import_origin origin)
+{
+	const struct import_ctx *ctx = run->ctx;
 	struct trace_writer *w = ctx->w;
 	struct dns_msg m;
 	int rc = dns_msg_parse(wire, len, &m);
 	if (rc != DNS_OK) {
-		char line[48];
-		snprintf(line, sizeof(line), "skipped.malformed.%s", dns_strerror(rc));
-		return count_as(w, prefix, line);
+		char line[64];
+		snprintf(line, sizeof(line), "%sskipped.malformed.%s", prefix, dns_strerror(rc));
+		return trace_writer_count(w, line, 1);
 	}
 	if (DNS_OPCODE(m.hdr.flags) != 0)
 		return count_as(w, prefix, "skipped.not_query_opcode");
@@ -253,70 +324,93 @@ int import_dns_message(const struct import_ctx *ctx, int64_t time_ns, const uint
 		               (origin == IMPORT_FROM_WIRE && !(m.hdr.flags & DNS_FLAG_RD));
 		if (ctx->client_side_only && upstream)
 			return count_as(w, prefix, "skipped.upstream_query");
-		uint16_t flags = (m.hdr.flags & DNS_FLAG_RD ? TRACE_QF_RD : 0) |
-		                 (m.hdr.flags & DNS_FLAG_CD ? TRACE_QF_CD : 0) |
-		                 (m.edns_do ? TRACE_QF_DO : 0) | transport_flags;
-		if (trace_writer_add_query(w, time_ns, m.qname, m.qname_len, m.qtype, m.qclass, flags, src, dst))
-			return -1;
+	}
+	struct pending_msg *pm = pipe_slot(run, &rc);
+	if (rc || trace_writer_name(w, m.qname, m.qname_len, &pm->name))
+		return -1;
+	pm->time_ns = time_ns;
+	pm->qtype = m.qtype;
+	pm->qclass = m.qclass;
+	if (!(m.hdr.flags & DNS_FLAG_QR)) {
+		pm->response = 0;
+		pm->flags = (m.hdr.flags & DNS_FLAG_RD ? TRACE_QF_RD : 0) |
+		            (m.hdr.flags & DNS_FLAG_CD ? TRACE_QF_CD : 0) |
+		            (m.edns_do ? TRACE_QF_DO : 0) | transport_flags;
+		pm->src = *src;
+		pm->dst = *dst;
+		pipe_push(run);
 		return count_as(w, prefix, "query");
 	}
-	struct trace_response r = { .time_ns = time_ns, .rcode = (uint8_t)DNS_RCODE(m.hdr.flags),
-		                    .aa = (m.hdr.flags & DNS_FLAG_AA) ? 1 : 0, .ancount = m.hdr.ancount };
+	struct trace_response *r = &pm->r;
+	pm->response = 1;
+	*r = (struct trace_response){ .time_ns = time_ns, .rcode = (uint8_t)DNS_RCODE(m.hdr.flags),
+		                      .aa = (m.hdr.flags & DNS_FLAG_AA) ? 1 : 0, .ancount = m.hdr.ancount };
+	pipe_push(run); /* the prefetch starts while the answers are read */
 	size_t size = m.authority_off - m.answer_off;
-	r.answer_size = (uint16_t)(size > UINT16_MAX ? UINT16_MAX : size);
-	r.min_ttl = UINT32_MAX;
+	r->answer_size = (uint16_t)(size > UINT16_MAX ? UINT16_MAX : size);
+	r->min_ttl = UINT32_MAX;
 	size_t off = m.answer_off;
 	for (unsigned i = 0; i < m.hdr.ancount; i++) {
 		struct dns_rr rr;
 		if (dns_rr_read(m.wire, m.len, &off, &rr) != DNS_OK)
 			break;
-		if (rr.ttl < r.min_ttl)
-			r.min_ttl = rr.ttl;
-		r.answer_hash += rr_content_hash(&m, &rr); /* a sum: the order of the RRs does not matter */
+		if (rr.ttl < r->min_ttl)
+			r->min_ttl = rr.ttl;
+		r->answer_hash += rr_content_hash(&m, &rr); /* a sum: the order of the RRs does not matter */
 	}
-	if (r.ancount == 0)
-		r.min_ttl = 0;
-	if (trace_writer_add_response(w, m.qname, m.qname_len, m.qtype, m.qclass, &r))
-		return -1;
+	if (r->ancount == 0)
+		r->min_ttl = 0;
 	return count_as(w, prefix, "response");
 }
 
-/* A message of a capture: its side is told by RD. */
-static int take_dns(const struct import_ctx *ctx, int64_t time_ns, const struct decoded_packet *p,
-                    const char *prefix, uint16_t transport_flags)
+/* A message from another source (dnstap) that tells its side: added at once, not pipelined. */
+int import_dns_message(const struct import_ctx *ctx, int64_t time_ns, const uint8_t *wire, size_t len,
+                       const struct trace_addr *src, const struct trace_addr *dst, const char *prefix,
+                       uint16_t transport_flags, enum import_origin origin)
 {
-	return import_dns_message(ctx, time_ns, p->payload, p->payload_len, &p->src, &p->dst, prefix,
-	                          transport_flags, IMPORT_FROM_WIRE);
+	struct pcap_run run = { .ctx = ctx };
+	int rc = take_message(&run, time_ns, wire, len, src, dst, prefix, transport_flags, origin);
+	int drained = pipe_drain(&run);
+	return rc ? rc : drained;
 }
 
-static int take_tcp_message(void *ctx, int64_t time_ns, const struct decoded_packet *m)
+/* A message of a capture: its side is told by RD. */
+static int take_dns(struct pcap_run *run, int64_t time_ns, const struct decoded_packet *p,
+                    const char *prefix, uint16_t transport_flags)
 {
-	return take_dns(ctx, time_ns, m, "message.tcp.", TRACE_QF_TCP);
+	return take_message(run, time_ns, p->payload, p->payload_len, &p->src, &p->dst, prefix,
+	                    transport_flags, IMPORT_FROM_WIRE);
+}
+
+static int take_tcp_message(void *run, int64_t time_ns, const struct decoded_packet *m)
+{
+	return take_dns(run, time_ns, m, "message.tcp.", TRACE_QF_TCP);
 }
 
 /* An IP fragment: held until its datagram is whole, which is then decoded as any datagram
  * (its DNS message counted under "message.fragmented."). Each fragment packet ends in one line:
  * fragment.reassembled, skipped.fragment.incomplete (at the timeout or the capture's end),
  * skipped.fragment.duplicate or skipped.fragment.bad. */
-static int take_fragment(const struct import_ctx *ctx, struct ip_reasm *reasm, int64_t t,
+static int take_fragment(struct pcap_run *run, struct ip_reasm *reasm, int64_t t,
                          struct decoded_packet *p)
 {
+	struct trace_writer *w = run->ctx->w;
 	struct reasm_datagram d;
 	switch (ip_reasm_feed(reasm, t, p, &d)) {
 	case REASM_HELD: return 0;
-	case REASM_DUPLICATE: return trace_writer_count(ctx->w, "skipped.fragment.duplicate", 1);
-	case REASM_BAD: return trace_writer_count(ctx->w, "skipped.fragment.bad", 1);
+	case REASM_DUPLICATE: return trace_writer_count_literal(w, "skipped.fragment.duplicate", 1);
+	case REASM_BAD: return trace_writer_count_literal(w, "skipped.fragment.bad", 1);
 	case REASM_NOMEM: return -1;
 	case REASM_COMPLETE: break;
 	}
-	if (trace_writer_count(ctx->w, "fragment.reassembled", d.fragments))
+	if (trace_writer_count_literal(w, "fragment.reassembled", d.fragments))
 		return -1;
 	struct decoded_packet whole = { .src = p->src, .dst = p->dst };
 	enum pkt_outcome o = pcap_decode_transport(p->src.family == 4 ? 4 : 6, d.proto, d.data, d.len,
 	                                           IMPORT_DNS_PORT, &whole);
 	if (o == PKT_UDP)
-		return take_dns(ctx, t, &whole, "message.fragmented.", 0);
-	return trace_writer_count(ctx->w, o == PKT_TCP_DNS ? "message.fragmented.tcp" : pkt_outcome_name(o), 1);
+		return take_dns(run, t, &whole, "message.fragmented.", 0);
+	return trace_writer_count_literal(w, o == PKT_TCP_DNS ? "message.fragmented.tcp" : pkt_outcome_name(o), 1);
 }
 
 /* A capture read from f (closed here); digest gives the SHA-256 of its content once read. */
@@ -353,6 +447,16 @@ static int import_pcap(const struct import_ctx *ctx, FILE *f, const char *name,
 		snprintf(err, err_size, "%s: out of memory", name);
 		return -1;
 	}
+	struct pcap_run *run = malloc(sizeof(*run));
+	if (!run) {
+		ip_reasm_free(reasm);
+		tcp_streams_free(streams);
+		pcap_close(pc);
+		snprintf(err, err_size, "%s: out of memory", name);
+		return -1;
+	}
+	run->ctx = ctx;
+	run->head = run->count = 0;
 	struct pcap_pkthdr *h;
 	const u_char *frame;
 	uint64_t packets = 0;
@@ -365,19 +469,20 @@ static int import_pcap(const struct import_ctx *ctx, FILE *f, const char *name,
 		int wrc = 0;
 		uint64_t expired = ip_reasm_expire(reasm, t);
 		if (expired)
-			wrc = trace_writer_count(w, "skipped.fragment.incomplete", expired);
+			wrc = trace_writer_count_literal(w, "skipped.fragment.incomplete", expired);
 		if (wrc) {
 		} else if (o == PKT_FRAGMENT) {
-			wrc = take_fragment(ctx, reasm, t, &p);
+			wrc = take_fragment(run, reasm, t, &p);
 		} else if (o == PKT_UDP) {
-			wrc = take_dns(ctx, t, &p, "", 0);
+			wrc = take_dns(run, t, &p, "", 0);
 		} else if (o == PKT_TCP_DNS) {
-			int to = tcp_streams_feed(streams, t, &p, take_tcp_message, (void *)ctx);
-			wrc = to < 0 ? -1 : trace_writer_count(w, tcp_outcome_name((enum tcp_outcome)to), 1);
+			int to = tcp_streams_feed(streams, t, &p, take_tcp_message, run);
+			wrc = to < 0 ? -1 : trace_writer_count_literal(w, tcp_outcome_name((enum tcp_outcome)to), 1);
 		} else {
-			wrc = trace_writer_count(w, pkt_outcome_name(o), 1);
+			wrc = trace_writer_count_literal(w, pkt_outcome_name(o), 1);
 		}
 		if (wrc) {
+			free(run);
 			tcp_streams_free(streams);
 			ip_reasm_free(reasm);
 			pcap_close(pc);
@@ -385,9 +490,11 @@ static int import_pcap(const struct import_ctx *ctx, FILE *f, const char *name,
 			return -1;
 		}
 	}
+	int drc = pipe_drain(run);
+	free(run);
 	uint64_t incomplete = ip_reasm_expire(reasm, INT64_MAX);
 	ip_reasm_free(reasm);
-	if (incomplete && trace_writer_count(w, "skipped.fragment.incomplete", incomplete)) {
+	if (drc || (incomplete && trace_writer_count_literal(w, "skipped.fragment.incomplete", incomplete))) {
 		tcp_streams_free(streams);
 		pcap_close(pc);
 		snprintf(err, err_size, "%s: out of memory", name);

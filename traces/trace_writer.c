@@ -4,14 +4,24 @@
  * Names are folded and interned in an open-addressing table keyed by XXH3; the record model is
  * a second table keyed by (name_id, qtype, qclass). Queries keep their arrival number so the
  * time sort is stable.
+ *
+ * Speed (the importer calls this once or twice per packet, and the tables outgrow the caches):
+ * a name is folded and hashed once (struct trace_name), and both of its slots can be
+ * prefetched before the caller's other work on the packet; every slot holds what decides a
+ * mismatch (32 bits of the name's hash; the record's whole key), so a probe reads one cache
+ * line and the name or record itself only on a match. Ids are given in order of first
+ * appearance whatever the slots, so the file does not depend on the table layout.
  */
+#define _GNU_SOURCE /* mremap */
 #include "traces/trace_writer.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
+#define XXH_INLINE_ALL /* short keys: the call and dispatch cost more than the hash */
 #include <xxhash.h>
 
 #include "dns/dns_wire.h"
@@ -31,28 +41,83 @@ struct trace_writer {
 	size_t blob_len, blob_cap;
 	uint32_t *name_off; /* [names + 1] */
 	uint32_t nnames, cap_names;
-	uint32_t *name_slots; /* open addressing: name_id + 1, 0 empty */
+	/* id1: name_id + 1, 0 empty; hash: the name's low 32 bits; off, len: the name in the blob */
+	struct name_slot { uint32_t id1, hash, off, len; } *name_slots;
 	uint32_t name_slot_count;
 	/* addresses */
 	struct trace_addr *addrs[2]; /* clients, resolvers */
 	uint32_t naddrs[2], cap_addrs[2];
 	uint32_t *addr_slots[2];
 	uint32_t addr_slot_count[2];
+	uint32_t last_addr[2];       /* id + 1 of the address last found, 0: none */
 	/* record model */
 	struct trace_record *records;
-	int64_t *record_last_time;
-	uint64_t *record_last_hash;   /* the answer last seen (input order), 0: none yet */
 	struct observation { uint64_t key; int64_t time_ns; uint64_t hash; } *obs; /* answers that differ from the one before */
 	size_t nobs, cap_obs;
 	uint32_t nrecords, cap_records;
-	uint32_t *record_slots;
+	/* key: record_key(); id1: record id + 1, 0 empty; name_hash: the name's, which places it */
+	/* and the record's last response time and last answer (input order; 0: none yet), which
+	 * each response reads and writes: one cache line less than a separate array */
+	struct record_slot { uint64_t key; uint32_t id1, name_hash; int64_t last_time; uint64_t last_hash; } *record_slots;
 	uint32_t record_slot_count;
 	uint64_t responses;
 	struct trace_stat *stats;
+	const char **stat_keys; /* the string each line was first counted with: most callers pass literals */
 	size_t nstats, cap_stats;
+	int written;            /* trace_writer_write consumed the queries */
 	char *sources;
 	size_t sources_len;
 };
+
+/* The growing arrays (queries, names, records, observations) are mapped by themselves once
+ * they reach BIG_BYTES, with huge pages asked for before they are touched, and grown by
+ * mremap: no copy, no page fault per 4 KiB, and few TLB misses in the random reads. */
+#define BIG_BYTES ((size_t)4 << 20)
+
+static size_t big_len(size_t bytes)
+{
+	return (bytes + BIG_BYTES - 1) & ~(BIG_BYTES - 1);
+}
+
+static void big_free(void *p, size_t bytes)
+{
+	if (p && bytes >= BIG_BYTES)
+		munmap(p, big_len(bytes));
+	else
+		free(p);
+}
+
+/* A zeroed slot table: past 2 MiB, mapped on a 2 MiB boundary with huge pages asked for before
+ * it is touched, so that every probe of a large table hits a huge page. */
+#define HUGE_BYTES ((size_t)2 << 20)
+
+/* bytes (a multiple of 2 MiB) of zeroed memory on a 2 MiB boundary, huge pages asked for. */
+static void *map_aligned(size_t bytes)
+{
+	uint8_t *p = mmap(NULL, bytes + HUGE_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	size_t lead = (HUGE_BYTES - (uintptr_t)p % HUGE_BYTES) % HUGE_BYTES;
+	if (lead)
+		munmap(p, lead);
+	munmap(p + lead + bytes, HUGE_BYTES - lead); /* bytes is a multiple of 2 MiB */
+	(void)madvise(p + lead, bytes, MADV_HUGEPAGE);
+	return p + lead;
+}
+
+static void *table_alloc(size_t count, size_t elem)
+{
+	size_t bytes = count * elem;
+	return bytes < HUGE_BYTES ? calloc(count, elem) : map_aligned(bytes);
+}
+
+static void table_free(void *p, size_t count, size_t elem)
+{
+	if (p && count * elem >= HUGE_BYTES)
+		munmap(p, count * elem);
+	else
+		free(p);
+}
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
@@ -61,7 +126,22 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	size_t ncap = *cap ? *cap : 64;
 	while (ncap < need)
 		ncap *= 2;
-	void *np = realloc(*p, ncap * elem);
+	size_t old = *cap * elem, bytes = ncap * elem;
+	void *np;
+	if (bytes < BIG_BYTES) {
+		np = realloc(*p, bytes);
+	} else if (old < BIG_BYTES) {
+		np = map_aligned(big_len(bytes));
+		if (!np)
+			return -1;
+		if (old)
+			memcpy(np, *p, old);
+		free(*p);
+	} else {
+		np = mremap(*p, big_len(old), big_len(bytes), MREMAP_MAYMOVE);
+		if (np == MAP_FAILED)
+			return -1;
+	}
 	if (!np)
 		return -1;
 	*p = np;
@@ -77,8 +157,8 @@ int trace_writer_new(struct trace_writer **out)
 	w->name_slot_count = 1024;
 	w->record_slot_count = 1024;
 	w->addr_slot_count[0] = w->addr_slot_count[1] = 256;
-	w->name_slots = calloc(w->name_slot_count, sizeof(uint32_t));
-	w->record_slots = calloc(w->record_slot_count, sizeof(uint32_t));
+	w->name_slots = calloc(w->name_slot_count, sizeof(*w->name_slots));
+	w->record_slots = calloc(w->record_slot_count, sizeof(*w->record_slots));
 	w->addr_slots[0] = calloc(256, sizeof(uint32_t));
 	w->addr_slots[1] = calloc(256, sizeof(uint32_t));
 	w->name_off = calloc(1, sizeof(uint32_t));
@@ -95,20 +175,19 @@ void trace_writer_free(struct trace_writer *w)
 {
 	if (!w)
 		return;
-	free(w->queries);
-	free(w->blob);
-	free(w->name_off);
-	free(w->name_slots);
+	big_free(w->queries, w->cap_queries * sizeof(*w->queries));
+	big_free(w->blob, w->blob_cap);
+	big_free(w->name_off, (size_t)w->cap_names * sizeof(*w->name_off));
+	table_free(w->name_slots, w->name_slot_count, sizeof(*w->name_slots));
 	for (int k = 0; k < 2; k++) {
-		free(w->addrs[k]);
+		big_free(w->addrs[k], (size_t)w->cap_addrs[k] * sizeof(*w->addrs[k]));
 		free(w->addr_slots[k]);
 	}
-	free(w->records);
-	free(w->record_last_time);
-	free(w->record_last_hash);
-	free(w->obs);
-	free(w->record_slots);
-	free(w->stats);
+	big_free(w->records, (size_t)w->cap_records * sizeof(*w->records));
+	big_free(w->obs, w->cap_obs * sizeof(*w->obs));
+	table_free(w->record_slots, w->record_slot_count, sizeof(*w->record_slots));
+	big_free(w->stats, w->cap_stats * sizeof(*w->stats));
+	big_free(w->stat_keys, w->cap_stats * sizeof(*w->stat_keys));
 	free(w->sources);
 	free(w);
 }
@@ -135,22 +214,38 @@ static int rehash(struct trace_writer *w, uint32_t **slots, uint32_t *slot_count
 	return 0;
 }
 
-static uint64_t name_hash(const struct trace_writer *w, uint32_t id, int kind)
+/* Double the name table: the slots carry their hash, so no name is read. */
+static int name_rehash(struct trace_writer *w)
 {
-	(void)kind;
-	return XXH3_64bits(w->blob + w->name_off[id], w->name_off[id + 1] - w->name_off[id]);
+	uint32_t ncount = w->name_slot_count * 2, mask = ncount - 1;
+	struct name_slot *ns = table_alloc(ncount, sizeof(*ns));
+	if (!ns)
+		return -1;
+	for (uint32_t j = 0; j < w->name_slot_count; j++) {
+		if (!w->name_slots[j].id1)
+			continue;
+		uint32_t i = w->name_slots[j].hash & mask;
+		while (ns[i].id1)
+			i = (i + 1) & mask;
+		ns[i] = w->name_slots[j];
+	}
+	table_free(w->name_slots, w->name_slot_count, sizeof(*w->name_slots));
+	w->name_slots = ns;
+	w->name_slot_count = ncount;
+	return 0;
 }
 
-/* Intern a folded name; returns its id or -1. */
-static int64_t intern_name(struct trace_writer *w, const uint8_t *folded, size_t len)
+/* Intern a prepared (folded, hashed) name; returns its id or -1. */
+static int64_t intern_name(struct trace_writer *w, const struct trace_name *name)
 {
-	uint64_t h = XXH3_64bits(folded, len);
-	uint32_t mask = w->name_slot_count - 1, i = (uint32_t)h & mask;
-	while (w->name_slots[i]) {
-		uint32_t id = w->name_slots[i] - 1;
-		uint32_t l = w->name_off[id + 1] - w->name_off[id];
-		if (l == len && !memcmp(w->blob + w->name_off[id], folded, len))
-			return id;
+	const uint8_t *folded = name->folded;
+	size_t len = name->len;
+	uint32_t h = (uint32_t)name->hash;
+	uint32_t mask = w->name_slot_count - 1, i = h & mask;
+	while (w->name_slots[i].id1) {
+		const struct name_slot *sl = &w->name_slots[i];
+		if (sl->hash == h && sl->len == len && !memcmp(w->blob + sl->off, folded, len))
+			return sl->id1 - 1;
 		i = (i + 1) & mask;
 	}
 	size_t cap_names = w->cap_names;
@@ -159,12 +254,11 @@ static int64_t intern_name(struct trace_writer *w, const uint8_t *folded, size_t
 		return -1;
 	w->cap_names = (uint32_t)cap_names;
 	memcpy(w->blob + w->blob_len, folded, len);
-	w->blob_len += len;
 	uint32_t id = w->nnames++;
+	w->name_slots[i] = (struct name_slot){ id + 1, h, (uint32_t)w->blob_len, (uint32_t)len };
+	w->blob_len += len;
 	w->name_off[id + 1] = (uint32_t)w->blob_len;
-	w->name_slots[i] = id + 1;
-	if ((uint64_t)w->nnames * 2 > w->name_slot_count &&
-	    rehash(w, &w->name_slots, &w->name_slot_count, w->nnames, name_hash, 0))
+	if ((uint64_t)w->nnames * 2 > w->name_slot_count && name_rehash(w))
 		return -1;
 	return id;
 }
@@ -180,12 +274,17 @@ static int64_t intern_addr(struct trace_writer *w, int kind, const struct trace_
 	memset(&key, 0, sizeof(key));
 	key.family = a->family;
 	memcpy(key.addr, a->addr, a->family == 4 ? 4 : 16);
+	uint32_t last = w->last_addr[kind]; /* id + 1: most queries go to the resolver just seen */
+	if (last && !memcmp(&w->addrs[kind][last - 1], &key, sizeof(key)))
+		return last - 1;
 	uint64_t h = XXH3_64bits(&key, sizeof(key));
 	uint32_t mask = w->addr_slot_count[kind] - 1, i = (uint32_t)h & mask;
 	while (w->addr_slots[kind][i]) {
 		uint32_t id = w->addr_slots[kind][i] - 1;
-		if (!memcmp(&w->addrs[kind][id], &key, sizeof(key)))
+		if (!memcmp(&w->addrs[kind][id], &key, sizeof(key))) {
+			w->last_addr[kind] = id + 1;
 			return id;
+		}
 		i = (i + 1) & mask;
 	}
 	size_t cap = w->cap_addrs[kind];
@@ -201,21 +300,77 @@ static int64_t intern_addr(struct trace_writer *w, int kind, const struct trace_
 	return id;
 }
 
-static int64_t intern_wire_name(struct trace_writer *w, const uint8_t *qname, size_t qname_len)
+int trace_writer_name(struct trace_writer *w, const uint8_t *qname, size_t qname_len,
+                      struct trace_name *out)
 {
-	uint8_t folded[DNS_NAME_MAX];
 	if (qname_len == 0 || qname_len > DNS_NAME_MAX)
 		return -1;
-	memcpy(folded, qname, qname_len);
-	dns_name_fold(folded, qname_len);
-	return intern_name(w, folded, qname_len);
+	memcpy(out->folded, qname, qname_len);
+	/* dns_name_fold's ASCII lower-casing, without a call per byte. */
+	for (size_t pos = 0; pos < qname_len && out->folded[pos];) {
+		size_t l = out->folded[pos], end = pos + 1 + l < qname_len ? pos + 1 + l : qname_len;
+		for (size_t i = pos + 1; i < end; i++)
+			out->folded[i] = (uint8_t)(out->folded[i] + ((uint8_t)(out->folded[i] - 'A') < 26 ? 32 : 0));
+		pos += l + 1;
+	}
+	out->len = (uint8_t)qname_len;
+	out->hash = XXH3_64bits(out->folded, qname_len);
+	(void)w;
+	return 0;
+}
+
+/* Where a record starts its probe: from its name's hash, so that it is known (and can be
+ * prefetched) before the name's id is. */
+static uint32_t record_home(uint32_t name_hash, uint16_t qtype, uint16_t qclass)
+{
+	uint64_t x = (uint64_t)name_hash << 32 | (uint64_t)qtype << 16 | qclass;
+	x ^= x >> 33; /* MurmurHash3's fmix64 */
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return (uint32_t)x;
+}
+
+void trace_writer_prefetch(struct trace_writer *w, const struct trace_name *name, uint16_t qtype,
+                           uint16_t qclass, int response, int stage)
+{
+	uint32_t h = (uint32_t)name->hash;
+	uint32_t ni = h & (w->name_slot_count - 1);
+	uint32_t ri = record_home(h, qtype, qclass) & (w->record_slot_count - 1);
+	if (stage == 0) {
+		__builtin_prefetch(&w->name_slots[ni]);
+		if (response)
+			__builtin_prefetch(&w->record_slots[ri]);
+		return;
+	}
+	/* The slots are in the cache by now: what they point to, if it is likely the one. */
+	const struct name_slot *ns = &w->name_slots[ni];
+	if (ns->id1 && ns->hash == h)
+		__builtin_prefetch(w->blob + ns->off);
+	if (!response)
+		return;
+	const struct record_slot *rs = &w->record_slots[ri];
+	if (rs->id1 && rs->name_hash == h && (uint32_t)(rs->key & 0xffffffffu) == ((uint32_t)qtype << 16 | qclass)) {
+		__builtin_prefetch(&w->records[rs->id1 - 1]);
+	}
 }
 
 int trace_writer_add_query(struct trace_writer *w, int64_t time_ns, const uint8_t *qname,
                            size_t qname_len, uint16_t qtype, uint16_t qclass, uint16_t flags,
                            const struct trace_addr *client, const struct trace_addr *resolver)
 {
-	int64_t name_id = intern_wire_name(w, qname, qname_len);
+	struct trace_name name;
+	if (trace_writer_name(w, qname, qname_len, &name))
+		return -1;
+	return trace_writer_add_query_name(w, time_ns, &name, qtype, qclass, flags, client, resolver);
+}
+
+int trace_writer_add_query_name(struct trace_writer *w, int64_t time_ns, const struct trace_name *name,
+                                uint16_t qtype, uint16_t qclass, uint16_t flags,
+                                const struct trace_addr *client, const struct trace_addr *resolver)
+{
+	int64_t name_id = intern_name(w, name);
 	int64_t client_id = name_id < 0 ? -1 : intern_addr(w, 0, client);
 	int64_t resolver_id = client_id < 0 ? -1 : intern_addr(w, 1, resolver);
 	if (resolver_id < 0 || resolver_id > UINT16_MAX)
@@ -240,54 +395,67 @@ static uint64_t record_key(uint32_t name_id, uint16_t qtype, uint16_t qclass)
 	return (uint64_t)name_id << 32 | (uint64_t)qtype << 16 | qclass;
 }
 
-static uint64_t record_hash(const struct trace_writer *w, uint32_t id, int kind)
+/* Double the record table: the slots carry their key and their name's hash. */
+static int record_rehash(struct trace_writer *w)
 {
-	(void)kind;
-	const struct trace_record *r = &w->records[id];
-	uint64_t k = record_key(r->name_id, r->qtype, r->qclass);
-	return XXH3_64bits(&k, sizeof(k));
+	uint32_t ncount = w->record_slot_count * 2, mask = ncount - 1;
+	struct record_slot *ns = table_alloc(ncount, sizeof(*ns));
+	if (!ns)
+		return -1;
+	for (uint32_t j = 0; j < w->record_slot_count; j++) {
+		const struct record_slot *o = &w->record_slots[j];
+		if (!o->id1)
+			continue;
+		uint32_t i = record_home(o->name_hash, (uint16_t)(o->key >> 16), (uint16_t)o->key) & mask;
+		while (ns[i].id1)
+			i = (i + 1) & mask;
+		ns[i] = *o;
+	}
+	table_free(w->record_slots, w->record_slot_count, sizeof(*w->record_slots));
+	w->record_slots = ns;
+	w->record_slot_count = ncount;
+	return 0;
 }
 
 int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size_t qname_len,
                               uint16_t qtype, uint16_t qclass, const struct trace_response *r)
 {
-	int64_t name_id = intern_wire_name(w, qname, qname_len);
+	struct trace_name name;
+	if (trace_writer_name(w, qname, qname_len, &name))
+		return -1;
+	return trace_writer_add_response_name(w, &name, qtype, qclass, r);
+}
+
+int trace_writer_add_response_name(struct trace_writer *w, const struct trace_name *name,
+                                   uint16_t qtype, uint16_t qclass, const struct trace_response *r)
+{
+	int64_t name_id = intern_name(w, name);
 	if (name_id < 0)
 		return -1;
 	uint64_t k = record_key((uint32_t)name_id, qtype, qclass);
-	uint64_t h = XXH3_64bits(&k, sizeof(k));
-	uint32_t mask = w->record_slot_count - 1, i = (uint32_t)h & mask;
+	uint32_t mask = w->record_slot_count - 1, i = record_home((uint32_t)name->hash, qtype, qclass) & mask;
 	struct trace_record *rec = NULL;
-	uint32_t id = 0;
-	while (w->record_slots[i]) {
-		id = w->record_slots[i] - 1;
-		if (record_key(w->records[id].name_id, w->records[id].qtype, w->records[id].qclass) == k) {
-			rec = &w->records[id];
+	struct record_slot *st;
+	while ((st = &w->record_slots[i])->id1) {
+		if (st->key == k) {
+			rec = &w->records[st->id1 - 1];
 			break;
 		}
 		i = (i + 1) & mask;
 	}
-	if (!rec) {
-		size_t cap = w->cap_records, cap2 = w->cap_records;
-		size_t cap3 = w->cap_records;
-		if (grow((void **)&w->records, &cap, (size_t)w->nrecords + 1, sizeof(*w->records)) ||
-		    grow((void **)&w->record_last_time, &cap2, (size_t)w->nrecords + 1, sizeof(int64_t)) ||
-		    grow((void **)&w->record_last_hash, &cap3, (size_t)w->nrecords + 1, sizeof(uint64_t)))
+	int inserted = !rec;
+	if (inserted) {
+		size_t cap = w->cap_records;
+		if (grow((void **)&w->records, &cap, (size_t)w->nrecords + 1, sizeof(*w->records)))
 			return -1;
 		w->cap_records = (uint32_t)cap;
-		id = w->nrecords++;
+		uint32_t id = w->nrecords++;
 		rec = &w->records[id];
 		memset(rec, 0, sizeof(*rec));
 		rec->name_id = (uint32_t)name_id;
 		rec->qtype = qtype;
 		rec->qclass = qclass;
-		w->record_last_time[id] = INT64_MIN;
-		w->record_last_hash[id] = 0;
-		w->record_slots[i] = id + 1;
-		if ((uint64_t)w->nrecords * 2 > w->record_slot_count &&
-		    rehash(w, &w->record_slots, &w->record_slot_count, w->nrecords, record_hash, 0))
-			return -1;
-		rec = &w->records[id];
+		*st = (struct record_slot){ k, id + 1, (uint32_t)name->hash, INT64_MIN, 0 };
 	}
 	rec->responses++;
 	w->responses++;
@@ -303,38 +471,62 @@ int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size
 		if (r->ancount > 0)
 			rec->flags |= TRACE_RF_TTL_EXACT;
 	}
-	if (r->time_ns >= w->record_last_time[id]) {
-		w->record_last_time[id] = r->time_ns;
+	if (r->time_ns >= st->last_time) {
+		st->last_time = r->time_ns;
 		rec->rcode = r->rcode;
 	}
 	/* Keep the answers that differ from the one seen before; the changes are worked out in
 	 * time order when the trace is written. */
 	/* A negative answer is an answer too, the same for every importer: known by its rcode. */
 	uint64_t hash = r->rcode != DNS_RCODE_NOERROR || r->ancount == 0 ? 0xffffULL ^ r->rcode : r->answer_hash;
-	if (hash && hash != w->record_last_hash[id]) {
-		w->record_last_hash[id] = hash;
+	if (hash && hash != st->last_hash) {
+		st->last_hash = hash;
 		if (grow((void **)&w->obs, &w->cap_obs, w->nobs + 1, sizeof(*w->obs)))
 			return -1;
 		w->obs[w->nobs++] = (struct observation){ k, r->time_ns, hash };
 	}
+	/* Grown last: a rehash moves the slot st points to. */
+	if (inserted && (uint64_t)w->nrecords * 2 > w->record_slot_count && record_rehash(w))
+		return -1;
 	return 0;
 }
 
-int trace_writer_count(struct trace_writer *w, const char *stat_name, uint64_t n)
+/* Add n to a line found by its text; key, if not NULL, is a string literal to know it by. */
+static int count_line(struct trace_writer *w, const char *stat_name, uint64_t n, const char *key)
 {
 	for (size_t i = 0; i < w->nstats; i++)
 		if (!strcmp(w->stats[i].name, stat_name)) {
 			w->stats[i].count += n;
+			if (key && !w->stat_keys[i])
+				w->stat_keys[i] = key;
 			return 0;
 		}
+	size_t cap = w->cap_stats;
 	if (strlen(stat_name) >= sizeof(w->stats[0].name) ||
-	    grow((void **)&w->stats, &w->cap_stats, w->nstats + 1, sizeof(*w->stats)))
+	    grow((void **)&w->stats, &w->cap_stats, w->nstats + 1, sizeof(*w->stats)) ||
+	    grow((void **)&w->stat_keys, &cap, w->nstats + 1, sizeof(*w->stat_keys)))
 		return -1;
+	w->stat_keys[w->nstats] = key;
 	struct trace_stat *s = &w->stats[w->nstats++];
 	memset(s, 0, sizeof(*s));
 	strcpy(s->name, stat_name);
 	s->count = n;
 	return 0;
+}
+
+int trace_writer_count(struct trace_writer *w, const char *stat_name, uint64_t n)
+{
+	return count_line(w, stat_name, n, NULL);
+}
+
+int trace_writer_count_literal(struct trace_writer *w, const char *literal, uint64_t n)
+{
+	for (size_t i = 0; i < w->nstats; i++)
+		if (w->stat_keys[i] == literal) {
+			w->stats[i].count += n;
+			return 0;
+		}
+	return count_line(w, literal, n, literal);
 }
 
 int trace_writer_add_source(struct trace_writer *w, const char *description)
@@ -349,6 +541,19 @@ int trace_writer_add_source(struct trace_writer *w, const char *description)
 	ns[w->sources_len++] = '\n';
 	ns[w->sources_len] = '\0';
 	return 0;
+}
+
+/* qsort, unless the array is in order already (the usual case for a capture's queries):
+ * every comparator here is a total order or glibc's sort is stable, so skipping it when no
+ * element is out of place gives the same array. */
+static void sort_unless_sorted(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	const char *p = base;
+	size_t i = 1;
+	while (i < n && cmp(p + (i - 1) * size, p + i * size) <= 0)
+		i++;
+	if (i < n)
+		qsort(base, n, size, cmp);
 }
 
 static int cmp_pending(const void *a, const void *b)
@@ -372,7 +577,7 @@ static struct trace_change *answer_changes(struct trace_writer *w, int64_t start
 {
 	*count = 0;
 	if (w->nobs)
-		qsort(w->obs, w->nobs, sizeof(*w->obs), cmp_observation);
+		sort_unless_sorted(w->obs, w->nobs, sizeof(*w->obs), cmp_observation);
 	struct trace_change *c = malloc((w->nobs ? w->nobs : 1) * sizeof(*c));
 	if (!c)
 		return NULL;
@@ -406,8 +611,12 @@ static int write_section(FILE *f, struct trace_file_header *h, enum trace_sectio
 
 int trace_writer_write(struct trace_writer *w, const char *path, char *err, size_t err_size)
 {
+	if (w->written) {
+		snprintf(err, err_size, "%s: a trace writer is written once", path);
+		return -1;
+	}
 	if (w->nqueries)
-		qsort(w->queries, w->nqueries, sizeof(*w->queries), cmp_pending);
+		sort_unless_sorted(w->queries, w->nqueries, sizeof(*w->queries), cmp_pending);
 	struct trace_file_header h;
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, TRACE_MAGIC, 8);
@@ -418,30 +627,33 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 		h.start_time_ns = w->queries[0].time_ns;
 		h.duration_ns = w->queries[w->nqueries - 1].time_ns - h.start_time_ns;
 	}
-	struct trace_query *qs = malloc((w->nqueries ? w->nqueries : 1) * sizeof(*qs));
 	/* Records are sorted for binary search; keep the name index in step (ids do not move). */
 	if (w->nrecords)
-		qsort(w->records, w->nrecords, sizeof(*w->records), cmp_record);
+		sort_unless_sorted(w->records, w->nrecords, sizeof(*w->records), cmp_record);
 	size_t nchanges = 0;
 	struct trace_change *changes = answer_changes(w, h.start_time_ns, &nchanges);
 	char tmp[4096];
-	if (!qs || !changes || snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
-		free(qs);
+	if (!changes || snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
 		free(changes);
 		snprintf(err, err_size, "%s: out of memory or path too long", path);
 		return -1;
 	}
-	for (size_t i = 0; i < w->nqueries; i++) {
-		qs[i] = w->queries[i].q;
-		qs[i].time_ns = w->queries[i].time_ns - h.start_time_ns;
-	}
 	FILE *f = fopen(tmp, "wb");
 	if (!f) {
-		free(qs);
 		free(changes);
 		snprintf(err, err_size, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
+	/* The queries become the file's in place (a trace_query is smaller than a pending_query,
+	 * and element i is read before anything at or after it is written): no copy of the
+	 * largest array. The writer is spent. */
+	struct trace_query *qs = (struct trace_query *)(void *)w->queries;
+	for (size_t i = 0; i < w->nqueries; i++) {
+		struct trace_query q = w->queries[i].q;
+		q.time_ns = w->queries[i].time_ns - h.start_time_ns;
+		memcpy(&qs[i], &q, sizeof(q));
+	}
+	w->written = 1;
 	const char *sources = w->sources ? w->sources : "";
 	int rc = fwrite(&h, sizeof(h), 1, f) == 1 ? 0 : -1;
 	rc = rc ? rc : write_section(f, &h, TS_QUERIES, qs, w->nqueries, sizeof(*qs));
@@ -454,7 +666,6 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 	rc = rc ? rc : write_section(f, &h, TS_SOURCES, sources, strlen(sources) + 1, 1);
 	rc = rc ? rc : write_section(f, &h, TS_CHANGES, changes, nchanges, sizeof(*changes));
 	rc = rc ? rc : (fseek(f, 0, SEEK_SET) || fwrite(&h, sizeof(h), 1, f) != 1) ? -1 : 0;
-	free(qs);
 	free(changes);
 	if (fclose(f) != 0)
 		rc = -1;

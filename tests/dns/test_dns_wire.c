@@ -68,6 +68,12 @@ static void test_errors(void **state)
 	assert_int_equal(dns_msg_parse(fwd, sizeof(fwd), &m), DNS_EPTR);
 	uint8_t self[] = { 0,1, 0,0, 0,1, 0,0, 0,0, 0,0, 0xc0, 12, 0, 1, 0, 1 };
 	assert_int_equal(dns_msg_parse(self, sizeof(self), &m), DNS_EPTR);
+	/* A pointer into the header (found by the ldns differential test: with id 0, offset 0
+	 * read as the root name). */
+	uint8_t hdr0[] = { 0,0, 0,0, 0,1, 0,0, 0,0, 0,0, 0xc0, 0, 0, 1, 0, 1 };
+	assert_int_equal(dns_msg_parse(hdr0, sizeof(hdr0), &m), DNS_EPTR);
+	uint8_t hdr5[] = { 0,0, 0,0, 0,1, 0,0, 0,0, 0,0, 0xc0, 5, 0, 1, 0, 1 };
+	assert_int_equal(dns_msg_parse(hdr5, sizeof(hdr5), &m), DNS_EPTR);
 	uint8_t ext[] = { 0,1, 0,0, 0,1, 0,0, 0,0, 0,0, 0x41, 0, 0, 1, 0, 1 };
 	assert_int_equal(dns_msg_parse(ext, sizeof(ext), &m), DNS_ELABEL);
 	uint8_t big[12 + 305 + 4] = { 0,1, 0,0, 0,1, 0,0, 0,0, 0,0 };
