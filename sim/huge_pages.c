@@ -20,10 +20,8 @@ static int mapped(size_t bytes)
 	return HUGE_MAPPINGS && bytes >= HUGE_PAGE_BYTES;
 }
 
-void *huge_zalloc(size_t bytes)
+void *huge_map(size_t bytes)
 {
-	if (!mapped(bytes))
-		return calloc(1, bytes ? bytes : 1);
 	/* Map 2 MiB more and trim, so the block starts on a huge page boundary. */
 	size_t span = bytes + HUGE_PAGE_BYTES;
 	uint8_t *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -38,6 +36,11 @@ void *huge_zalloc(size_t bytes)
 	madvise(start, bytes, MADV_HUGEPAGE);
 #endif
 	return start;
+}
+
+void *huge_zalloc(size_t bytes)
+{
+	return mapped(bytes) ? huge_map(bytes) : calloc(1, bytes ? bytes : 1);
 }
 
 void huge_free(void *p, size_t bytes)

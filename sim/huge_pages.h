@@ -16,5 +16,8 @@
 void *huge_zalloc(size_t bytes);
 /** Free what huge_zalloc(bytes) gave (the same bytes). */
 void huge_free(void *p, size_t bytes);
+/** Always a mapping (so that it can grow by mremap, and ends with munmap) of bytes, a multiple
+ * of HUGE_PAGE_BYTES, on a 2 MiB boundary with huge pages asked for; NULL on failure. */
+void *huge_map(size_t bytes);
 
 #endif

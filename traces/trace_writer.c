@@ -25,6 +25,7 @@
 #include <xxhash.h>
 
 #include "dns/dns_wire.h"
+#include "sim/huge_pages.h"
 #include "traces/trace_format.h"
 
 struct pending_query {
@@ -87,36 +88,15 @@ static void big_free(void *p, size_t bytes)
 		free(p);
 }
 
-/* A zeroed slot table: past 2 MiB, mapped on a 2 MiB boundary with huge pages asked for before
- * it is touched, so that every probe of a large table hits a huge page. */
-#define HUGE_BYTES ((size_t)2 << 20)
-
-/* bytes (a multiple of 2 MiB) of zeroed memory on a 2 MiB boundary, huge pages asked for. */
-static void *map_aligned(size_t bytes)
-{
-	uint8_t *p = mmap(NULL, bytes + HUGE_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	size_t lead = (HUGE_BYTES - (uintptr_t)p % HUGE_BYTES) % HUGE_BYTES;
-	if (lead)
-		munmap(p, lead);
-	munmap(p + lead + bytes, HUGE_BYTES - lead); /* bytes is a multiple of 2 MiB */
-	(void)madvise(p + lead, bytes, MADV_HUGEPAGE);
-	return p + lead;
-}
-
+/* A zeroed slot table: past 2 MiB on huge pages, so that every probe of a large table hits one. */
 static void *table_alloc(size_t count, size_t elem)
 {
-	size_t bytes = count * elem;
-	return bytes < HUGE_BYTES ? calloc(count, elem) : map_aligned(bytes);
+	return huge_zalloc(count * elem);
 }
 
 static void table_free(void *p, size_t count, size_t elem)
 {
-	if (p && count * elem >= HUGE_BYTES)
-		munmap(p, count * elem);
-	else
-		free(p);
+	huge_free(p, count * elem);
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -131,7 +111,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	if (bytes < BIG_BYTES) {
 		np = realloc(*p, bytes);
 	} else if (old < BIG_BYTES) {
-		np = map_aligned(big_len(bytes));
+		np = huge_map(big_len(bytes));
 		if (!np)
 			return -1;
 		if (old)
