@@ -17,6 +17,7 @@
 #include "nodes/pubsub.h"
 #include "nodes/share.h"
 #include "nodes/share_pcap.h"
+#include "sim/huge_pages.h"
 #include "sim/latency_matrix.h"
 #include "traces/trace.h"
 
@@ -133,6 +134,106 @@ static int load_site_latency(struct resolver_net *n, const struct sim_params *p,
 	return 0;
 }
 
+/* The usual query types of class IN, as bits of a per-name mask (-1: another type or class). */
+static int common_type_bit(uint16_t qtype, uint16_t qclass)
+{
+	if (qclass != DNS_CLASS_IN)
+		return -1;
+	switch (qtype) {
+	case DNS_TYPE_A: return 0;
+	case DNS_TYPE_NS: return 1;
+	case DNS_TYPE_CNAME: return 2;
+	case DNS_TYPE_SOA: return 3;
+	case DNS_TYPE_PTR: return 4;
+	case DNS_TYPE_MX: return 5;
+	case DNS_TYPE_TXT: return 6;
+	case DNS_TYPE_AAAA: return 7;
+	case DNS_TYPE_SRV: return 8;
+	case DNS_TYPE_DS: return 9;
+	case DNS_TYPE_DNSKEY: return 10;
+	case DNS_TYPE_SVCB: return 11;
+	case DNS_TYPE_HTTPS: return 12;
+	case DNS_TYPE_ANY: return 13;
+	default: return -1;
+	}
+}
+
+/* How many distinct (name, type, class) the trace's queries ask for: a mask of the usual types
+ * per name, and a small set for the rest. 0 if out of memory. */
+static uint64_t distinct_query_keys(const struct trace *t)
+{
+	uint32_t names = trace_name_count(t);
+	uint16_t *types = huge_zalloc(((size_t)names + 1) * sizeof(*types));
+	uint64_t cap = 1 << 10, used = 0;
+	uint64_t *others = calloc(cap, sizeof(*others));
+	const struct trace_query *q = trace_queries(t);
+	for (uint64_t i = 0, nq = trace_query_count(t); types && others && i < nq; i++) {
+		int bit = common_type_bit(q[i].qtype, q[i].qclass);
+		if (bit >= 0) {
+			types[q[i].name_id] |= (uint16_t)(1u << bit);
+			continue;
+		}
+		uint64_t key = cache_key(q[i].name_id, q[i].qtype, q[i].qclass) + 1; /* never 0 */
+		uint64_t j = (key * 0x9e3779b97f4a7c15ULL) >> 32 & (cap - 1);
+		while (others[j] && others[j] != key)
+			j = (j + 1) & (cap - 1);
+		if (others[j])
+			continue;
+		others[j] = key;
+		if (++used * 2 > cap) { /* rehash into twice the room */
+			uint64_t *bigger = calloc(2 * cap, sizeof(*bigger));
+			for (uint64_t k = 0; bigger && k < cap; k++)
+				if (others[k]) {
+					uint64_t m = (others[k] * 0x9e3779b97f4a7c15ULL) >> 32 & (2 * cap - 1);
+					while (bigger[m])
+						m = (m + 1) & (2 * cap - 1);
+					bigger[m] = others[k];
+				}
+			free(others);
+			others = bigger;
+			cap *= 2;
+		}
+	}
+	int complete = types && others;
+	uint64_t count = used;
+	for (uint32_t n = 0; complete && n < names; n++)
+		count += (uint64_t)__builtin_popcount(types[n]);
+	huge_free(types, ((size_t)names + 1) * sizeof(*types));
+	free(others);
+	return complete ? count : 0;
+}
+
+/*
+ * Transports that copy every answer to every resolver (to every member of its multicast group)
+ * fill each cache with about every key the trace asks for. Their caches start with room for
+ * all of those keys instead of growing there: each growth is a rehash into fresh pages that the
+ * kernel zeroes, and that was a fifth to a third of such a run. Only without a capacity, for then
+ * the table's layout changes no result (with one, sampled eviction picks slots by position). A
+ * cache starts larger than growth would have made it only if fewer than half of the keys are
+ * ever shared to it (mostly negative answers, which the draft does not share).
+ */
+static uint64_t replicated_keys(const struct sim_params *p, const struct trace *t)
+{
+	if (p->cache_capacity || p->cache_capacity_bytes || p->nodes < 2)
+		return 0;
+	uint64_t groups = 1;
+	switch (p->transport) {
+	case SHARE_UNICAST:
+	case SHARE_HUB:
+		break;
+	case SHARE_MULTICAST:
+		groups = p->multicast_groups ? p->multicast_groups : 1;
+		break;
+	case SHARE_PUBSUB:
+		if (p->pubsub_subscribe != PUBSUB_ALL)
+			return 0;
+		break;
+	default:
+		return 0;
+	}
+	return distinct_query_keys(t) / groups;
+}
+
 int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const struct trace *t,
                       struct metrics *m, struct rng_streams *rng, struct event_queue *ev,
                       struct share_pcap *pcap, char *err, size_t err_size)
@@ -181,6 +282,9 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 	}
 	/* Start each cache near the trace's working set divided among the nodes. */
 	uint32_t initial = (uint32_t)(trace_record_count(t) / p->nodes + 64);
+	uint64_t replicated = 2 * replicated_keys(p, t) + 2; /* growth keeps a table at most half full */
+	if (replicated > initial)
+		initial = (uint32_t)(replicated < UINT32_MAX / 2 ? replicated : UINT32_MAX / 2);
 	n->share_overhead = p->transport == SHARE_PUBSUB ? pubsub_object_overhead(p->ip_version)
 	                                                 : share_header_overhead(p->ip_version);
 	if (p->iterative) {
