@@ -24,6 +24,9 @@ struct dnstap_stream {
 	uint64_t read_off;   /* where the last read began */
 	size_t read_len;     /* what it asked for */
 	uint32_t last_be32;  /* the last 4-byte read: a frame length, when the reader fails on it */
+	uint64_t prev_read_off; /* the read before the last one: for a data frame, its length */
+	size_t prev_read_len;
+	uint32_t prev_be32;
 	int cut;             /* the input ended inside a read */
 	int io_error;
 	int peeked;          /* a byte read past a STOP frame, to be served first */
@@ -35,6 +38,9 @@ static fstrm_res stream_read(void *obj, void *data, size_t count)
 	struct dnstap_stream *s = obj;
 	uint8_t *out = data;
 	size_t n = 0;
+	s->prev_read_off = s->read_off;
+	s->prev_read_len = s->read_len;
+	s->prev_be32 = s->last_be32;
 	s->read_off = s->offset;
 	s->read_len = count;
 	if (count && s->peeked) {
@@ -195,6 +201,13 @@ static void printable(const ProtobufCBinaryData *b, char *out, size_t size)
 	out[n] = '\0';
 }
 
+/* A data frame of len bytes was read whole through s: its length, then its len bytes. */
+static int frame_was_read(const struct dnstap_stream *s, size_t len)
+{
+	return s->read_len == len && s->prev_read_len == 4 && s->prev_be32 == len &&
+	       s->prev_read_off + 4 == s->read_off && s->read_off + len == s->offset;
+}
+
 /* One data frame; returns 0, or -1 when out of memory. */
 static int take_frame(struct dnstap_file *df, const uint8_t *data, size_t len)
 {
@@ -304,6 +317,13 @@ static int read_stream(struct dnstap_file *df, struct dnstap_stream *s, const ch
 		size_t len;
 		uint64_t frame_off = s->offset;
 		fstrm_res res = fstrm_reader_read(r, &data, &len);
+		if (res == fstrm_res_success && !frame_was_read(s, len)) {
+			/* libfstrm 0.6.1 answers a frame length over the limit with success, and data then
+			 * still points at an earlier frame, possibly in a reader already destroyed (found
+			 * by fuzzing): a frame is used only if its bytes were seen read whole. */
+			rc = read_failure(s, df, name, frame_off, err, err_size);
+			break;
+		}
 		if (res == fstrm_res_success) {
 			if (take_frame(df, data, len)) {
 				snprintf(err, err_size, "%s: out of memory at byte %llu", name, (unsigned long long)frame_off);
