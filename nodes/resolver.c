@@ -159,47 +159,30 @@ static int common_type_bit(uint16_t qtype, uint16_t qclass)
 }
 
 /* How many distinct (name, type, class) the trace's queries ask for: a mask of the usual types
- * per name, and a small set for the rest. 0 if out of memory. */
+ * per name, and a cache table (keys only) for the rest. 0 if out of memory. */
 static uint64_t distinct_query_keys(const struct trace *t)
 {
 	uint32_t names = trace_name_count(t);
 	uint16_t *types = huge_zalloc(((size_t)names + 1) * sizeof(*types));
-	uint64_t cap = 1 << 10, used = 0;
-	uint64_t *others = calloc(cap, sizeof(*others));
-	const struct trace_query *q = trace_queries(t);
-	for (uint64_t i = 0, nq = trace_query_count(t); types && others && i < nq; i++) {
-		int bit = common_type_bit(q[i].qtype, q[i].qclass);
-		if (bit >= 0) {
-			types[q[i].name_id] |= (uint16_t)(1u << bit);
-			continue;
-		}
-		uint64_t key = cache_key(q[i].name_id, q[i].qtype, q[i].qclass) + 1; /* never 0 */
-		uint64_t j = (key * 0x9e3779b97f4a7c15ULL) >> 32 & (cap - 1);
-		while (others[j] && others[j] != key)
-			j = (j + 1) & (cap - 1);
-		if (others[j])
-			continue;
-		others[j] = key;
-		if (++used * 2 > cap) { /* rehash into twice the room */
-			uint64_t *bigger = calloc(2 * cap, sizeof(*bigger));
-			for (uint64_t k = 0; bigger && k < cap; k++)
-				if (others[k]) {
-					uint64_t m = (others[k] * 0x9e3779b97f4a7c15ULL) >> 32 & (2 * cap - 1);
-					while (bigger[m])
-						m = (m + 1) & (2 * cap - 1);
-					bigger[m] = others[k];
-				}
-			free(others);
-			others = bigger;
-			cap *= 2;
-		}
+	struct cache others;
+	if (cache_init(&others, 64)) {
+		huge_free(types, ((size_t)names + 1) * sizeof(*types));
+		return 0;
 	}
-	int complete = types && others;
-	uint64_t count = used;
+	int complete = types != NULL;
+	const struct trace_query *q = trace_queries(t);
+	for (uint64_t i = 0, nq = trace_query_count(t); complete && i < nq; i++) {
+		int bit = common_type_bit(q[i].qtype, q[i].qclass);
+		if (bit >= 0)
+			types[q[i].name_id] |= (uint16_t)(1u << bit);
+		else
+			complete = cache_slot(&others, cache_key(q[i].name_id, q[i].qtype, q[i].qclass)) != NULL;
+	}
+	uint64_t count = others.used;
 	for (uint32_t n = 0; complete && n < names; n++)
 		count += (uint64_t)__builtin_popcount(types[n]);
 	huge_free(types, ((size_t)names + 1) * sizeof(*types));
-	free(others);
+	cache_free(&others);
 	return complete ? count : 0;
 }
 
@@ -1123,10 +1106,16 @@ static void cache_negative(struct resolver_net *n, uint32_t node, sim_time now, 
 }
 
 /* What an accepted share holds: answers, or (share.negative) a negative answer. */
+/* A share with data to cache from its Answer section (else a negative answer, share.negative). */
+static int share_is_positive(const uint8_t *msg, unsigned ancount)
+{
+	return ancount > 0 && DNS_RCODE(msg[3]) == DNS_RCODE_NOERROR;
+}
+
 static void cache_share(struct resolver_net *n, uint32_t node, sim_time now, const uint8_t *msg, size_t len,
                         size_t answer_off, unsigned ancount, int64_t version)
 {
-	if (ancount == 0 || DNS_RCODE(msg[3]) != DNS_RCODE_NOERROR)
+	if (!share_is_positive(msg, ancount))
 		cache_negative(n, node, now, msg, len, version);
 	else
 		cache_answers(n, node, now, msg, len, answer_off, ancount, version);
@@ -1176,7 +1165,7 @@ static int receive_buffer(struct resolver_net *n, uint32_t node, sim_time now, u
 	metrics_add(n->m, node, now, verdict, 1);
 	if (verdict != CTR_SHARE_ACCEPTED)
 		return 0;
-	int positive = b->ancount > 0 && DNS_RCODE(b->msg[3]) == DNS_RCODE_NOERROR;
+	int positive = share_is_positive(b->msg, b->ancount);
 	if (positive && b->rrset_count < 0 && !b->rrsets_read) {
 		b->rrsets_read = 1;
 		b->rrset_count = 0;

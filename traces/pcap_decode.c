@@ -158,6 +158,22 @@ static enum pkt_outcome ipv4(const uint8_t *p, size_t avail, uint16_t port, stru
 	return transport(p[9], p + ihl, total - ihl, total - ihl, port, out);
 }
 
+/* Skip IPv6 hop-by-hop, routing and destination options headers from p + *off up to end; -1 if
+ * one is cut short. *next is then the header that follows them. */
+static int ipv6_skip_options(const uint8_t *p, size_t end, size_t *off, uint8_t *next)
+{
+	while (*next == 0 || *next == 43 || *next == 60) {
+		if (*off + 8 > end)
+			return -1;
+		size_t hlen = ((size_t)p[*off + 1] + 1) * 8;
+		*next = p[*off];
+		*off += hlen;
+		if (*off > end)
+			return -1;
+	}
+	return 0;
+}
+
 static enum pkt_outcome ipv6(const uint8_t *p, size_t avail, uint16_t port, struct decoded_packet *out)
 {
 	if (avail < 40)
@@ -170,25 +186,19 @@ static enum pkt_outcome ipv6(const uint8_t *p, size_t avail, uint16_t port, stru
 	memcpy(out->dst.addr, p + 24, 16);
 	uint8_t next = p[6];
 	size_t off = 40, end = 40 + plen;
-	/* Hop-by-hop, routing, destination options: skip; a fragment header: count. */
-	while (next == 0 || next == 43 || next == 60 || next == 44) {
+	if (ipv6_skip_options(p, end, &off, &next))
+		return PKT_TRUNCATED;
+	if (next == 44) { /* a fragment header: held for reassembly */
 		if (off + 8 > end)
 			return PKT_TRUNCATED;
-		if (next == 44) {
-			uint16_t fo = rd16(p + off + 2);
-			out->frag_id = (uint32_t)p[off + 4] << 24 | (uint32_t)p[off + 5] << 16 | (uint32_t)p[off + 6] << 8 | p[off + 7];
-			out->frag_offset = fo & 0xfff8;
-			out->frag_more = fo & 1;
-			out->frag_proto = p[off];
-			out->payload = p + off + 8;
-			out->payload_len = end - off - 8;
-			return PKT_FRAGMENT;
-		}
-		size_t hlen = ((size_t)p[off + 1] + 1) * 8;
-		next = p[off];
-		off += hlen;
-		if (off > end)
-			return PKT_TRUNCATED;
+		uint16_t fo = rd16(p + off + 2);
+		out->frag_id = (uint32_t)p[off + 4] << 24 | (uint32_t)p[off + 5] << 16 | (uint32_t)p[off + 6] << 8 | p[off + 7];
+		out->frag_offset = fo & 0xfff8;
+		out->frag_more = fo & 1;
+		out->frag_proto = p[off];
+		out->payload = p + off + 8;
+		out->payload_len = end - off - 8;
+		return PKT_FRAGMENT;
 	}
 	return transport(next, p + off, end - off, end - off, port, out);
 }
@@ -197,15 +207,8 @@ enum pkt_outcome pcap_decode_transport(int ip_version, uint8_t proto, const uint
                                        uint16_t port, struct decoded_packet *out)
 {
 	size_t off = 0;
-	while (ip_version == 6 && (proto == 0 || proto == 43 || proto == 60)) {
-		if (off + 8 > len)
-			return PKT_TRUNCATED;
-		size_t hlen = ((size_t)p[off + 1] + 1) * 8;
-		proto = p[off];
-		off += hlen;
-		if (off > len)
-			return PKT_TRUNCATED;
-	}
+	if (ip_version == 6 && ipv6_skip_options(p, len, &off, &proto))
+		return PKT_TRUNCATED;
 	return transport(proto, p + off, len - off, len - off, port, out);
 }
 
