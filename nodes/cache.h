@@ -86,6 +86,8 @@ int cache_use_lru(struct cache *c);
 void cache_free(struct cache *c);
 /** The slot of key, or NULL if the key was never stored. */
 struct cache_entry *cache_find(const struct cache *c, uint64_t key);
+/** Whether holding this many entries would make the table grow. */
+int cache_full(const struct cache *c, uint64_t entries);
 /**
  * The slot of key, created empty (expires INT64_MIN) if new; NULL on allocation failure. When the
  * cache is at its capacity, making a new slot first evicts an entry (never one with a resolution

@@ -192,8 +192,8 @@ static uint64_t distinct_query_keys(const struct trace *t)
  * all of those keys instead of growing there: each growth is a rehash into fresh pages that the
  * kernel zeroes, and that was a fifth to a third of such a run. Only without a capacity, for then
  * the table's layout changes no result (with one, sampled eviction picks slots by position). A
- * cache starts larger than growth would have made it only if fewer than half of the keys are
- * ever shared to it (mostly negative answers, which the draft does not share).
+ * cache starts larger than growth would have made it only if far fewer of the keys are ever
+ * shared to it (mostly negative answers, which the draft does not share).
  */
 static uint64_t replicated_keys(const struct sim_params *p, const struct trace *t)
 {
@@ -233,6 +233,7 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 	n->joining = p->join_at > 0 && p->nodes > 1 ? p->nodes - 1 : UINT32_MAX;
 	n->join_time = trace_query_count(t) ? trace_queries(t)[0].time_ns + (sim_time)(p->join_at * 1e9) : 0;
 	n->service_time = sim_time_from_ms(p->service_time_ms);
+	n->log_upstream_median = p->upstream_latency_median_ms > 0 ? log(p->upstream_latency_median_ms) : 0;
 	n->link_latency = sim_time_from_ms(p->link_latency_ms);
 	n->inter_site_latency = sim_time_from_ms(p->inter_site_latency_ms);
 	n->sites = p->sites ? p->sites : 1;
@@ -265,7 +266,7 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 	}
 	/* Start each cache near the trace's working set divided among the nodes. */
 	uint32_t initial = (uint32_t)(trace_record_count(t) / p->nodes + 64);
-	uint64_t replicated = 2 * replicated_keys(p, t) + 2; /* growth keeps a table at most half full */
+	uint64_t replicated = replicated_keys(p, t) * 4 / 3 + 2; /* an unbounded table grows at 3/4 load */
 	if (replicated > initial)
 		initial = (uint32_t)(replicated < UINT32_MAX / 2 ? replicated : UINT32_MAX / 2);
 	n->share_overhead = p->transport == SHARE_PUBSUB ? pubsub_object_overhead(p->ip_version)
@@ -398,7 +399,8 @@ static sim_time upstream_latency(struct resolver_net *n)
 		return 0;
 	if (sigma <= 0)
 		return sim_time_from_ms(median);
-	return sim_time_from_ms(gsl_ran_lognormal(rng_gsl(n->rng, RNG_UPSTREAM_LATENCY), log(median), sigma));
+	return sim_time_from_ms(
+		gsl_ran_lognormal(rng_gsl(n->rng, RNG_UPSTREAM_LATENCY), n->log_upstream_median, sigma));
 }
 
 /* The latency of a step to a zone's servers: drawn per query, or (authority.latency_per_zone)

@@ -27,12 +27,37 @@ static void test_slots_and_growth(void **state)
 		e->expires = (sim_time)i;
 	}
 	assert_int_equal(c.used, 19999);
-	assert_int_equal(c.cap, 65536);
+	assert_int_equal(c.cap, 32768); /* 19,999 <= 3/4 of it */
 	for (uint32_t i = 2; i < 20000; i++)
 		assert_int_equal(cache_find(&c, cache_key(i, 28, 1))->expires, (sim_time)i);
 	assert_null(cache_find(&c, cache_key(2, 1, 1)));
 	assert_int_equal(cache_find(&c, cache_key(1, 1, 1))->expires, 5 * SIM_S);
 	cache_free(&c);
+}
+
+/* An unbounded table grows past 3/4 load, a bounded one past 1/2 (its eviction samples slots). */
+static void test_growth_thresholds(void **state)
+{
+	(void)state;
+	struct cache unbounded, bounded;
+	assert_int_equal(cache_init(&unbounded, 64), 0);
+	assert_int_equal(cache_init(&bounded, 64), 0);
+	bounded.capacity = 1000;
+	for (uint32_t i = 0; i < 48; i++) {
+		assert_non_null(cache_slot(&unbounded, cache_key(i, 1, 1)));
+		if (i < 32)
+			assert_non_null(cache_slot(&bounded, cache_key(i, 1, 1)));
+	}
+	assert_int_equal(unbounded.cap, 64);
+	assert_int_equal(bounded.cap, 64);
+	assert_non_null(cache_slot(&unbounded, cache_key(48, 1, 1)));
+	assert_non_null(cache_slot(&bounded, cache_key(32, 1, 1)));
+	assert_int_equal(unbounded.cap, 128);
+	assert_int_equal(bounded.cap, 128);
+	assert_true(cache_full(&unbounded, 97) && !cache_full(&unbounded, 96));
+	assert_true(cache_full(&bounded, 65) && !cache_full(&bounded, 64));
+	cache_free(&unbounded);
+	cache_free(&bounded);
 }
 
 static void test_remove_keeps_chains(void **state)
@@ -321,6 +346,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slots_and_growth),
+		cmocka_unit_test(test_growth_thresholds),
 		cmocka_unit_test(test_remove_keeps_chains),
 		cmocka_unit_test(test_capacity_and_sampled_lru),
 		cmocka_unit_test(test_byte_capacity),
