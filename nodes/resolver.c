@@ -7,7 +7,6 @@
 #include "nodes/resolver.h"
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -399,8 +398,7 @@ static sim_time upstream_latency(struct resolver_net *n)
 		return 0;
 	if (sigma <= 0)
 		return sim_time_from_ms(median);
-	return sim_time_from_ms(
-		gsl_ran_lognormal(rng_gsl(n->rng, RNG_UPSTREAM_LATENCY), n->log_upstream_median, sigma));
+	return sim_time_from_ms(rng_lognormal(n->rng, RNG_UPSTREAM_LATENCY, n->log_upstream_median, sigma));
 }
 
 /* The latency of a step to a zone's servers: drawn per query, or (authority.latency_per_zone)

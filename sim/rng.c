@@ -1,11 +1,61 @@
 /*
- * rng — independent GSL mt19937 streams per purpose, seeded from XXH64 of
- * (seed, repetition, purpose), and a stateless hash-to-unit function for world properties.
+ * rng — independent mt19937 streams per purpose, seeded from XXH64 of (seed, repetition,
+ * purpose), and a stateless hash-to-unit function for world properties. The generator is
+ * GSL's mt19937 written out (Matsumoto and Nishimura 1998, seeded as GSL seeds it: Knuth's
+ * multiplier 1812433253, seed 0 taken as 4357), wrapped as a gsl_rng type so that GSL's
+ * distributions draw from the same stream.
  */
 #include "sim/rng.h"
 
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <xxhash.h>
+
+#define MT_SHIFT 397
+#define MT_UPPER 0x80000000u
+#define MT_LOWER 0x7fffffffu
+
+static inline uint32_t mt_twist(uint32_t high_of, uint32_t low_of, uint32_t shifted)
+{
+	uint32_t y = (high_of & MT_UPPER) | (low_of & MT_LOWER);
+	return shifted ^ (y >> 1) ^ ((y & 1) ? 0x9908b0dfu : 0);
+}
+
+void rng_mt_regenerate(struct rng_mt *s)
+{
+	uint32_t *w = s->word;
+	int k = 0;
+	for (; k < RNG_MT_WORDS - MT_SHIFT; k++)
+		w[k] = mt_twist(w[k], w[k + 1], w[k + MT_SHIFT]);
+	for (; k < RNG_MT_WORDS - 1; k++)
+		w[k] = mt_twist(w[k], w[k + 1], w[k + MT_SHIFT - RNG_MT_WORDS]);
+	w[k] = mt_twist(w[k], w[0], w[MT_SHIFT - 1]);
+	s->next = 0;
+}
+
+static void mt_set(void *state, unsigned long seed)
+{
+	struct rng_mt *s = state;
+	uint32_t x = seed ? (uint32_t)seed : 4357;
+	s->word[0] = x;
+	for (uint32_t i = 1; i < RNG_MT_WORDS; i++)
+		s->word[i] = x = 1812433253u * (x ^ (x >> 30)) + i;
+	s->next = RNG_MT_WORDS;
+}
+
+static unsigned long mt_get(void *state)
+{
+	return rng_mt_next(state);
+}
+
+static double mt_get_double(void *state)
+{
+	return rng_mt_next(state) / 4294967296.0;
+}
+
+static const gsl_rng_type mt19937_inline = {
+	"mt19937 (sharesim, inline)", 0xffffffffUL, 0, sizeof(struct rng_mt), mt_set, mt_get, mt_get_double,
+};
 
 static const char *const rng_purpose_names[RNG__COUNT] = {
 	[RNG_FRONTEND] = "frontend",
@@ -25,10 +75,12 @@ const char *rng_purpose_name(enum rng_purpose p)
 int rng_init(struct rng_streams *r, uint64_t seed, uint32_t repetition)
 {
 	r->seed = seed;
-	for (int p = 0; p < RNG__COUNT; p++)
-		r->stream[p] = NULL;
 	for (int p = 0; p < RNG__COUNT; p++) {
-		gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+		r->stream[p] = NULL;
+		r->mt[p] = NULL;
+	}
+	for (int p = 0; p < RNG__COUNT; p++) {
+		gsl_rng *g = gsl_rng_alloc(&mt19937_inline);
 		if (!g) {
 			rng_free(r);
 			return -1;
@@ -39,6 +91,7 @@ int rng_init(struct rng_streams *r, uint64_t seed, uint32_t repetition)
 		unsigned long s = (unsigned long)(h ^ (h >> 32)) & 0xffffffffUL;
 		gsl_rng_set(g, s ? s : 1);
 		r->stream[p] = g;
+		r->mt[p] = g->state;
 	}
 	return 0;
 }
@@ -48,6 +101,7 @@ void rng_free(struct rng_streams *r)
 	for (int p = 0; p < RNG__COUNT; p++) {
 		gsl_rng_free(r->stream[p]);
 		r->stream[p] = NULL;
+		r->mt[p] = NULL;
 	}
 }
 
@@ -56,14 +110,18 @@ void *rng_gsl(struct rng_streams *r, enum rng_purpose p)
 	return r->stream[p];
 }
 
-double rng_uniform(struct rng_streams *r, enum rng_purpose p)
+/* GSL's polar (Box-Muller) log-normal, step by step, so that the values are GSL's to the bit
+ * (this file is compiled without floating-point contraction for that). */
+double rng_lognormal(struct rng_streams *r, enum rng_purpose p, double zeta, double sigma)
 {
-	return gsl_rng_uniform(r->stream[p]);
-}
-
-uint32_t rng_uniform_int(struct rng_streams *r, enum rng_purpose p, uint32_t n)
-{
-	return (uint32_t)gsl_rng_uniform_int(r->stream[p], n);
+	double u, v, r2;
+	do {
+		u = -1 + 2 * rng_uniform(r, p);
+		v = -1 + 2 * rng_uniform(r, p);
+		r2 = u * u + v * v;
+	} while (r2 > 1.0 || r2 == 0);
+	double normal = u * sqrt(-2.0 * log(r2) / r2);
+	return exp(sigma * normal + zeta);
 }
 
 double rng_hash_unit(uint64_t seed, uint64_t a, uint64_t b)

@@ -23,10 +23,33 @@ enum rng_purpose {
 	RNG__COUNT
 };
 
-struct gsl_rng_wrap; /* hides gsl_rng from headers that do not need GSL */
+/*
+ * MT19937 exactly as GSL's gsl_rng_mt19937 (same seeding, same stream: test_rng compares them),
+ * with its state here so that the draws of every event are inline: no indirect call, no 64-bit
+ * division. GSL's distributions still draw from it through rng_gsl().
+ */
+#define RNG_MT_WORDS 624
+struct rng_mt {
+	uint32_t word[RNG_MT_WORDS];
+	uint32_t next; /**< the word to temper next; RNG_MT_WORDS: regenerate first */
+};
+
+void rng_mt_regenerate(struct rng_mt *s);
+
+static inline uint32_t rng_mt_next(struct rng_mt *s)
+{
+	if (s->next >= RNG_MT_WORDS)
+		rng_mt_regenerate(s);
+	uint32_t k = s->word[s->next++];
+	k ^= k >> 11;
+	k ^= (k << 7) & 0x9d2c5680u;
+	k ^= (k << 15) & 0xefc60000u;
+	return k ^ (k >> 18);
+}
 
 struct rng_streams {
-	void *stream[RNG__COUNT]; /**< gsl_rng * */
+	void *stream[RNG__COUNT];       /**< gsl_rng * over mt[p] */
+	struct rng_mt *mt[RNG__COUNT]; /**< each stream's state */
 	uint64_t seed;
 };
 
@@ -34,10 +57,24 @@ int rng_init(struct rng_streams *r, uint64_t seed, uint32_t repetition);
 void rng_free(struct rng_streams *r);
 /** The GSL generator (gsl_rng *) of a purpose, for gsl_ran_* distributions. */
 void *rng_gsl(struct rng_streams *r, enum rng_purpose p);
-/** Uniform double in [0, 1) from a purpose's stream. */
-double rng_uniform(struct rng_streams *r, enum rng_purpose p);
-/** Uniform integer in [0, n) from a purpose's stream; n > 0. */
-uint32_t rng_uniform_int(struct rng_streams *r, enum rng_purpose p, uint32_t n);
+/** Uniform double in [0, 1) from a purpose's stream (as gsl_rng_uniform). */
+static inline double rng_uniform(struct rng_streams *r, enum rng_purpose p)
+{
+	return rng_mt_next(r->mt[p]) / 4294967296.0;
+}
+
+/** Uniform integer in [0, n) from a purpose's stream; n > 0 (as gsl_rng_uniform_int). */
+static inline uint32_t rng_uniform_int(struct rng_streams *r, enum rng_purpose p, uint32_t n)
+{
+	uint32_t scale = UINT32_MAX / n, k;
+	do
+		k = rng_mt_next(r->mt[p]) / scale;
+	while (k >= n);
+	return k;
+}
+
+/** Log-normal with log-median zeta and shape sigma (as gsl_ran_lognormal: the same draws). */
+double rng_lognormal(struct rng_streams *r, enum rng_purpose p, double zeta, double sigma);
 /** Stateless uniform double in [0, 1) from (seed, a, b): same inputs, same value. */
 double rng_hash_unit(uint64_t seed, uint64_t a, uint64_t b);
 const char *rng_purpose_name(enum rng_purpose p);
