@@ -26,9 +26,9 @@ struct trace;
 struct trace_query;
 struct share_pcap;
 
-/* Trace arrivals are not queued events: sim/run.c merges them with the queue (EV_ARRIVAL unused). */
-enum resolver_event { EV_ARRIVAL = 0, EV_RESOLVED, EV_DELIVER, EV_PULL_LOOKUP, EV_PULL_REPLY, EV_RELAY,
-                      EV_CHANGE, EV_JOIN };
+/* Queued events. Trace arrivals are not among them: sim/run.c merges them with the queue. Kind 0
+ * is none, so that a zeroed payload is never taken for an event. */
+enum resolver_event { EV_RESOLVED = 1, EV_DELIVER, EV_PULL_LOOKUP, EV_PULL_REPLY, EV_RELAY, EV_CHANGE, EV_JOIN };
 
 struct resolution;  /* a resolution in flight (pool entry) */
 struct waiter;      /* a client query waiting on one */
