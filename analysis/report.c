@@ -91,13 +91,11 @@ static void print_cell(FILE *out, enum report_format format, const char *cell, i
 static int print_experiment(sqlite3 *db, const char *experiment, enum report_format format, FILE *out)
 {
 	sqlite3_stmt *st;
-	/* The parameters column: every parameter whose value differs between the experiment's runs
-	 * (as the figures label them), so that a sweep run in parts reads as one; else the swept ones. */
+	/* The parameters column: the varying keys, as the figures label the runs (a sweep run in
+	 * parts reads as one); else the swept ones. */
 	const char *sql = "SELECT runId, experiment, runName, status, reason, coalesce("
 	                  " (SELECT group_concat(p.paramKey || '=' || p.paramValue, ' ') FROM runParam p"
-	                  "  WHERE p.runId = s.runId AND p.paramKey NOT IN ('experiment.seed', 'experiment.repeat')"
-	                  "  AND p.paramKey IN (SELECT q.paramKey FROM runParam q JOIN run r ON r.runId = q.runId"
-	                  "   WHERE r.experiment = ?1 GROUP BY q.paramKey HAVING count(DISTINCT q.paramValue) > 1)),"
+	                  "  WHERE p.runId = s.runId AND p.paramKey IN " SWEEP_VARYING_KEYS("?1") "),"
 	                  " itervars),"
 	                  " queries, nodes,"
 	                  " wallSeconds, hitrate, hitrateOwn, hitrateShared, upstream, shareMsgsPerNodePerS,"

@@ -157,10 +157,8 @@ int sweep_load(sqlite3 *db, const char *experiment, const char *x_key, struct sw
 	if (sqlite3_prepare_v2(db, "SELECT runId, substr(traceDigest, 1, 12) FROM run WHERE experiment = ?1"
 	                           " AND status = 'done' ORDER BY runId", -1, &runs, NULL) != SQLITE_OK)
 		return fail(err, err_size, db, "runs");
-	if (sqlite3_prepare_v2(db, "SELECT i.paramKey, i.paramValue FROM runParam i WHERE i.runId = ?1 AND " VARYING_KEY
-	                           " AND i.paramKey IN (SELECT j.paramKey FROM runParam j JOIN run r ON r.runId = j.runId"
-	                           " WHERE r.experiment = ?2 AND r.status = 'done' GROUP BY j.paramKey"
-	                           " HAVING count(DISTINCT j.paramValue) > 1) ORDER BY i.rowid",
+	if (sqlite3_prepare_v2(db, "SELECT i.paramKey, i.paramValue FROM runParam i WHERE i.runId = ?1"
+	                           " AND i.paramKey IN " SWEEP_VARYING_KEYS("?2") " ORDER BY i.rowid",
 	                       -1, &vars, NULL) != SQLITE_OK) {
 		sqlite3_finalize(runs);
 		return fail(err, err_size, db, "swept values");

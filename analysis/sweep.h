@@ -12,6 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* SQL: the varying keys of the experiment named by parameter P ("?1"), as a subquery for IN. */
+#define SWEEP_VARYING_KEYS(P)                                                                    \
+	"(SELECT j.paramKey FROM runParam j JOIN run r ON r.runId = j.runId WHERE r.experiment = " P \
+	" AND r.status = 'done' AND j.paramKey NOT IN ('experiment.seed', 'experiment.repeat')"      \
+	" GROUP BY j.paramKey HAVING count(DISTINCT j.paramValue) > 1)"
+
 struct sweep_run {
 	int64_t run_id;
 	size_t x;      /* index into sweep.xs */

@@ -190,6 +190,14 @@ static void test_sweep_means(void **state)
 	assert_string_equal(line, "nodes=16,1,90.00,0.00,0.00,0.00,0.0000,0.0000,0.00,0.00,0.0,0.0,0.000,0.000\n");
 	assert_null(fgets(line, sizeof(line), out));
 	fclose(out);
+	/* Run by run, the parameters column names the varying keys only, as the figures do. */
+	out = tmpfile();
+	assert_int_equal(report_print(path, NULL, REPORT_CSV, 0, out, err, sizeof(err)), 0);
+	rewind(out);
+	assert_non_null(fgets(line, sizeof(line), out));
+	assert_non_null(fgets(line, sizeof(line), out));
+	assert_string_equal(line, "1,resolvers.nodes=16,done,10,90.00,90.00,0.00,0.00,0,0.000,0.0,0,0.10\n");
+	fclose(out);
 
 	/* A run stored later with another transport (a sweep in two parts): now the transport
 	 * varies, and labels every run. */
@@ -208,6 +216,13 @@ static void test_sweep_means(void **state)
 	assert_int_equal(four[1 * s.nx + 1].n, 0); /* none at 16: no run */
 	sweep_free(&s);
 	sqlite3_close(raw);
+	out = tmpfile();
+	assert_int_equal(report_print(path, NULL, REPORT_CSV, 0, out, err, sizeof(err)), 0);
+	rewind(out);
+	for (int i = 0; i < 6; i++) /* the header, the first part's four runs, the later one */
+		assert_non_null(fgets(line, sizeof(line), out));
+	assert_string_equal(line, "5,resolvers.nodes=4 share.transport=none,done,10,50.00,50.00,0.00,0.00,0,0.000,0.0,0,0.10\n");
+	fclose(out);
 	/* The trace made again (another digest, same path): its runs are not repetitions of the
 	 * first ones. */
 	assert_int_equal(results_open(path, &db, err, sizeof(err)), 0);
