@@ -24,6 +24,14 @@ static uint16_t fold(uint32_t sum)
 int pcap_write_udp(pcap_dumper_t *d, int64_t unix_ns, const struct trace_addr *src, uint16_t sport,
                    const struct trace_addr *dst, uint16_t dport, const uint8_t *payload, size_t len)
 {
+	static const struct pcap_ipv4_fields plain = { .id = 0, .ttl = 64, .dont_fragment = 0 };
+	return pcap_write_udp_ipv4(d, unix_ns, &plain, src, sport, dst, dport, payload, len);
+}
+
+int pcap_write_udp_ipv4(pcap_dumper_t *d, int64_t unix_ns, const struct pcap_ipv4_fields *v4,
+                        const struct trace_addr *src, uint16_t sport, const struct trace_addr *dst,
+                        uint16_t dport, const uint8_t *payload, size_t len)
+{
 	uint8_t pkt[48 + 65535];
 	int v6 = src->family == 6;
 	size_t ip_len = v6 ? 40 : 20, alen = v6 ? 16 : 4, udp_len = 8 + len;
@@ -34,7 +42,9 @@ int pcap_write_udp(pcap_dumper_t *d, int64_t unix_ns, const struct trace_addr *s
 	if (!v6) {
 		size_t total = ip_len + udp_len;
 		ip[0] = 0x45; ip[2] = (uint8_t)(total >> 8); ip[3] = (uint8_t)total;
-		ip[8] = 64; ip[9] = 17;
+		ip[4] = (uint8_t)(v4->id >> 8); ip[5] = (uint8_t)v4->id;
+		ip[6] = v4->dont_fragment ? 0x40 : 0;
+		ip[8] = v4->ttl; ip[9] = 17;
 		memcpy(ip + 12, src->addr, 4);
 		memcpy(ip + 16, dst->addr, 4);
 		uint16_t c = fold(sum16(ip, 20, 0));
