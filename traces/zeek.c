@@ -27,39 +27,67 @@ static const char *const zeek_col_names[ZC__COUNT] = {
 	"rcode", "AA", "RD", "answers", "TTLs",
 };
 
-/* Last time each transaction key was seen: open addressing on a 64-bit hash of the key. */
+/*
+ * Last time each transaction key was seen: open addressing on a 64-bit hash of the key. Only
+ * recent keys can make a duplicate, so a full table first forgets keys not seen for
+ * ZEEK_SEEN_HORIZON_NS before the latest time in the log: its size follows the rows of that
+ * window, not the log's length. Rows come out of Zeek as transactions end (a reply or its
+ * timeout, seconds after the query's ts), so a window of minutes keeps every key a duplicate
+ * could still need.
+ */
+#define ZEEK_SEEN_HORIZON_NS (600 * 1000000000LL)
+
 struct seen_table {
 	uint64_t *keys; /* 0 = empty */
 	int64_t *times;
 	size_t cap, len;
+	int64_t latest;
 };
+
+/* Into fresh arrays of ncap slots: the keys seen at or after since. */
+static int seen_rebuild(struct seen_table *s, size_t ncap, int64_t since)
+{
+	uint64_t *nk = calloc(ncap, sizeof(*nk));
+	int64_t *nt = calloc(ncap, sizeof(*nt));
+	if (!nk || !nt) {
+		free(nk);
+		free(nt);
+		return -1;
+	}
+	size_t len = 0;
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->keys[i] && s->times[i] >= since) {
+			size_t j = s->keys[i] & (ncap - 1);
+			while (nk[j])
+				j = (j + 1) & (ncap - 1);
+			nk[j] = s->keys[i];
+			nt[j] = s->times[i];
+			len++;
+		}
+	free(s->keys);
+	free(s->times);
+	s->keys = nk;
+	s->times = nt;
+	s->cap = ncap;
+	s->len = len;
+	return 0;
+}
 
 static int seen_update(struct seen_table *s, uint64_t key, int64_t t, int64_t *prev)
 {
 	if (key == 0)
 		key = 1;
+	if (s->cap == 0 || t > s->latest)
+		s->latest = t;
 	if (s->len * 2 >= s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 4096;
-		uint64_t *nk = calloc(ncap, sizeof(*nk));
-		int64_t *nt = calloc(ncap, sizeof(*nt));
-		if (!nk || !nt) {
-			free(nk);
-			free(nt);
-			return -1;
-		}
+		int64_t since = s->latest - ZEEK_SEEN_HORIZON_NS;
+		size_t recent = 0;
 		for (size_t i = 0; i < s->cap; i++)
-			if (s->keys[i]) {
-				size_t j = s->keys[i] & (ncap - 1);
-				while (nk[j])
-					j = (j + 1) & (ncap - 1);
-				nk[j] = s->keys[i];
-				nt[j] = s->times[i];
-			}
-		free(s->keys);
-		free(s->times);
-		s->keys = nk;
-		s->times = nt;
-		s->cap = ncap;
+			recent += s->keys[i] && s->times[i] >= since;
+		/* The same size if forgetting leaves it at most a quarter full, else twice the size. */
+		size_t ncap = s->cap == 0 ? 4096 : recent * 4 <= s->cap ? s->cap : s->cap * 2;
+		if (seen_rebuild(s, ncap, since))
+			return -1;
 	}
 	size_t i = key & (s->cap - 1);
 	while (s->keys[i] && s->keys[i] != key)

@@ -222,6 +222,35 @@ static void test_bad_logs(void **state)
 	trace_close(t);
 }
 
+/*
+ * The duplicate check remembers transactions for ten minutes of log time: 5,000 transactions an
+ * hour apart (the table forgets and is rebuilt many times) with, after each, its copy from a
+ * second tap 5 us later; then a copy of the first transaction logged after all of them, five
+ * days late, which is no longer known. Only the 5,000 timely copies are dropped.
+ */
+static void test_duplicates_within_window(void **state)
+{
+	(void)state;
+	char path[128];
+	snprintf(path, sizeof(path), "%s/window.log", dir);
+	FILE *f = fopen(path, "w");
+	fputs("#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.resp_h\tproto\ttrans_id\tquery\tqclass"
+	      "\tqtype\trcode\tAA\tRD\tanswers\tTTLs\n", f);
+	const char row[] = "%d.%06d\tC%d\t10.0.0.1\t10.0.0.100\tudp\t%d\tn%d.example\t1\t1\t-\tF\tT\t-\t-\n";
+	for (int i = 0; i < 5000; i++) {
+		fprintf(f, row, 1000000000 + 3600 * i, 0, i, i & 0xffff, i);
+		fprintf(f, row, 1000000000 + 3600 * i, 5, i, i & 0xffff, i);
+	}
+	fprintf(f, row, 1000000000, 3, 0, 0, 0);
+	fclose(f);
+	struct trace *t;
+	struct import_log log = { .len = 0 };
+	import_file(path, &t, &log);
+	assert_int_equal(stat_of(t, "skipped.zeek.duplicate"), 5000);
+	assert_int_equal(trace_query_count(t), 5001);
+	trace_close(t);
+}
+
 static void test_wrccdc(void **state)
 {
 	(void)state;
@@ -280,6 +309,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_small_log),
 		cmocka_unit_test(test_bad_logs),
+		cmocka_unit_test(test_duplicates_within_window),
 		cmocka_unit_test(test_wrccdc),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
