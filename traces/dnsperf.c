@@ -57,8 +57,7 @@ int dnsperf_detect(const uint8_t *data, size_t len)
 	return lines > 0;
 }
 
-int dnsperf_import(const struct import_ctx *ctx, const char *text, size_t len, const char *name, char *err,
-                   size_t err_size)
+int dnsperf_import(const struct import_ctx *ctx, FILE *in, const char *name, char *err, size_t err_size)
 {
 	if (!(ctx->arrival_rate > 0)) {
 		snprintf(err, err_size, "%s: a dnsperf query file has no times: give the arrival rate (--rate QPS)", name);
@@ -75,9 +74,15 @@ int dnsperf_import(const struct import_ctx *ctx, const char *text, size_t len, c
 	uint64_t lines = 0, queries = 0, bad = 0;
 	double t = 0;
 	int rc = 0;
-	for (size_t i = 0; i < len && rc == 0;) {
-		char line[600];
-		size_t l = next_line(text, len, &i, line, sizeof(line), NULL);
+	char line[600];
+	size_t l;
+	int nul;
+	while (rc == 0 && import_read_line(in, line, sizeof(line), &l, &nul) == 0) {
+		/* Cut to the buffer, as sscanf below reads no further. */
+		if (l >= sizeof(line))
+			l = sizeof(line) - 1;
+		if (l && line[l - 1] == '\r')
+			line[--l] = '\0';
 		lines++;
 		if (l == 0 || line[0] == ';' || line[0] == '#') {
 			rc = trace_writer_count(ctx->w, "skipped.dnsperf.comment", 1);

@@ -28,8 +28,6 @@
 #include "traces/tcp_stream.h"
 #include "traces/trace_writer.h"
 
-#define IMPORT_MAX_INPUT ((size_t)16 << 30)
-
 void import_warn(struct import_log *log, const char *fmt, ...)
 {
 	char line[512];
@@ -88,6 +86,26 @@ static int stream_close(void *cookie)
 	return 0; /* the input_stream is closed by its owner */
 }
 
+/* A text input: the sample read to tell its kind, then the rest of the stream. */
+#define TEXT_SAMPLE 4096
+struct text_stream {
+	struct input_stream *in;
+	uint8_t sample[TEXT_SAMPLE];
+	size_t sample_len, sample_pos;
+};
+
+static ssize_t text_stream_read(void *cookie, char *buf, size_t size)
+{
+	struct text_stream *ts = cookie;
+	size_t n = ts->sample_len - ts->sample_pos < size ? ts->sample_len - ts->sample_pos : size;
+	memcpy(buf, ts->sample + ts->sample_pos, n);
+	ts->sample_pos += n;
+	if (n == size)
+		return (ssize_t)n;
+	ssize_t got = stream_read(ts->in, buf + n, size - n);
+	return (ssize_t)n + (got > 0 ? got : 0);
+}
+
 static int input_open(const char *path, struct input_stream *in, char *err, size_t err_size)
 {
 	memset(in, 0, sizeof(*in));
@@ -134,40 +152,6 @@ static void input_digest(struct input_stream *in, char out[65])
 	EVP_DigestFinal_ex(in->md, md, &md_len);
 	for (unsigned i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
-/* The rest of a stream in memory (Zeek logs), with its first bytes. */
-static int input_read_all(struct input_stream *in, const char *path, uint8_t **out, size_t *out_len,
-                          char *err, size_t err_size)
-{
-	size_t cap = 1 << 20, len = 0;
-	uint8_t *buf = malloc(cap);
-	for (;;) {
-		if (!buf) {
-			snprintf(err, err_size, "%s: out of memory", path);
-			return -1;
-		}
-		if (len == cap) {
-			if (cap >= IMPORT_MAX_INPUT) {
-				free(buf);
-				snprintf(err, err_size, "%s: larger than %zu GiB", path, IMPORT_MAX_INPUT >> 30);
-				return -1;
-			}
-			uint8_t *nb = realloc(buf, cap * 2);
-			if (!nb)
-				free(buf);
-			buf = nb;
-			cap *= 2;
-			continue;
-		}
-		ssize_t n = stream_read(in, (char *)buf + len, cap - len);
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	*out = buf;
-	*out_len = len;
-	return 0;
 }
 
 static void digest_hex(const uint8_t *data, size_t len, char out[65])
@@ -534,6 +518,43 @@ static void memory_digest(void *arg, char out[65])
 	digest_hex(m->data, m->len, out);
 }
 
+int import_read_line(FILE *in, char *buf, size_t size, size_t *len, int *nul)
+{
+	size_t n = 0;
+	int c;
+	*nul = 0;
+	while ((c = getc_unlocked(in)) != EOF && c != '\n') {
+		if (n + 1 < size)
+			buf[n] = (char)c;
+		*nul |= c == 0;
+		n++;
+	}
+	buf[n + 1 < size ? n : size - 1] = '\0';
+	*len = n;
+	return c == EOF && n == 0 ? -1 : 0;
+}
+
+/*
+ * A text input: a Zeek log or a dnsperf query file, told apart by its first bytes (sample, up
+ * to 4 KiB) and read line by line from in, which starts with those bytes (closed here).
+ */
+static int import_text(const struct import_ctx *ctx, const uint8_t *sample, size_t sample_len, FILE *in,
+                       const char *name, char *err, size_t err_size)
+{
+	int rc = -1;
+	if (!in)
+		snprintf(err, err_size, "%s: out of memory", name);
+	else if (sample_len >= 10 && !memcmp(sample, "#separator", 10))
+		rc = zeek_import(ctx, in, name, err, err_size);
+	else if (dnsperf_detect(sample, sample_len < TEXT_SAMPLE ? sample_len : TEXT_SAMPLE))
+		rc = dnsperf_import(ctx, in, name, err, err_size);
+	else
+		snprintf(err, err_size, "%s: not a pcap, pcapng, dnstap, Zeek dns.log or dnsperf query file (plain or gzip)", name);
+	if (in)
+		fclose(in);
+	return rc;
+}
+
 int import_buffer(const struct import_ctx *ctx, const uint8_t *data, size_t len, const char *name,
                   char *err, size_t err_size)
 {
@@ -555,12 +576,7 @@ int import_buffer(const struct import_ctx *ctx, const uint8_t *data, size_t len,
 		}
 		return dnstap_import(ctx, f, name, memory_digest, &md, err, err_size);
 	}
-	if (len >= 10 && !memcmp(data, "#separator", 10))
-		return zeek_import(ctx, (const char *)data, len, name, err, err_size);
-	if (dnsperf_detect(data, len < 4096 ? len : 4096))
-		return dnsperf_import(ctx, (const char *)data, len, name, err, err_size);
-	snprintf(err, err_size, "%s: not a pcap, pcapng, dnstap, Zeek dns.log or dnsperf query file (plain or gzip)", name);
-	return -1;
+	return import_text(ctx, data, len, fmemopen((void *)data, len, "rb"), name, err, err_size);
 }
 
 static void stream_digest(void *arg, char out[65])
@@ -594,21 +610,19 @@ static int import_file(const struct import_ctx *ctx, const char *path, char *err
 		if (rc == 0 && in.cut)
 			import_warn(ctx->log, "%s: gzip data cut short after %llu bytes", name, (unsigned long long)in.bytes);
 	} else if (in.head_len > 0) {
-		/* Text: a Zeek log or a dnsperf query file, read whole. */
-		uint8_t *data;
-		size_t len;
-		rc = input_read_all(&in, name, &data, &len, err, err_size);
-		if (rc == 0) {
-			if (len >= 10 && !memcmp(data, "#separator", 10))
-				rc = zeek_import(ctx, (const char *)data, len, name, err, err_size);
-			else if (dnsperf_detect(data, len < 4096 ? len : 4096))
-				rc = dnsperf_import(ctx, (const char *)data, len, name, err, err_size);
-			else {
-				snprintf(err, err_size, "%s: not a pcap, pcapng, dnstap, Zeek dns.log or dnsperf query file (plain or gzip)", name);
-				rc = -1;
-			}
-			free(data);
-		}
+		/* Text: a Zeek log or a dnsperf query file, streamed line by line after a sample. */
+		struct text_stream ts = { .in = &in };
+		ssize_t got;
+		while (ts.sample_len < TEXT_SAMPLE &&
+		       (got = stream_read(&in, (char *)ts.sample + ts.sample_len, TEXT_SAMPLE - ts.sample_len)) > 0)
+			ts.sample_len += (size_t)got;
+		static const cookie_io_functions_t io = { .read = text_stream_read, .close = stream_close };
+		FILE *f = fopencookie(&ts, "rb", io);
+		if (f)
+			setvbuf(f, NULL, _IOFBF, 1 << 18);
+		rc = import_text(ctx, ts.sample, ts.sample_len, f, name, err, err_size);
+		if (rc == 0 && in.cut)
+			import_warn(ctx->log, "%s: gzip data cut short after %llu bytes", name, (unsigned long long)in.bytes);
 	} else if (in.head_len == 0 && in.cut) {
 		int zerr;
 		snprintf(err, err_size, "%s: bad gzip data: %s", name, gzerror(in.gz, &zerr));

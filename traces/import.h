@@ -8,6 +8,7 @@
 #define SHARESIM_IMPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 struct trace_writer;
@@ -76,14 +77,20 @@ int trace_import(const char *const *inputs, size_t n, const char *out_path,
 int import_buffer(const struct import_ctx *ctx, const uint8_t *data, size_t len, const char *name,
                   char *err, size_t err_size);
 
-/** Zeek dns.log rows (TSV text) (traces/zeek.c). */
-int zeek_import(const struct import_ctx *ctx, const char *text, size_t len, const char *name,
-                char *err, size_t err_size);
+/** Zeek dns.log rows (TSV text) read line by line from in (traces/zeek.c). */
+int zeek_import(const struct import_ctx *ctx, FILE *in, const char *name, char *err, size_t err_size);
 
-/** dnsperf/resperf query files (traces/dnsperf.c): detection on the first bytes, and import. */
+/** dnsperf/resperf query files (traces/dnsperf.c): detection on the first bytes, and import
+ * line by line from in. */
 int dnsperf_detect(const uint8_t *data, size_t len);
-int dnsperf_import(const struct import_ctx *ctx, const char *text, size_t len, const char *name,
-                   char *err, size_t err_size);
+int dnsperf_import(const struct import_ctx *ctx, FILE *in, const char *name, char *err, size_t err_size);
+
+/**
+ * The next line of a text input without its LF: at most size - 1 bytes of it kept in buf
+ * (NUL-terminated), *len its whole length, *nul whether it holds a NUL byte. A line of any
+ * length costs no more memory than buf. 0, or -1 at the end of the input.
+ */
+int import_read_line(FILE *in, char *buf, size_t size, size_t *len, int *nul);
 
 /** The DNS port the importers look at. */
 #define IMPORT_DNS_PORT 53

@@ -285,8 +285,7 @@ static int zeek_fields(struct zeek_state *z, char *line, const char *name, unsig
 	return 0;
 }
 
-int zeek_import(const struct import_ctx *ctx, const char *text, size_t len, const char *name,
-                char *err, size_t err_size)
+int zeek_import(const struct import_ctx *ctx, FILE *in, const char *name, char *err, size_t err_size)
 {
 	struct trace_writer *w = ctx->w;
 	struct import_log *log = ctx->log;
@@ -294,25 +293,19 @@ int zeek_import(const struct import_ctx *ctx, const char *text, size_t len, cons
 	char line[8192];
 	unsigned long lineno = 0;
 	uint64_t rows = 0;
-	int rc = 0;
-	size_t pos = 0;
-	while (pos < len && rc == 0) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t l = nl ? (size_t)(nl - (text + pos)) : len - pos;
+	int rc = 0, nul;
+	size_t l;
+	while (rc == 0 && import_read_line(in, line, sizeof(line), &l, &nul) == 0) {
 		lineno++;
-		if (l >= sizeof(line) || memchr(text + pos, '\0', l)) {
+		if (l >= sizeof(line) || nul) {
 			if (z.have_fields) {
 				rows++;
 				rc = trace_writer_count(w, "skipped.zeek.malformed", 1);
 			}
-			pos += l + 1;
 			continue;
 		}
-		memcpy(line, text + pos, l);
-		line[l] = '\0';
 		if (l && line[l - 1] == '\r')
 			line[l - 1] = '\0';
-		pos += l + 1;
 		if (line[0] == '#') {
 			if (!strncmp(line, "#fields\t", 8) && zeek_fields(&z, line, name, lineno, err, err_size))
 				rc = -1;
