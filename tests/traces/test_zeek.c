@@ -251,6 +251,36 @@ static void test_duplicates_within_window(void **state)
 	trace_close(t);
 }
 
+/* The text inputs' line reader: kept bytes bounded by the buffer, whole lengths, NUL bytes. */
+static void test_read_line(void **state)
+{
+	(void)state;
+	static const char text[] = "ab\r\n\nabcdefghij\nn\0l\nlast";
+	FILE *in = fmemopen((void *)text, sizeof(text) - 1, "rb");
+	assert_non_null(in);
+	char buf[8];
+	size_t len;
+	int nul;
+	assert_int_equal(import_read_line(in, buf, sizeof(buf), &len, &nul), 0);
+	assert_int_equal(len, 3); /* the CR is the caller's to drop */
+	assert_string_equal(buf, "ab\r");
+	assert_int_equal(nul, 0);
+	assert_int_equal(import_read_line(in, buf, sizeof(buf), &len, &nul), 0);
+	assert_int_equal(len, 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(import_read_line(in, buf, sizeof(buf), &len, &nul), 0);
+	assert_int_equal(len, 10); /* the whole length, seven bytes kept */
+	assert_string_equal(buf, "abcdefg");
+	assert_int_equal(import_read_line(in, buf, sizeof(buf), &len, &nul), 0);
+	assert_int_equal(len, 3);
+	assert_int_equal(nul, 1);
+	assert_int_equal(import_read_line(in, buf, sizeof(buf), &len, &nul), 0);
+	assert_int_equal(len, 4); /* the last line needs no LF */
+	assert_string_equal(buf, "last");
+	assert_int_equal(import_read_line(in, buf, sizeof(buf), &len, &nul), -1);
+	fclose(in);
+}
+
 static void test_wrccdc(void **state)
 {
 	(void)state;
@@ -309,6 +339,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_small_log),
 		cmocka_unit_test(test_bad_logs),
+		cmocka_unit_test(test_read_line),
 		cmocka_unit_test(test_duplicates_within_window),
 		cmocka_unit_test(test_wrccdc),
 	};
