@@ -5,7 +5,9 @@ messages with dnspython) and print one line per data frame, then totals as JSON 
 usage: dnstap_frames.py FILE.dnstap
 
 A frame line: index, byte offset, message type, initiator and responder addresses, protocol,
-then the DNS message's flags, name, type, rcode and answer count.
+then the DNS message's flags, name, type, rcode and answer count. The totals count frames of
+every type; queries, responses, rcodes and names only of the CLIENT_* and RESOLVER_* frames (a
+resolver's two sides, what a trace is made of).
 """
 import json
 import socket
@@ -99,6 +101,8 @@ def main():
               f"{PROTOCOLS.get(msg.get(3, [0])[0], '-')} [{flags}] {name} {qtype} {rcode} an={len(m.answer)}")
         totals["frames"] += 1
         totals["types"][mtype] = totals["types"].get(mtype, 0) + 1
+        if not mtype.startswith(("CLIENT_", "RESOLVER_")):
+            continue  # the totals below are of what a resolver's trace is made of
         totals["names"].add(name)
         side = "responses" if m.flags & 0x8000 else "queries"
         totals[side][qtype] = totals[side].get(qtype, 0) + 1

@@ -2,7 +2,7 @@
 """The known set of queries of the dnstap scenario, sent to Unbound on 127.0.0.1:PORT with
 dnspython, one at a time; prints each answer. usage: dnstap_queries.py PORT
 
-Expected (unbound_dnstap.sh's configuration): 10 client queries, 10 client responses; Unbound
+Expected (resolver_dnstap.sh unbound's configuration): 10 client queries, 10 client responses; Unbound
 asks NSD twice (www.auth.example A once, then from its cache; nx.auth.example A once).
 """
 import sys

@@ -35,10 +35,11 @@ run_point() { # DB [--set ...]...
 		--set resolvers.nodes=4 --set share.transport=unicast "$@" -o "$db" >/dev/null
 }
 
-# check_dnstap FILE.dnstap TAG — import a dnstap file of the known query set (dnstap_queries.py
-# sent to unbound_dnstap.sh's Unbound) and check the trace against an independent decoder
-# (dnstap_frames.py: Frame Streams and protobuf by hand, DNS by dnspython) and the exact figures.
-check_dnstap() {
+# dnstap_common FILE.dnstap TAG — import a dnstap file of the known query set (dnstap_queries.py
+# sent to a resolver by resolver_dnstap.sh) and check the trace against an independent decoder
+# (dnstap_frames.py: Frame Streams and protobuf by hand, DNS by dnspython): every frame read,
+# CLIENT_* and RESOLVER_* frames imported, names and types as the decoder sees them.
+dnstap_common() {
 	local f=$1 tag=$2
 	"$py" "$src/tests/e2e/dnstap_frames.py" "$f" > "$tag-frames.txt"
 	tail -1 "$tag-frames.txt" > "$tag-frames.json"
@@ -46,17 +47,30 @@ check_dnstap() {
 	"$sharesim" info "$tag.trace" --json > "$tag.json"
 	"$sharesim" info "$tag.trace" > "$tag.txt"
 	local fj="$tag-frames.json" sj="$tag.json"
-	expect_eq "$tag frames (decoder)" "$(json "$fj" frames)" 24
 	expect_eq "$tag frames read" "$(json "$sj" accounting/packets)" "$(json "$fj" frames)"
 	expect_eq "$tag queries: CLIENT_QUERY + RESOLVER_QUERY" "$(json "$sj" queries)" \
 		"$(( $(json "$fj" types/CLIENT_QUERY) + $(json "$fj" types/RESOLVER_QUERY) ))"
 	expect_eq "$tag responses: CLIENT_RESPONSE + RESOLVER_RESPONSE" "$(json "$sj" responses)" \
 		"$(( $(json "$fj" types/CLIENT_RESPONSE) + $(json "$fj" types/RESOLVER_RESPONSE) ))"
-	expect_eq "$tag client queries, Unbound's own" "$(json "$fj" types/CLIENT_QUERY) $(json "$fj" types/RESOLVER_QUERY)" "10 2"
 	expect_eq "$tag names" "$(json "$sj" names)" "$(json "$fj" names)"
 	for t in A AAAA TXT MX; do
 		expect_eq "$tag $t queries" "$(json "$sj" qtypes/$t)" "$(json "$fj" queries/$t)"
 	done
+	# --side client: the resolver's own queries are skipped; every response still feeds the model.
+	"$sharesim" import --side client "$f" -o "$tag-client.trace" > /dev/null
+	"$sharesim" info "$tag-client.trace" --json > "$tag-client.json"
+	expect_eq "$tag --side client: queries, upstream skipped, responses" \
+		"$(json "$tag-client.json" queries) $(json "$tag-client.json" accounting/skipped.upstream_query) $(json "$tag-client.json" responses)" \
+		"$(json "$fj" types/CLIENT_QUERY) $(json "$fj" types/RESOLVER_QUERY) $(json "$sj" responses)"
+}
+
+# check_dnstap FILE.dnstap TAG — Unbound's file: the above, and the exact figures of its set-up.
+check_dnstap() {
+	local f=$1 tag=$2
+	dnstap_common "$f" "$tag"
+	local fj="$tag-frames.json" sj="$tag.json"
+	expect_eq "$tag frames (decoder)" "$(json "$fj" frames)" 24
+	expect_eq "$tag client queries, Unbound's own" "$(json "$fj" types/CLIENT_QUERY) $(json "$fj" types/RESOLVER_QUERY)" "10 2"
 	expect_eq "$tag qtypes" "$(json "$sj" qtypes/A) $(json "$sj" qtypes/AAAA) $(json "$sj" qtypes/TXT) $(json "$sj" qtypes/MX)" "9 1 1 1"
 	expect_eq "$tag queries with RD (the client query without RD, Unbound's own)" "$(json "$sj" rd_queries)" 9
 	expect_eq "$tag records, by last rcode" "$(json "$sj" records) $(json "$sj" rcodes/NOERROR) $(json "$sj" rcodes/NXDOMAIN)" "7 5 2"
@@ -65,12 +79,7 @@ check_dnstap() {
 		"$("$py" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["accounting"]))' "$sj")" 3
 	grep -q "^  dnstap .*frames=24 identity=\"sharesim-test\" version=\"unbound 1\." "$tag.txt" ||
 		fail "$tag: no dnstap source line"
-	# --side client: Unbound's own queries are skipped; every response still feeds the model.
-	"$sharesim" import --side client "$f" -o "$tag-client.trace" > /dev/null
-	"$sharesim" info "$tag-client.trace" --json > "$tag-client.json"
-	expect_eq "$tag --side client: queries, upstream skipped, responses" \
-		"$(json "$tag-client.json" queries) $(json "$tag-client.json" accounting/skipped.upstream_query) $(json "$tag-client.json" responses)" \
-		"10 2 12"
+	expect_eq "$tag --side client: queries" "$(json "$tag-client.json" queries)" 10
 }
 
 case "$scenario" in
@@ -604,8 +613,40 @@ import_dnstap)
 	;;
 dnstap_unbound)
 	# A real Unbound logs the known queries over dnstap to fstrm_capture; sharesim imports the file.
-	bash "$src/tests/e2e/unbound_dnstap.sh" fresh.dnstap
+	bash "$src/tests/e2e/resolver_dnstap.sh" unbound fresh.dnstap
 	check_dnstap fresh.dnstap fresh
+	;;
+dnstap_bind)
+	# BIND 9 forwarding to NSD writes its own file: the 9 queries with RD as CLIENT_*, the one
+	# without as AUTH_* (BIND's view of a query without recursion; counted, not imported), and
+	# one RESOLVER_* pair per name and type it forwarded (7).
+	bash "$src/tests/e2e/resolver_dnstap.sh" bind bind.dnstap
+	dnstap_common bind.dnstap bind
+	expect_eq "bind frames by type: CLIENT_QUERY RESOLVER_QUERY AUTH_QUERY" \
+		"$(json bind-frames.json types/CLIENT_QUERY) $(json bind-frames.json types/RESOLVER_QUERY) $(json bind-frames.json types/AUTH_QUERY)" "9 7 1"
+	expect_eq "bind: auth frames counted as skipped" \
+		"$(json bind.json accounting/skipped.dnstap.auth_query) $(json bind.json accounting/skipped.dnstap.auth_response)" "1 1"
+	expect_eq "bind: records, by last rcode" "$(json bind.json records) $(json bind.json rcodes/NOERROR) $(json bind.json rcodes/NXDOMAIN)" "7 5 2"
+	grep -q "^  dnstap .*frames=34 identity=\"sharesim-test\" version=\"BIND 9\." bind.txt || fail "bind: no dnstap source line"
+	;;
+dnstap_knot)
+	# Knot Resolver logs its client side only: 10 CLIENT_* pairs (the query without RD refused).
+	bash "$src/tests/e2e/resolver_dnstap.sh" knot knot.dnstap
+	dnstap_common knot.dnstap knot
+	expect_eq "knot frames: CLIENT_QUERY CLIENT_RESPONSE, all" \
+		"$(json knot-frames.json types/CLIENT_QUERY) $(json knot-frames.json types/CLIENT_RESPONSE) $(json knot-frames.json frames)" "10 10 20"
+	expect_eq "knot: queries with RD" "$(json knot.json rd_queries)" 9
+	grep -q "^  dnstap .*frames=20 identity=\"sharesim-test\" version=\"Knot Resolver 5\." knot.txt || fail "knot: no dnstap source line"
+	;;
+dnstap_pdns)
+	# PowerDNS Recursor logs its outgoing queries only: 7 RESOLVER_* pairs, one per name and type
+	# it forwarded; side detection calls it the upstream side (no RD).
+	bash "$src/tests/e2e/resolver_dnstap.sh" pdns pdns.dnstap
+	dnstap_common pdns.dnstap pdns
+	expect_eq "pdns frames: RESOLVER_QUERY RESOLVER_RESPONSE, all" \
+		"$(json pdns-frames.json types/RESOLVER_QUERY) $(json pdns-frames.json types/RESOLVER_RESPONSE) $(json pdns-frames.json frames)" "7 7 14"
+	grep -q "^side *upstream side" pdns.txt || fail "pdns: not detected as the upstream side"
+	grep -q "^  dnstap .*frames=14 identity=.* version=\"pdns-recursor 4\." pdns.txt || fail "pdns: no dnstap source line"
 	;;
 validate_unbound)
 	# A real Unbound and sharesim, on the same synthetic trace and world: hit rates within 1 point.
