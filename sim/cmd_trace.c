@@ -389,7 +389,7 @@ int cmd_info(int argc, char **argv)
 static const char synth_usage[] =
 	"usage: sharesim synth -o FILE.pcap|- [-n QUERIES] [--names N] [--alpha A] [--clients N]\n"
 	"                      [--client-alpha A] [--rate QPS] [--nxdomain P] [--responses] [--seed S]\n"
-	"                      [--flood P [--flood-clients K]]\n\n"
+	"                      [--flood P [--flood-clients K]] [--private P [--private-names M]]\n\n"
 	"Writes a synthetic workload as a real pcap (raw IPv4): Poisson arrivals at QPS (1000), Zipf\n"
 	"popularity over N generated names (100000, alpha 0.9: Jung et al. 2002) and over N clients\n"
 	"(1000, alpha 0.9), types A 65 %, AAAA 25 %, PTR 5 %, TXT and MX 2.5 % each, NXDOMAIN share\n"
@@ -398,7 +398,11 @@ static const char synth_usage[] =
 	"-o - writes the capture to standard output (sharesim synth -o - ... | sharesim import - ...).\n"
 	"--flood P replaces a share P of the queries by a random-subdomain flood (x<8 hex>.flood.example,\n"
 	"type A, NXDOMAIN, each name new) from K extra clients (10), as in the DNS water-torture\n"
-	"attacks the draft's section 7.2.2 worries about; the regular queries stay those of the seed.\n";
+	"attacks the draft's section 7.2.2 worries about; the regular queries stay those of the seed.\n"
+	"--private P makes a share P of each client's queries (0) for names of its own, Zipf with the\n"
+	"names' alpha over M names per client (1000; p<rank>.c<client>.synth.example): the long tail\n"
+	"only one client asks for (Jung et al. 2002), which no sharing of caches serves; the other\n"
+	"queries stay those of the seed.\n";
 
 static int parse_number(const char *opt, const char *text, double min, double max, double *out)
 {
@@ -452,6 +456,11 @@ int cmd_synth(int argc, char **argv)
 		} else if (!strcmp(o, "--flood-clients")) {
 			if (parse_number(o, argv[++i], 1, 1e6, &v)) return 2;
 			p.flood_clients = (uint32_t)v;
+		} else if (!strcmp(o, "--private")) {
+			if (parse_number(o, argv[++i], 0, 1, &p.private_share)) return 2;
+		} else if (!strcmp(o, "--private-names")) {
+			if (parse_number(o, argv[++i], 1, 1e8, &v)) return 2;
+			p.private_names = (uint32_t)v;
 		} else if (!strcmp(o, "--seed")) {
 			if (parse_number(o, argv[++i], 0, 1.8e19, &v)) return 2;
 			p.seed = (uint64_t)v;
@@ -475,6 +484,9 @@ int cmd_synth(int argc, char **argv)
 	        p.rate, (unsigned long long)p.seed);
 	if (p.flood > 0)
 		fprintf(summary, ", %.1f %% random-subdomain flood from %u clients", 100 * p.flood, p.flood_clients);
+	if (p.private_share > 0)
+		fprintf(summary, ", %.1f %% of each client's queries for its own %u names", 100 * p.private_share,
+		        p.private_names);
 	fputc('\n', summary);
 	return 0;
 }

@@ -21,7 +21,8 @@ void synth_defaults(struct synth_params *p)
 {
 	*p = (struct synth_params){ .queries = 1000000, .names = 100000, .alpha = 0.9,
 		                    .clients = 1000, .client_alpha = 0.9, .rate = 1000, .nxdomain = 0.05,
-		                    .responses = 0, .flood = 0, .flood_clients = 10, .seed = 1,
+		                    .responses = 0, .flood = 0, .flood_clients = 10, .private_share = 0,
+		                    .private_names = 1000, .seed = 1,
 		                    .start_ns = 1700000000000000000LL };
 }
 
@@ -84,8 +85,9 @@ static uint32_t zipf_draw(const double *cdf, uint32_t n, double u)
 	return lo;
 }
 
-/* A query to answer; for a flood query, rank is the random label's value. */
-struct pending { int64_t time_ns; uint32_t client, rank; uint16_t qtype, id; uint8_t flood; };
+/* A query to answer; for a flood query, rank is the random label's value; for a client's own
+ * name, its rank among that client's names. */
+struct pending { int64_t time_ns; uint32_t client, rank; uint16_t qtype, id; uint8_t flood, own; };
 
 struct writer {
 	pcap_dumper_t *dumper;
@@ -104,6 +106,19 @@ static void name_of(uint32_t rank, uint8_t *wire, uint8_t *len)
 	*len = (uint8_t)(1 + l + 15);
 }
 
+/* A client's own name: p<rank>.c<client>.synth.example. */
+static void own_name_of(uint32_t client, uint32_t rank, uint8_t *wire, uint8_t *len)
+{
+	char p[16], c[16];
+	int pl = snprintf(p, sizeof(p), "p%u", rank), cl = snprintf(c, sizeof(c), "c%u", client);
+	wire[0] = (uint8_t)pl;
+	memcpy(wire + 1, p, (size_t)pl);
+	wire[1 + pl] = (uint8_t)cl;
+	memcpy(wire + 2 + pl, c, (size_t)cl);
+	memcpy(wire + 2 + pl + cl, "\5synth\7example\0", 15);
+	*len = (uint8_t)(2 + pl + cl + 15);
+}
+
 /* A random-subdomain ("water torture") query name: x<8 hex digits>.flood.example. */
 static void flood_name_of(uint32_t label, uint8_t *wire, uint8_t *len)
 {
@@ -113,6 +128,27 @@ static void flood_name_of(uint32_t label, uint8_t *wire, uint8_t *len)
 	memcpy(wire + 1, text, 9);
 	memcpy(wire + 10, "\5flood\7example\0", 15);
 	*len = 25;
+}
+
+/* The key of a query's name for its properties (TTL, existence, data): the rank of a shared
+ * name, a hash of (client, rank) for a client's own. */
+static uint32_t name_key(const struct pending *q)
+{
+	if (!q->own)
+		return q->rank;
+	uint32_t m[2] = { q->client, q->rank };
+	return (uint32_t)XXH64(m, sizeof(m), 0x4f574e) | 0x80000000u;
+}
+
+/* A query's name in wire form. */
+static void query_name(const struct pending *q, uint8_t *wire, uint8_t *len)
+{
+	if (q->flood)
+		flood_name_of(q->rank, wire, len);
+	else if (q->own)
+		own_name_of(q->client, q->rank, wire, len);
+	else
+		name_of(q->rank, wire, len);
 }
 
 static size_t rdata_of(uint16_t qtype, uint32_t rank, uint8_t *out)
@@ -161,18 +197,16 @@ static void dump_dns(struct writer *w, int64_t t, uint32_t client, int to_resolv
 static void write_response(struct writer *w, const struct pending *q)
 {
 	uint8_t name[DNS_NAME_MAX], nlen, buf[512], rdata[300];
-	if (q->flood)
-		flood_name_of(q->rank, name, &nlen);
-	else
-		name_of(q->rank, name, &nlen);
-	int nx = q->flood || hash_unit(w->p->seed, q->rank, 1) < w->p->nxdomain;
+	query_name(q, name, &nlen);
+	uint32_t key = name_key(q);
+	int nx = q->flood || hash_unit(w->p->seed, key, 1) < w->p->nxdomain;
 	struct dns_builder b;
 	dns_build_init(&b, buf, sizeof(buf), q->id,
 	               DNS_FLAG_QR | DNS_FLAG_AA | DNS_FLAG_RD | DNS_FLAG_RA | (nx ? DNS_RCODE_NXDOMAIN : 0));
 	dns_build_question(&b, name, nlen, q->qtype, DNS_CLASS_IN);
 	if (!nx) {
-		size_t rlen = rdata_of(q->qtype, q->rank, rdata);
-		dns_build_rr(&b, 1, name, nlen, q->qtype, DNS_CLASS_IN, synth_ttl(w->p->seed, q->rank),
+		size_t rlen = rdata_of(q->qtype, key, rdata);
+		dns_build_rr(&b, 1, name, nlen, q->qtype, DNS_CLASS_IN, synth_ttl(w->p->seed, key),
 		             rdata, (uint16_t)rlen);
 	}
 	dump_dns(w, q->time_ns + SYNTH_RESPONSE_DELAY_NS, q->client, 0, buf, dns_build_len(&b));
@@ -214,17 +248,19 @@ static uint16_t draw_type(double u)
 int synth_write(const struct synth_params *p, const char *path, char *err, size_t err_size)
 {
 	if (p->names == 0 || p->clients == 0 || (uint64_t)p->clients + p->flood_clients > 1u << 24 || p->rate <= 0 ||
-	    !(p->flood >= 0 && p->flood <= 1) || (p->flood > 0 && p->flood_clients == 0)) {
-		snprintf(err, err_size, "synth: names, clients (with flood clients, at most 2^24) and rate must be positive, "
-		                        "the flood share within [0, 1]");
+	    !(p->flood >= 0 && p->flood <= 1) || (p->flood > 0 && p->flood_clients == 0) ||
+	    !(p->private_share >= 0 && p->private_share <= 1) || (p->private_share > 0 && p->private_names == 0)) {
+		snprintf(err, err_size, "synth: names, clients (with flood clients, at most 2^24), rate and a client's own "
+		                        "names must be positive, the flood and own shares within [0, 1]");
 		return -1;
 	}
 	double *names = zipf_cdf(p->names, p->alpha), *clients = zipf_cdf(p->clients, p->client_alpha);
+	double *own = p->private_share > 0 ? zipf_cdf(p->private_names, p->alpha) : NULL;
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	pcap_t *dead = pcap_open_dead_with_tstamp_precision(DLT_RAW, 65535, PCAP_TSTAMP_PRECISION_NANO);
 	struct writer w = { .p = p, .dumper = dead ? pcap_dump_open(dead, path) : NULL };
 	int rc = 0;
-	if (!names || !clients || !rng || !w.dumper) {
+	if (!names || !clients || (p->private_share > 0 && !own) || !rng || !w.dumper) {
 		snprintf(err, err_size, "%s: %s", path, w.dumper || !dead ? "out of memory" : pcap_geterr(dead));
 		rc = -1;
 		goto done;
@@ -239,6 +275,15 @@ int synth_write(const struct synth_params *p, const char *path, char *err, size_
 		goto done;
 	}
 	gsl_rng_set(flood_rng, (unsigned long)(XXH64(&p->seed, sizeof(p->seed), 0x464c4f4f) | 1));
+	/* So has the choice of a client's own names: without it, the same queries as before. */
+	gsl_rng *own_rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!own_rng) {
+		gsl_rng_free(flood_rng);
+		snprintf(err, err_size, "out of memory");
+		rc = -1;
+		goto done;
+	}
+	gsl_rng_set(own_rng, (unsigned long)(XXH64(&p->seed, sizeof(p->seed), 0x4f574e53) | 1));
 	double t = 0;
 	for (uint64_t i = 0; i < p->queries && rc == 0; i++) {
 		t += gsl_ran_exponential(rng, 1e9 / p->rate);
@@ -249,7 +294,12 @@ int synth_write(const struct synth_params *p, const char *path, char *err, size_
 			.qtype = draw_type(gsl_rng_uniform(rng)),
 			.id = (uint16_t)i,
 		};
+		if (p->private_share > 0 && gsl_rng_uniform(own_rng) < p->private_share) {
+			q.own = 1;
+			q.rank = zipf_draw(own, p->private_names, gsl_rng_uniform(own_rng));
+		}
 		if (p->flood > 0 && gsl_rng_uniform(flood_rng) < p->flood) {
+			q.own = 0;
 			q.flood = 1;
 			q.rank = (uint32_t)gsl_rng_get(flood_rng);
 			q.client = p->clients + (uint32_t)gsl_rng_uniform_int(flood_rng, p->flood_clients ? p->flood_clients : 1);
@@ -257,10 +307,7 @@ int synth_write(const struct synth_params *p, const char *path, char *err, size_
 		}
 		flush_responses(&w, q.time_ns);
 		uint8_t name[DNS_NAME_MAX], nlen, buf[512];
-		if (q.flood)
-			flood_name_of(q.rank, name, &nlen);
-		else
-			name_of(q.rank, name, &nlen);
+		query_name(&q, name, &nlen);
 		struct dns_builder b;
 		dns_build_init(&b, buf, sizeof(buf), q.id, DNS_FLAG_RD);
 		dns_build_question(&b, name, nlen, q.qtype, DNS_CLASS_IN);
@@ -270,6 +317,7 @@ int synth_write(const struct synth_params *p, const char *path, char *err, size_
 	}
 	flush_responses(&w, INT64_MAX);
 	gsl_rng_free(flood_rng);
+	gsl_rng_free(own_rng);
 	if (rc)
 		snprintf(err, err_size, "%s: out of memory", path);
 done:
@@ -285,6 +333,7 @@ done:
 	gsl_rng_free(rng);
 	free(names);
 	free(clients);
+	free(own);
 	free(w.fifo);
 	return rc;
 }

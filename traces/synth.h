@@ -8,6 +8,10 @@
  *   arrivals  Poisson at `rate` queries per second
  *   types     A 65 %, AAAA 25 %, PTR 5 %, TXT 2.5 %, MX 2.5 %
  *   NXDOMAIN  a name does not exist with probability `nxdomain` (5 %)
+ *   locality  a share `private_share` of each client's queries (0 by default) are for names of
+ *             its own, Zipf(alpha) over `private_names` per client (p<rank>.c<client>.synth.example):
+ *             the long tail that only one client asks for, which no sharing of caches can serve
+ *             (Jung et al., ToN 2002, section 4)
  *   TTLs      per name, the OpenDNS 2012 breakpoints (0: 0.16 %, <= 60 s: 9.84 %, <= 120 s: 16.32 %,
  *             <= 300 s: 39.88 %, <= 1 h: 70.07 %), half of each step on its spike, half uniform
  *             inside it; above 1 h, spikes at 4 h and 1 day.
@@ -30,6 +34,8 @@ struct synth_params {
 	int responses;        /**< 1: write each answer, 20 ms after its query */
 	double flood;         /**< share of queries that are a random-subdomain flood (NXDOMAIN) */
 	uint32_t flood_clients; /**< clients sending the flood (addresses after the regular ones) */
+	double private_share;   /**< share of a client's queries for names of its own */
+	uint32_t private_names; /**< names of its own per client */
 	uint64_t seed;
 	int64_t start_ns;     /**< Unix time of the first query */
 };

@@ -461,6 +461,24 @@ synth)
 	expect_eq "flood clients" "$(tshark -r f.pcap -Y 'dns.flags.response==0 && dns.qry.name contains "flood"' -T fields -e ip.src 2>/dev/null | sort -u | wc -l)" 4
 	queries() { tshark -r "$1" -Y 'dns.flags.response==0 && !(dns.qry.name contains "flood")' -T fields -e frame.time_epoch -e ip.src -e dns.qry.name -e dns.qry.type 2>/dev/null | sort; }
 	expect_eq "regular queries kept from the flood-free workload" "$(comm -13 <(queries a.pcap) <(queries f.pcap) | wc -l)" 0
+	# A client's own names: about the share asked for, each asked only by the client it names
+	# (c<client> is the client's index; its address is 10.0.0.0 + index), answered like others.
+	"$sharesim" synth -o o.pcap -n 5000 --responses --seed 3 --private 0.3 --private-names 50 > /dev/null
+	tshark -r o.pcap -Y 'dns.flags.response==0 && dns.qry.name matches "^p[0-9]+\\.c[0-9]+\\.synth\\.example$"' \
+		-T fields -e ip.src -e dns.qry.name 2>/dev/null > own.txt
+	own=$(wc -l < own.txt)
+	[ "$own" -gt 1400 ] && [ "$own" -lt 1600 ] || fail "$own queries for clients' own names of 5000, expected about 30 %"
+	expect_eq "own names asked by another client" "$("$py" -c 'import ipaddress, sys
+bad = 0
+for line in open(sys.argv[1]):
+    src, name = line.split()
+    client = int(name.split(".")[1][1:])
+    bad += int(ipaddress.ip_address(src)) - int(ipaddress.ip_address("10.0.0.0")) != client
+print(bad)' own.txt)" 0
+	expect_eq "own-name ranks within --private-names" "$(cut -f2 own.txt | sed 's/^p\([0-9]*\)\..*/\1/' | sort -n | tail -1 | awk '{print ($1 < 50)}')" 1
+	expect_eq "answers to own names" "$(tshark -r o.pcap -Y 'dns.flags.response==1 && dns.qry.name matches "^p[0-9]+\\.c"' 2>/dev/null | wc -l)" "$own"
+	expect_eq "other queries kept from the workload without own names" \
+		"$(comm -13 <(queries a.pcap) <(queries o.pcap | grep -v '[[:space:]]p[0-9]*\.c[0-9]*\.synth') | wc -l)" 0
 	# Traces are a swept key like any other: each point replays its own.
 	"$sharesim" import f.pcap -o f.trace > /dev/null
 	"$sharesim" run "$src/experiments/demo.ini" --set experiment.trace="$PWD/a.trace,$PWD/f.trace" \
