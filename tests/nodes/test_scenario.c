@@ -64,17 +64,40 @@ static void check(const struct metrics *m, const struct expected *e, size_t n)
 	}
 }
 
+/* A scenario's trace (written to path and opened) and the scenarios' default parameters. */
+static struct trace *open_scenario(const struct record_spec *recs, size_t nrec, const struct query_spec *qs,
+                                   size_t nq, char *path, struct sim_params *p)
+{
+	struct trace *t = scenario_trace(recs, nrec, qs, nq, path);
+	assert_non_null(t);
+	scenario_params(p);
+	return t;
+}
+
+static void close_scenario(struct trace *t, const char *path)
+{
+	trace_close(t);
+	unlink(path);
+}
+
+/* A run that must succeed; its summary in *s unless s is NULL. */
+static void run_ok(const struct sim_params *p, const struct trace *t, struct metrics *m, struct run_summary *s)
+{
+	struct run_summary summary;
+	char err[256];
+	if (sim_run(p, t, NULL, m, s ? s : &summary, err, sizeof(err)))
+		fail_msg("sim_run: %s", err);
+}
+
 static void test_unicast_sharing(void **state)
 {
 	(void)state;
-	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, queries, 14, path);
-	assert_non_null(t);
+	char path[64];
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, queries, 14, path, &p);
 	struct metrics m;
 	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, &s);
 	const struct expected e[] = {
 		{ CTR_QUERIES, 7, 7 },
 		{ CTR_HITS_OWN, 1, 0 },
@@ -104,7 +127,7 @@ static void test_unicast_sharing(void **state)
 
 	/* The baseline: no transport, no shares, every first query per node a miss. */
 	p.transport = SHARE_NONE;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, &s);
 	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 0);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_MSGS), 0);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_NOT_ELIGIBLE), 0);
@@ -118,73 +141,61 @@ static void test_unicast_sharing(void **state)
 	};
 	check(&m, none, sizeof(none) / sizeof(none[0]));
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 static void test_question_removed_and_unbound_receiver(void **state)
 {
 	(void)state;
-	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, queries, 14, path);
-	assert_non_null(t);
+	char path[64];
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, queries, 14, path, &p);
 	p.question = SHARE_QUESTION_REMOVE;
 	p.receiver = RECEIVER_UNBOUND_POC;
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	/* Unbound's proof of concept drops every question-less share: nothing shared is used. */
 	assert_int_equal(metrics_total(&m, CTR_REJ_PROFILE), 7); /* no shared data: 7 resolutions */
 	assert_int_equal(metrics_total(&m, CTR_SHARE_ACCEPTED), 0);
 	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 0);
 	metrics_free(&m);
 	p.receiver = RECEIVER_DRAFT; /* the draft's receiver takes them */
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_ACCEPTED), 5);
 	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 3);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 static void test_wrong_receiver_key_caches_nothing(void **state)
 {
 	(void)state;
-	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, queries, 14, path);
-	assert_non_null(t);
+	char path[64];
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, queries, 14, path, &p);
 	snprintf(p.receiver_key_spec, sizeof(p.receiver_key_spec), "hmac-sha256:share.test.:c2VjcmV0");
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_REJ_BADSIG), 7);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_RRSETS_CACHED), 0);
 	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 0);
 	metrics_free(&m);
 	snprintf(p.receiver_key_spec, sizeof(p.receiver_key_spec), "hmac-sha256:other.test.:c2VjcmV0");
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_REJ_BADKEY), 7);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 static void test_loss_and_determinism(void **state)
 {
 	(void)state;
-	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, queries, 14, path);
-	assert_non_null(t);
+	char path[64];
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, queries, 14, path, &p);
 	p.link_loss = 1.0;
 	struct metrics a, b;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &a, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &a, NULL);
 	/* Nothing arrives, so each node resolves (and shares) what the other already had: 7 shares. */
 	assert_int_equal(metrics_total(&a, CTR_SHARE_LOST), 7);
 	assert_int_equal(metrics_total(&a, CTR_SHARE_RECV_MSGS), 0);
@@ -192,19 +203,18 @@ static void test_loss_and_determinism(void **state)
 	p.link_loss = 0.5;
 	p.upstream_latency_sigma = 1.0;
 	p.link_jitter_ms = 3;
-	assert_int_equal(sim_run(&p, t, NULL, &a, &s, err, sizeof(err)), 0);
-	assert_int_equal(sim_run(&p, t, NULL, &b, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &a, NULL);
+	run_ok(&p, t, &b, NULL);
 	size_t n = (size_t)a.nodes * a.bins * CTR__COUNT;
 	assert_memory_equal(a.counters, b.counters, n * sizeof(uint64_t));
 	assert_memory_equal(a.latency_sum_ns, b.latency_sum_ns, (size_t)a.nodes * LAT__COUNT * sizeof(uint64_t));
 	metrics_free(&b);
 	p.seed = 2;
-	assert_int_equal(sim_run(&p, t, NULL, &b, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &b, NULL);
 	assert_memory_not_equal(a.latency_sum_ns, b.latency_sum_ns, (size_t)a.nodes * LAT__COUNT * sizeof(uint64_t));
 	metrics_free(&a);
 	metrics_free(&b);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 static void test_multicast_groups(void **state)
@@ -214,22 +224,19 @@ static void test_multicast_groups(void **state)
 		{ 0, "a.example" }, /* n0 miss; one share, delivered to every member at 11 ms */
 		{ 15, "a.example" }, { 16, "a.example" }, { 17, "a.example" }, /* n1..n3: shared hits */
 	};
-	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, mq, 4, path);
-	assert_non_null(t);
+	char path[64];
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, mq, 4, path, &p);
 	p.nodes = 4;
 	p.transport = SHARE_MULTICAST;
 	struct metrics m;
-	struct run_summary s;
 	/* groups -> multicast sends by n0 (1: {0,1,2,3}; 2: {0,2} {1,3}; 4: four groups of one) */
 	const uint32_t groups[] = { 1, 2, 4 };
 	const uint64_t sends[] = { 1, 2, 3 };
 	uint64_t message_bytes = 0;
 	for (int i = 0; i < 3; i++) {
 		p.multicast_groups = groups[i];
-		assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+		run_ok(&p, t, &m, NULL);
 		assert_int_equal(node_total(&m, 0, CTR_SHARE_SENT_MSGS), sends[i]);
 		assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_MSGS), sends[i]);
 		for (uint32_t k = 1; k < 4; k++) {
@@ -246,12 +253,11 @@ static void test_multicast_groups(void **state)
 	}
 	/* The same shares by unicast: one message per peer. */
 	p.transport = SHARE_UNICAST;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_MSGS), 3);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_BYTES), 3 * message_bytes);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 static void test_hub_relays(void **state)
@@ -264,16 +270,14 @@ static void test_hub_relays(void **state)
 		{ 15, "a.example" }, /* n0: hit on the share the hub received */
 	};
 	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, hq, 4, path);
-	assert_non_null(t);
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, hq, 4, path, &p);
 	p.nodes = 3;
 	p.transport = SHARE_HUB;
 	p.hub_node = 0;
 	struct metrics m;
 	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, &s);
 	const uint64_t sent[] = { 2, 1, 0 }, recv[] = { 1, 1, 2 }, relayed[] = { 1, 0, 0 }, shared[] = { 1, 0, 1 };
 	for (uint32_t k = 0; k < 3; k++) {
 		assert_int_equal(node_total(&m, k, CTR_SHARE_SENT_MSGS), sent[k]);
@@ -284,18 +288,16 @@ static void test_hub_relays(void **state)
 	metrics_free(&m);
 	/* A relayed share arrives two link delays after it was sent: at 12.9 ms n2 has nothing yet. */
 	static const struct query_spec early[] = { { 0, "b.example" }, { 1, "a.example" }, { 12, "a.example" } };
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 	t = scenario_trace(records, 6, early, 3, path);
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, &s);
 	assert_int_equal(node_total(&m, 2, CTR_MISSES), 1);
 	metrics_free(&m);
 	p.hub_node = 3;
 	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), -1);
 	assert_string_equal(err, "share.hub: resolver 3 does not exist (resolvers.nodes = 3)");
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 static void test_pull_central_cache(void **state)
@@ -309,15 +311,12 @@ static void test_pull_central_cache(void **state)
 		{ 40, "nx.example" }, /* n0: central miss, NXDOMAIN resolved at 52 and stored */
 		{ 60, "nx.example" }, /* n1: central hit on the negative answer */
 	};
-	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, pq, 6, path);
-	assert_non_null(t);
+	char path[64];
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, pq, 6, path, &p);
 	p.transport = SHARE_PULL;
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	const struct expected e[] = {
 		{ CTR_QUERIES, 3, 3 },
 		{ CTR_MISSES, 2, 2 },
@@ -334,8 +333,7 @@ static void test_pull_central_cache(void **state)
 	assert_int_equal(m.latency_sum_ns[0 * LAT__COUNT + LAT_MISS], 2 * 12100000LL);
 	assert_int_equal(m.latency_sum_ns[1 * LAT__COUNT + LAT_HIT_PULL], 2 * 2100000LL);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 static void check_nodes(const struct metrics *m, enum metrics_counter c, const uint64_t *want, uint32_t n)
@@ -354,18 +352,15 @@ static void test_pubsub_all(void **state)
 		{ 13, "a.example" }, /* n1: hit */
 		{ 14, "a.example" }, /* n2: hit */
 	};
-	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, q, 3, path);
-	assert_non_null(t);
+	char path[64];
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, q, 3, path, &p);
 	p.nodes = 3;
 	p.transport = SHARE_PUBSUB;
 	p.pubsub_subscribe = PUBSUB_ALL;
 	p.pubsub_idle_timeout = 600;
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	const uint64_t one[] = { 1, 1, 1 }, sent[] = { 1, 0, 0 }, fwd[] = { 2, 0, 0 }, recv[] = { 0, 1, 1 };
 	check_nodes(&m, CTR_PUBSUB_SESSIONS, one, 3);
 	check_nodes(&m, CTR_PUBSUB_SUBSCRIBES, one, 3);
@@ -382,16 +377,14 @@ static void test_pubsub_all(void **state)
 	static const struct query_spec early[] = {
 		{ 0, "a.example" }, { 5, "a.example" }, /* n1 at 5.5 ms: not there yet (published at 4, relayed at 5, arrives 6) */
 	};
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 	t = scenario_trace(records, 6, early, 2, path);
 	p.upstream_latency_median_ms = 1;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(node_total(&m, 1, CTR_MISSES), 1);
 	assert_int_equal(node_total(&m, 1, CTR_SHARE_RECV_MSGS), 1); /* it did arrive, at 6 ms */
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 static void test_pubsub_interest(void **state)
@@ -403,18 +396,15 @@ static void test_pubsub_interest(void **state)
 		{ 20, "a.example" }, /* n2 subscribes; resolved at 30, relayed at 31 to n0 and n1 */
 		{ 40, "a.example" }, /* n0: hit on n2's fresher share */
 	};
-	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, q, 4, path);
-	assert_non_null(t);
+	char path[64];
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, q, 4, path, &p);
 	p.nodes = 3;
 	p.transport = SHARE_PUBSUB;
 	p.pubsub_subscribe = PUBSUB_INTEREST;
 	p.pubsub_idle_timeout = 600;
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	const uint64_t one[] = { 1, 1, 1 }, fwd[] = { 1, 1, 2 }, recv[] = { 2, 2, 0 }, shared[] = { 1, 0, 0 },
 	               none[] = { 0, 0, 0 };
 	check_nodes(&m, CTR_PUBSUB_SUBSCRIBES, one, 3);
@@ -428,15 +418,14 @@ static void test_pubsub_interest(void **state)
 	/* Subscriptions idle for 5 ms are gone before anything is published: nothing is relayed;
 	 * n0 subscribes again at 40 ms; the others' idle subscriptions end unsubscribed. */
 	p.pubsub_idle_timeout = 0.005;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	const uint64_t subs[] = { 2, 1, 1 };
 	check_nodes(&m, CTR_PUBSUB_SUBSCRIBES, subs, 3);
 	check_nodes(&m, CTR_PUBSUB_UNSUBSCRIBES, one, 3);
 	check_nodes(&m, CTR_RELAY_FORWARDED_MSGS, none, 3);
 	check_nodes(&m, CTR_SHARE_RECV_MSGS, none, 3);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 static void test_time_checked_per_receiver(void **state)
@@ -445,17 +434,14 @@ static void test_time_checked_per_receiver(void **state)
 	/* Links of 300.5 s plus up to 1 s of jitter against a 300 s fudge (whole seconds): some copies of the same
 	 * share arrive in time, others do not. The first receiver's verdict is reused by the others,
 	 * but the clock is each receiver's own. */
-	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, queries, 14, path);
-	assert_non_null(t);
+	char path[64];
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, queries, 14, path, &p);
 	p.nodes = 8;
 	p.link_latency_ms = 300500;
 	p.link_jitter_ms = 1000;
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	uint64_t recv = metrics_total(&m, CTR_SHARE_RECV_MSGS), late = metrics_total(&m, CTR_REJ_BADTIME),
 	         ok = metrics_total(&m, CTR_SHARE_ACCEPTED);
 	assert_true(late > 0);
@@ -464,8 +450,7 @@ static void test_time_checked_per_receiver(void **state)
 	assert_int_equal(recv, metrics_total(&m, CTR_SHARE_SENT_MSGS));
 	assert_int_equal(metrics_total(&m, CTR_SHARE_RRSETS_CACHED) <= ok, 1);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 static void test_stale_answers(void **state)
@@ -475,10 +460,8 @@ static void test_stale_answers(void **state)
 	 * stale when the next version begins, before it expires. */
 	char path[64], err[256];
 	static const struct query_spec first[] = { { 0, "a.example" } };
-	struct trace *t = scenario_trace(records, 6, first, 1, path);
-	assert_non_null(t);
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, first, 1, path, &p);
 	p.nodes = 1;
 	p.change_share = 1;
 	p.change_interval = 100;
@@ -493,24 +476,21 @@ static void test_stale_answers(void **state)
 	assert_true(next > 10 * MS && next <= 10 * MS + 100 * SIM_S);
 	assert_int_equal(authority_version(&world, id, next), v0 + 1);
 	assert_int_equal(authority_version(&world, id, next - 1), v0);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 	int64_t before_ms = next / MS - 1000, after_ms = next / MS + 5000;
 	struct query_spec q[] = { { 0, "a.example" }, { before_ms, "a.example" }, { after_ms, "a.example" } };
 	t = scenario_trace(records, 6, q, 3, path);
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_HITS_OWN), 2);
 	assert_int_equal(metrics_total(&m, CTR_ANSWERS_STALE), 1);
 	assert_int_equal(m.latency_sum_ns[LAT_STALE_AGE], after_ms * MS - next);
 	metrics_free(&m);
 	p.change_share = 0; /* a world that never changes serves nothing stale */
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_ANSWERS_STALE), 0);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 static void test_consistency_mismatch(void **state)
@@ -534,20 +514,17 @@ static void test_consistency_mismatch(void **state)
 	dns_name_from_text("a.example", wire, &len);
 	assert_int_equal(trace_name_lookup(t, wire, len, &id), 0);
 	sim_time next = authority_version_start(&world, id, authority_version(&world, id, 10 * MS) + 1);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 	struct query_spec q[] = { { 0, "a.example" }, { next / MS + 1000, "a.example" },
 		                  { next / MS + 5000, "a.example" } };
 	t = scenario_trace(records, 6, q, 3, path); /* n0, n1 (new version), n0 (old version) */
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_CONSISTENCY_CHECKS), 1);
 	assert_int_equal(metrics_total(&m, CTR_CONSISTENCY_MISMATCH), 1);
 	assert_int_equal(metrics_total(&m, CTR_ANSWERS_STALE), 1);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 static void test_pubsub_push_refreshes(void **state)
@@ -573,16 +550,14 @@ static void test_pubsub_push_refreshes(void **state)
 	dns_name_from_text("a.example", wire, &len);
 	assert_int_equal(trace_name_lookup(t, wire, len, &id), 0);
 	sim_time next = authority_version_start(&world, id, authority_version(&world, id, 10 * MS) + 1);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 	int64_t after_ms = next / MS + 5000;
 	struct query_spec q[] = { { 0, "a.example" }, { 1, "b.example" }, { after_ms, "a.example" },
 		                  { after_ms + 1, "a.example" } };
 	t = scenario_trace(records, 6, q, 4, path);
 	struct metrics m;
-	struct run_summary s;
 	p.pubsub_push = 0;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_ANSWERS_STALE), 2); /* n0 its own copy, n1 the shared one */
 	assert_int_equal(metrics_total(&m, CTR_PUSH_PUBLISHED), 0);
 	/* Both copies are the same old version: stale, but consistent with each other. */
@@ -590,7 +565,7 @@ static void test_pubsub_push_refreshes(void **state)
 	assert_int_equal(metrics_total(&m, CTR_CONSISTENCY_MISMATCH), 0);
 	metrics_free(&m);
 	p.pubsub_push = 1;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_ANSWERS_STALE), 0);
 	/* a.example changed once before the last query (b.example's changes were pushed too). */
 	assert_true(metrics_total(&m, CTR_PUSH_PUBLISHED) >= 1);
@@ -605,8 +580,7 @@ static void test_pubsub_push_refreshes(void **state)
 	assert_true(updates >= 2);
 	assert_int_equal(delay, updates * 2 * MS);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 static void test_cache_capacity(void **state)
@@ -615,26 +589,24 @@ static void test_cache_capacity(void **state)
 	/* One resolver holding one entry: b evicts a, so a is resolved again. */
 	static const struct query_spec q[] = { { 0, "a.example" }, { 20, "b.example" }, { 40, "a.example" },
 		                               { 60, "a.example" } };
-	char path[64], err[256];
+	char path[64];
 	struct trace *t = scenario_trace(records, 6, q, 4, path);
 	struct sim_params p;
 	scenario_params(&p);
 	p.nodes = 1;
 	p.cache_capacity = 1;
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_MISSES), 3);
 	assert_int_equal(metrics_total(&m, CTR_HITS_OWN), 1);
 	assert_int_equal(metrics_total(&m, CTR_CACHE_EVICTIONS), 2);
 	metrics_free(&m);
 	p.cache_capacity = 0;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_MISSES), 2);
 	assert_int_equal(metrics_total(&m, CTR_CACHE_EVICTIONS), 0);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 
 	/* cache.eviction = lru, two entries: the hit on a at 40 ms makes b the least recently used,
 	 * so c evicts b (b's query at 80 ms misses and evicts a, a's at 100 ms misses). */
@@ -644,13 +616,12 @@ static void test_cache_capacity(void **state)
 	t = scenario_trace(records, 6, q2, 7, path);
 	p.cache_capacity = 2;
 	p.cache_eviction = EVICTION_LRU;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_MISSES), 5);
 	assert_int_equal(metrics_total(&m, CTR_HITS_OWN), 2); /* a at 40, b at 120 */
 	assert_int_equal(metrics_total(&m, CTR_CACHE_EVICTIONS), 3);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 static void test_serve_expired(void **state)
@@ -663,15 +634,14 @@ static void test_serve_expired(void **state)
 		{ 301005, "a.example" }, /* expired, refresh in flight: served again, no second refresh */
 		{ 302000, "a.example" }, /* fresh again */
 	};
-	char path[64], err[256];
+	char path[64];
 	struct trace *t = scenario_trace(records, 6, q, 4, path);
 	struct sim_params p;
 	scenario_params(&p);
 	p.nodes = 1;
 	p.serve_expired_ttl = 86400;
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_SERVED_EXPIRED), 2);
 	assert_int_equal(metrics_total(&m, CTR_MISSES), 1);
 	assert_int_equal(metrics_total(&m, CTR_UPSTREAM), 2);
@@ -681,18 +651,17 @@ static void test_serve_expired(void **state)
 	assert_int_equal(m.latency_sum_ns[LAT_MISS], 10100000LL);      /* the refresh is no client's */
 	metrics_free(&m);
 	p.serve_expired_ttl = 0; /* off: the expired entry is a miss, the next query joins it */
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_SERVED_EXPIRED), 0);
 	assert_int_equal(metrics_total(&m, CTR_MISSES), 2);
 	assert_int_equal(metrics_total(&m, CTR_COALESCED), 1);
 	assert_int_equal(metrics_total(&m, CTR_HITS_OWN), 1);
 	metrics_free(&m);
 	p.serve_expired_ttl = 1; /* a 1 s window: at 301 s the copy is 0.99 s past expiry, still served */
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_SERVED_EXPIRED), 2);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 static void test_prefetch(void **state)
@@ -706,28 +675,26 @@ static void test_prefetch(void **state)
 		{ 275005, "a.example" }, /* hit, refresh in flight: no second prefetch */
 		{ 301000, "a.example" }, /* hit on the prefetched copy */
 	};
-	char path[64], err[256];
+	char path[64];
 	struct trace *t = scenario_trace(records, 6, q, 5, path);
 	struct sim_params p;
 	scenario_params(&p);
 	p.nodes = 1;
 	p.prefetch = 1;
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_PREFETCH), 1);
 	assert_int_equal(metrics_total(&m, CTR_HITS_OWN), 4);
 	assert_int_equal(metrics_total(&m, CTR_MISSES), 1);
 	assert_int_equal(metrics_total(&m, CTR_UPSTREAM), 2);
 	metrics_free(&m);
 	p.prefetch = 0;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_PREFETCH), 0);
 	assert_int_equal(metrics_total(&m, CTR_HITS_OWN), 3);
 	assert_int_equal(metrics_total(&m, CTR_MISSES), 2);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 static void test_sites(void **state)
@@ -737,7 +704,7 @@ static void test_sites(void **state)
 	 * other site, 20 ms away) at 30 ms. */
 	static const struct query_spec q[] = { { 0, "a.example" }, { 12, "a.example" },
 		                               { 14, "a.example" }, { 21, "a.example" } };
-	char path[64], err[256];
+	char path[64];
 	struct trace *t = scenario_trace(records, 6, q, 4, path);
 	struct sim_params p;
 	scenario_params(&p);
@@ -745,19 +712,17 @@ static void test_sites(void **state)
 	p.sites = 2;
 	p.inter_site_latency_ms = 20;
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	const uint64_t misses[] = { 1, 1, 0, 1 }, shared[] = { 0, 0, 1, 0 };
 	check_nodes(&m, CTR_MISSES, misses, 4);
 	check_nodes(&m, CTR_HITS_SHARED, shared, 4);
 	metrics_free(&m);
 	p.sites = 1; /* one site: everything 1 ms away, all three peers hit */
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_MISSES), 1);
 	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 3);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 /* Negative answers shared (draft 7.2.2, share.negative): NXDOMAIN and NODATA reach the peer,
@@ -784,14 +749,11 @@ static void test_negative_shares(void **state)
 {
 	(void)state;
 	char path[64], err[256];
-	struct trace *t = scenario_trace(neg_records, 3, neg_queries, 8, path);
-	assert_non_null(t);
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(neg_records, 3, neg_queries, 8, path, &p);
 	p.share_negative = 1;
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	const struct expected e[] = {
 		{ CTR_QUERIES, 4, 4 },
 		{ CTR_HITS_SHARED, 1, 2 },
@@ -809,7 +771,7 @@ static void test_negative_shares(void **state)
 
 	/* The draft's rule (D-NONEG): only the positive answer travels. */
 	p.share_negative = 0;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	const struct expected draft[] = {
 		{ CTR_HITS_SHARED, 0, 0 },
 		{ CTR_MISSES, 3, 4 },
@@ -822,7 +784,7 @@ static void test_negative_shares(void **state)
 	/* Unbound's proof of concept drops what has no answer. */
 	p.share_negative = 1;
 	p.receiver = RECEIVER_UNBOUND_POC;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	const struct expected poc[] = {
 		{ CTR_HITS_SHARED, 0, 0 },
 		{ CTR_REJ_PROFILE, 3, 3 }, /* every negative share: each node then resolves nx, nodata, nx itself */
@@ -834,12 +796,11 @@ static void test_negative_shares(void **state)
 	/* Without the question a negative share would name nothing: not sent. */
 	p.receiver = RECEIVER_DRAFT;
 	p.question = SHARE_QUESTION_REMOVE;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_MSGS), 1);
 	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 0);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 
 	/* The message itself: NXDOMAIN, the question, no answer, the SOA with MINIMUM = TTL. */
 	scenario_params(&p);
@@ -880,20 +841,17 @@ static void test_negative_shares(void **state)
 static void test_sessions(void **state)
 {
 	(void)state;
-	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, queries, 14, path);
-	assert_non_null(t);
+	char path[64];
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, queries, 14, path, &p);
 	struct metrics udp, m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &udp, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &udp, NULL);
 	uint64_t msgs = metrics_total(&udp, CTR_SHARE_SENT_MSGS);
 	assert_int_equal(msgs, 5);
 	assert_int_equal(metrics_total(&udp, CTR_SESSION_SETUPS), 0);
 
 	p.session = SESSION_TCP;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_SESSION_SETUPS), 1); /* one pair */
 	assert_int_equal(metrics_total(&m, CTR_SESSION_BYTES), 3 * 20 + 40 + 40 + 32);
 	/* 20 IP + 32 TCP + 2 length instead of 20 IP + 8 UDP: 26 more bytes per message. */
@@ -905,7 +863,7 @@ static void test_sessions(void **state)
 	metrics_free(&m);
 
 	p.session = SESSION_TLS;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_SESSION_BYTES), 3 * 20 + 40 + 40 + 32 + 3180 + 3 * (20 + 32));
 	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_BYTES), metrics_total(&udp, CTR_SHARE_SENT_BYTES) + 48 * msgs);
 	metrics_free(&m);
@@ -913,12 +871,12 @@ static void test_sessions(void **state)
 	/* Every datagram lost: UDP shares vanish, TCP ones arrive 200 ms late. */
 	p.link_loss = 1;
 	p.session = SESSION_UDP;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_RECV_MSGS), 0);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_LOST), metrics_total(&m, CTR_SHARE_SENT_MSGS));
 	metrics_free(&m);
 	p.session = SESSION_TCP;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_LOST), 0);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_RETRANSMITTED), metrics_total(&m, CTR_SHARE_SENT_MSGS));
 	assert_int_equal(metrics_total(&m, CTR_SHARE_RECV_MSGS), metrics_total(&m, CTR_SHARE_SENT_MSGS));
@@ -926,8 +884,7 @@ static void test_sessions(void **state)
 	assert_true(metrics_total(&m, CTR_HITS_SHARED) < metrics_total(&udp, CTR_HITS_SHARED));
 	metrics_free(&m);
 	metrics_free(&udp);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 /* A tree of relays: 8 resolvers, relays 0 (root), 1 and 2 (fanout 2); resolver i attaches to
@@ -942,11 +899,9 @@ static void test_pubsub_relay_tree(void **state)
 		{ 15, "a.example" }, /* n2: hit (relay 2 at 12, n2 at 13) */
 		{ 16, "a.example" }, /* n3: hit (straight from relay 0, at 12) */
 	};
-	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, q, 4, path);
-	assert_non_null(t);
+	char path[64];
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, q, 4, path, &p);
 	p.nodes = 8;
 	p.transport = SHARE_PUBSUB;
 	p.pubsub_subscribe = PUBSUB_ALL;
@@ -954,8 +909,7 @@ static void test_pubsub_relay_tree(void **state)
 	p.pubsub_relays = 3;
 	p.pubsub_fanout = 2;
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_MSGS), 1);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_RECV_MSGS), 7);
 	assert_int_equal(metrics_total(&m, CTR_RELAY_TREE_MSGS), 2);
@@ -965,7 +919,7 @@ static void test_pubsub_relay_tree(void **state)
 	metrics_free(&m);
 	/* The same over one relay: 7 copies, all from it. */
 	p.pubsub_relays = 1;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_RELAY_FORWARDED_MSGS), 7);
 	assert_int_equal(metrics_total(&m, CTR_RELAY_TREE_MSGS), 0);
 	assert_int_equal(metrics_total(&m, CTR_RELAY_BUSIEST), 7);
@@ -977,15 +931,14 @@ static void test_pubsub_relay_tree(void **state)
 	 * whose subtree holds one: 3 copies to resolvers + 2 between relays, for each. */
 	p.pubsub_relays = 3;
 	p.pubsub_subscribe = PUBSUB_INTEREST;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 0);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_MSGS), 4);
 	assert_int_equal(metrics_total(&m, CTR_RELAY_TREE_MSGS), 6);
 	assert_int_equal(metrics_total(&m, CTR_RELAY_FORWARDED_MSGS), 15);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_RECV_MSGS), 9);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 /* resolvers.join_at: n1 joins at 50 ms. Before, round robin's queries for it go to n0 and no
@@ -999,15 +952,12 @@ static void test_join_and_warm_start(void **state)
 		{ 60, "a.example" }, /* n0: hit */
 		{ 61, "a.example" }, /* n1 (joined at 50): cold: miss, shares to n0; warm: hit */
 	};
-	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, q, 4, path);
-	assert_non_null(t);
+	char path[64];
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, q, 4, path, &p);
 	p.join_at = 0.05;
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	const struct expected cold[] = {
 		{ CTR_QUERIES, 3, 1 },
 		{ CTR_MISSES, 2, 1 },
@@ -1019,7 +969,7 @@ static void test_join_and_warm_start(void **state)
 	check(&m, cold, sizeof(cold) / sizeof(cold[0]));
 	metrics_free(&m);
 	p.warm_start = 1;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	const struct expected warm[] = {
 		{ CTR_MISSES, 2, 0 },
 		{ CTR_HITS_SHARED, 0, 1 },
@@ -1030,8 +980,7 @@ static void test_join_and_warm_start(void **state)
 	/* The dump's size: per entry the name (11 octets), 10 and the answer (16 octets of an A). */
 	assert_int_equal(metrics_total(&m, CTR_WARM_BYTES), 2 * (11 + 10 + 16));
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 /* A publication signed with another key than the subscribers expect (a forged publisher): the
@@ -1044,19 +993,16 @@ static void test_pubsub_forged_publish(void **state)
 		{ 13, "a.example" }, /* n1: miss */
 		{ 14, "a.example" }, /* n2: miss */
 	};
-	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, q, 3, path);
-	assert_non_null(t);
+	char path[64];
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, q, 3, path, &p);
 	p.nodes = 3;
 	p.transport = SHARE_PUBSUB;
 	p.pubsub_subscribe = PUBSUB_ALL;
 	p.pubsub_idle_timeout = 600;
 	snprintf(p.receiver_key_spec, sizeof(p.receiver_key_spec), "hmac-sha256:share.test.:c2VjcmV0");
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	/* n0's object reaches n1 and n2; n1's and n2's own (after their misses) reach the others. */
 	assert_int_equal(metrics_total(&m, CTR_SHARE_SENT_MSGS), 3);
 	assert_int_equal(metrics_total(&m, CTR_RELAY_FORWARDED_MSGS), 6);
@@ -1065,8 +1011,7 @@ static void test_pubsub_forged_publish(void **state)
 	assert_int_equal(metrics_total(&m, CTR_SHARE_RRSETS_CACHED), 0);
 	assert_int_equal(metrics_total(&m, CTR_HITS_SHARED), 0);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 /* authority.changes = trace: a name whose answer changed at 100 ms and 300 ms in the capture.
@@ -1102,19 +1047,17 @@ static void test_changes_from_trace(void **state)
 	p.nodes = 1;
 	p.transport = SHARE_NONE;
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_ANSWERS_STALE), 0);
 	metrics_free(&m);
 	p.changes_from_trace = 1;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_HITS_OWN), 3);
 	assert_int_equal(metrics_total(&m, CTR_ANSWERS_STALE), 2);
 	/* Their ages: 150 - 100 and 350 - 100 ms (stale since the first change after the copy). */
 	assert_int_equal(m.latency_sum_ns[LAT_STALE_AGE], (50 + 250) * MS);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 /* authority.iterative: a cold resolver pays for the delegation chain, and cached delegations
@@ -1129,18 +1072,15 @@ static void test_iterative_resolution(void **state)
 		{ 300, "a.example" },     /* a hit */
 		{ 400, "x.test" },        /* root (test) + TLD (x.test) + authority: 30 ms, 3 upstream */
 	};
-	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, q, 5, path);
-	assert_non_null(t);
+	char path[64];
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, q, 5, path, &p);
 	p.nodes = 1;
 	p.transport = SHARE_NONE;
 	p.iterative = 1;
 	p.delegation_ttl = 172800;
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_UPSTREAM), 9);
 	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_ROOT), 2);
 	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_TLD), 3);
@@ -1149,12 +1089,11 @@ static void test_iterative_resolution(void **state)
 	metrics_free(&m);
 	/* Not iterative: one step per miss. */
 	p.iterative = 0;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_UPSTREAM), 4);
 	assert_int_equal(m.latency_sum_ns[LAT_MISS], 4 * 10 * MS + 4 * 100000LL);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 /* authority.latency_per_zone: a zone's latency is drawn once from the seed, so two names of one
@@ -1163,10 +1102,8 @@ static sim_time one_miss(const char *name, int per_zone, uint64_t seed)
 {
 	const struct query_spec q[] = { { 0, "warm.up" }, { 5, name } }; /* the second draw, if per query */
 	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, q, 2, path);
-	assert_non_null(t);
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, q, 2, path, &p);
 	p.nodes = 1;
 	p.transport = SHARE_NONE;
 	p.upstream_latency_sigma = 1;
@@ -1174,7 +1111,7 @@ static sim_time one_miss(const char *name, int per_zone, uint64_t seed)
 	p.seed = seed;
 	struct metrics m;
 	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, &s);
 	sim_time first = 0;
 	if (per_zone) { /* the warm-up's own zone latency, to subtract */
 		struct metrics m1;
@@ -1189,8 +1126,7 @@ static sim_time one_miss(const char *name, int per_zone, uint64_t seed)
 	}
 	sim_time total = m.latency_sum_ns[LAT_MISS] - first;
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 	return total;
 }
 
@@ -1218,17 +1154,14 @@ static void test_authority_capacity(void **state)
 		{ 2500, "w6.a.example" }, /* second 2 holds one: room, no wait */
 		{ 2600, "x.test" },       /* another authority: no wait */
 	};
-	char path[64], err[256];
-	struct trace *t = scenario_trace(records, 6, q, 7, path);
-	assert_non_null(t);
+	char path[64];
 	struct sim_params p;
-	scenario_params(&p);
+	struct trace *t = open_scenario(records, 6, q, 7, path, &p);
 	p.nodes = 1;
 	p.transport = SHARE_NONE;
 	p.authority_capacity = 2;
 	struct metrics m;
-	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_UPSTREAM), 7);
 	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_QUEUED), 3);
 	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_WAIT_US), 800000 + 700000 + 1600000);
@@ -1237,20 +1170,19 @@ static void test_authority_capacity(void **state)
 	metrics_free(&m);
 	/* No capacity (the default): no wait, no gauge. */
 	p.authority_capacity = 0;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_QUEUED), 0);
 	assert_int_equal(metrics_total(&m, CTR_AUTHORITY_PEAK), 0);
 	assert_int_equal(m.latency_sum_ns[LAT_MISS], 7 * 10100000LL);
 	metrics_free(&m);
 	/* A capacity no second reaches measures the busiest authority without limiting it. */
 	p.authority_capacity = 1000000;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_QUEUED), 0);
 	assert_int_equal(metrics_total(&m, CTR_AUTHORITY_PEAK), 5); /* a.example, second 0: w1 to w5 */
 	assert_int_equal(m.latency_sum_ns[LAT_MISS], 7 * 10100000LL);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 
 	/* Iterative, 1 query per second: the root, the TLD example and each SLD are authorities;
 	 * a step leaves when the one before is answered. */
@@ -1264,15 +1196,14 @@ static void test_authority_capacity(void **state)
 	p.authority_capacity = 1;
 	p.iterative = 1;
 	p.delegation_ttl = 172800;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	assert_int_equal(metrics_total(&m, CTR_UPSTREAM), 6);
 	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_QUEUED), 2);
 	assert_int_equal(metrics_total(&m, CTR_UPSTREAM_WAIT_US), 900000 + 800000);
 	assert_int_equal(metrics_total(&m, CTR_AUTHORITY_PEAK), 1);
 	assert_int_equal(m.latency_sum_ns[LAT_MISS], (30 + 910 + 820) * MS + 3 * 100000LL);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 /* network.latency_matrix: one-way delays from row to column, not symmetric. */
@@ -1316,7 +1247,7 @@ static void test_latency_matrix(void **state)
 	snprintf(p.latency_matrix_path, sizeof(p.latency_matrix_path), "%s", mpath);
 	struct metrics m;
 	struct run_summary s;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, &s);
 	const uint64_t misses[] = { 1, 1, 1, 0, 0, 1 }, shared[] = { 0, 0, 0, 1, 1, 0 };
 	check_nodes(&m, CTR_MISSES, misses, 6);
 	check_nodes(&m, CTR_HITS_SHARED, shared, 6);
@@ -1324,7 +1255,7 @@ static void test_latency_matrix(void **state)
 
 	/* Without the matrix: 1 ms within a site, 20 ms between: n4 has it only at 30 ms. */
 	p.latency_matrix_path[0] = '\0';
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, &s);
 	const uint64_t misses_flat[] = { 1, 1, 1, 0, 1, 1 };
 	check_nodes(&m, CTR_MISSES, misses_flat, 6);
 	metrics_free(&m);
@@ -1333,7 +1264,7 @@ static void test_latency_matrix(void **state)
 	 * (n0, n1, n2, n4, n5), each sent to 5 peers of which 4 in other sites. */
 	snprintf(p.latency_matrix_path, sizeof(p.latency_matrix_path), "%s", mpath);
 	p.site_loss = 1;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, &s);
 	const uint64_t misses_lost[] = { 1, 1, 1, 0, 1, 1 };
 	check_nodes(&m, CTR_MISSES, misses_lost, 6);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_LOST), 20);
@@ -1343,12 +1274,11 @@ static void test_latency_matrix(void **state)
 	/* network.site_jitter = 1 s: copies between sites are late (n4 misses), n3's is not. */
 	p.site_loss = 0;
 	p.site_jitter_ms = 1000;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, &s);
 	check_nodes(&m, CTR_MISSES, misses_lost, 6);
 	assert_int_equal(metrics_total(&m, CTR_SHARE_LOST), 0);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 
 	/* Pull: the central cache is in site 0; a lookup goes row-to-column out and back. */
 	static const struct query_spec qp[] = { { 0, "a.example" }, { 100, "a.example" }, { 200, "a.example" } };
@@ -1357,7 +1287,7 @@ static void test_latency_matrix(void **state)
 	p.site_jitter_ms = 0;
 	p.nodes = 3;
 	p.transport = SHARE_PULL;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, &s);
 	assert_int_equal(metrics_total(&m, CTR_PULL_HITS), 2);
 	assert_int_equal(m.latency_sum_ns[0 * LAT__COUNT + LAT_MISS], (1 + 1 + 10) * MS + 100000LL);
 	assert_int_equal(m.latency_sum_ns[1 * LAT__COUNT + LAT_HIT_PULL], (4 + 5) * MS + 100000LL);
@@ -1371,8 +1301,7 @@ static void test_latency_matrix(void **state)
 	snprintf(expected, sizeof(expected), "%s: 3 sites, but network.sites = 2: set network.sites = 3", mpath);
 	assert_string_equal(err, expected);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 	unlink(mpath);
 }
 
@@ -1388,7 +1317,7 @@ static void test_site_policy(void **state)
 	};
 	static const uint8_t clients[] = { 0, 0, 0, 0, 0, 0, 1, 1 };
 	static const uint8_t resolvers[] = { 0, 1, 0, 1, 1, 1, 1, 0 };
-	char path[64], err[256];
+	char path[64];
 	struct trace *t = scenario_trace_addrs(records, 6, q, 8, clients, resolvers, path);
 	assert_non_null(t);
 	struct sim_params p;
@@ -1397,33 +1326,31 @@ static void test_site_policy(void **state)
 	p.sites = 2;
 	p.transport = SHARE_NONE;
 	struct metrics m;
-	struct run_summary s;
 	/* spread: round robin over all four. */
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	const uint64_t spread[] = { 2, 2, 2, 2 };
 	check_nodes(&m, CTR_QUERIES, spread, 4);
 	metrics_free(&m);
 	/* nearest: client 0's home is site 1, client 1's site 0 (XXH64 of the client with the seed):
 	 * client 0's six queries go to n1, n3, n1, n3, n1, n3, client 1's two to n0, n2. */
 	p.site_policy = SITES_NEAREST;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	const uint64_t nearest[] = { 1, 3, 1, 3 };
 	check_nodes(&m, CTR_QUERIES, nearest, 4);
 	metrics_free(&m);
 	/* trace: the capture's resolver 0 is site 0 (n0, n2), resolver 1 site 1 (n1, n3); one round
 	 * robin counter for all, j = count mod 2 picking home + 2j: n0, n3, n0, n3, n1, n3, n1, n2. */
 	p.site_policy = SITES_TRACE;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	const uint64_t traced[] = { 2, 2, 1, 3 };
 	check_nodes(&m, CTR_QUERIES, traced, 4);
 	metrics_free(&m);
 	/* One site: the policy changes nothing. */
 	p.sites = 1;
-	assert_int_equal(sim_run(&p, t, NULL, &m, &s, err, sizeof(err)), 0);
+	run_ok(&p, t, &m, NULL);
 	check_nodes(&m, CTR_QUERIES, spread, 4);
 	metrics_free(&m);
-	trace_close(t);
-	unlink(path);
+	close_scenario(t, path);
 }
 
 int main(void)
