@@ -576,6 +576,10 @@ int import_buffer(const struct import_ctx *ctx, const uint8_t *data, size_t len,
 		}
 		return dnstap_import(ctx, f, name, memory_digest, &md, err, err_size);
 	}
+	if (len == 0) { /* fmemopen wants at least a byte */
+		snprintf(err, err_size, "%s: not a pcap, pcapng, dnstap, Zeek dns.log or dnsperf query file (plain or gzip)", name);
+		return -1;
+	}
 	return import_text(ctx, data, len, fmemopen((void *)data, len, "rb"), name, err, err_size);
 }
 

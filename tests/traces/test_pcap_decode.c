@@ -159,6 +159,8 @@ static void test_import_accounting(void **state)
 	assert_non_null(strstr(log.text, "cut.pcap: capture truncated or damaged after packet 3"));
 	assert_int_not_equal(import_buffer(&ctx, (const uint8_t *)"hello world", 11, "x.txt", err, sizeof(err)), 0);
 	assert_string_equal(err, "x.txt: not a pcap, pcapng, dnstap, Zeek dns.log or dnsperf query file (plain or gzip)");
+	assert_int_not_equal(import_buffer(&ctx, (const uint8_t *)"", 0, "empty", err, sizeof(err)), 0);
+	assert_string_equal(err, "empty: not a pcap, pcapng, dnstap, Zeek dns.log or dnsperf query file (plain or gzip)");
 	char path[] = "/tmp/sharesim-import-XXXXXX";
 	close(mkstemp(path));
 	assert_int_equal(trace_writer_write(w, path, err, sizeof(err)), 0);
