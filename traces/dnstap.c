@@ -103,6 +103,7 @@ struct dnstap_file {
 	const struct import_ctx *ctx;
 	uint64_t frames;
 	uint64_t no_client_addr, no_resolver_addr; /* queries given an unspecified address */
+	uint64_t client_queries, resolver_queries; /* CLIENT_QUERY and RESOLVER_QUERY frames */
 	char identity[160];                        /* of the first frame that has one */
 };
 
@@ -229,8 +230,11 @@ static int take_frame(struct dnstap_file *df, const uint8_t *data, size_t len)
 	if (d->type != DNSTAP__DNSTAP__TYPE__MESSAGE || !m)
 		rc = trace_writer_count(w, "skipped.dnstap.not_message", 1);
 	else if (m->type == DNSTAP__MESSAGE__TYPE__CLIENT_QUERY || m->type == DNSTAP__MESSAGE__TYPE__CLIENT_RESPONSE ||
-	         m->type == DNSTAP__MESSAGE__TYPE__RESOLVER_QUERY || m->type == DNSTAP__MESSAGE__TYPE__RESOLVER_RESPONSE)
+	         m->type == DNSTAP__MESSAGE__TYPE__RESOLVER_QUERY || m->type == DNSTAP__MESSAGE__TYPE__RESOLVER_RESPONSE) {
+		df->client_queries += m->type == DNSTAP__MESSAGE__TYPE__CLIENT_QUERY;
+		df->resolver_queries += m->type == DNSTAP__MESSAGE__TYPE__RESOLVER_QUERY;
 		rc = take_message(df, m);
+	}
 	else if ((unsigned)m->type < sizeof(other_type_line) / sizeof(other_type_line[0]) &&
 	         other_type_line[m->type])
 		rc = trace_writer_count(w, other_type_line[m->type], 1);
@@ -377,6 +381,13 @@ int dnstap_import(const struct import_ctx *ctx, FILE *f, const char *name,
 	if (df.no_resolver_addr)
 		import_warn(ctx->log, "%s: %llu queries without the resolver's address, given %s", name,
 		            (unsigned long long)df.no_resolver_addr, "0.0.0.0 (::)");
+	/* Both sides of a resolver as arrivals: a client's query and the resolver's own query for it
+	 * would each be replayed. */
+	if (df.client_queries && df.resolver_queries && !ctx->client_side_only)
+		import_warn(ctx->log, "%s: %llu RESOLVER_QUERY frames (the resolver's own queries) kept as arrivals beside "
+		            "%llu CLIENT_QUERY frames: a replay would resolve those names twice; --side client keeps "
+		            "the client side only", name, (unsigned long long)df.resolver_queries,
+		            (unsigned long long)df.client_queries);
 	char hex[65], line[512];
 	digest(digest_arg, hex);
 	fclose(f);
