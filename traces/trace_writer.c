@@ -28,14 +28,8 @@
 #include "sim/huge_pages.h"
 #include "traces/trace_format.h"
 
-struct pending_query {
-	int64_t time_ns; /* absolute */
-	uint64_t seq;
-	struct trace_query q;
-};
-
 struct trace_writer {
-	struct pending_query *queries;
+	struct trace_query *queries; /* in the file's form, but time_ns absolute until written */
 	size_t nqueries, cap_queries;
 	/* names */
 	uint8_t *blob;
@@ -357,16 +351,10 @@ int trace_writer_add_query_name(struct trace_writer *w, int64_t time_ns, const s
 		return -1;
 	if (grow((void **)&w->queries, &w->cap_queries, w->nqueries + 1, sizeof(*w->queries)))
 		return -1;
-	struct pending_query *p = &w->queries[w->nqueries];
-	p->time_ns = time_ns;
-	p->seq = w->nqueries++;
-	memset(&p->q, 0, sizeof(p->q));
-	p->q.name_id = (uint32_t)name_id;
-	p->q.client_id = (uint32_t)client_id;
-	p->q.resolver_id = (uint16_t)resolver_id;
-	p->q.qtype = qtype;
-	p->q.qclass = qclass;
-	p->q.flags = flags;
+	w->queries[w->nqueries++] = (struct trace_query){ .time_ns = time_ns, .name_id = (uint32_t)name_id,
+		                                          .client_id = (uint32_t)client_id,
+		                                          .resolver_id = (uint16_t)resolver_id, .qtype = qtype,
+		                                          .qclass = qclass, .flags = flags };
 	return 0;
 }
 
@@ -523,25 +511,47 @@ int trace_writer_add_source(struct trace_writer *w, const char *description)
 	return 0;
 }
 
-/* qsort, unless the array is in order already (the usual case for a capture's queries):
- * every comparator here is a total order or glibc's sort is stable, so skipping it when no
- * element is out of place gives the same array. */
-static void sort_unless_sorted(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+/* The queries in time order, those at the same time in arrival order (a stable sort), unless
+ * they are so already (the usual case for a capture): arrival numbers sorted, then the
+ * queries moved along the permutation's cycles, so no second array of queries is needed. */
+static int cmp_arrival(const void *a, const void *b, void *arg)
 {
-	const char *p = base;
-	size_t i = 1;
-	while (i < n && cmp(p + (i - 1) * size, p + i * size) <= 0)
-		i++;
-	if (i < n)
-		qsort(base, n, size, cmp);
+	const struct trace_query *q = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	if (q[x].time_ns != q[y].time_ns)
+		return q[x].time_ns < q[y].time_ns ? -1 : 1;
+	return x < y ? -1 : x > y;
 }
 
-static int cmp_pending(const void *a, const void *b)
+static int sort_queries(struct trace_query *q, size_t n)
 {
-	const struct pending_query *x = a, *y = b;
-	if (x->time_ns != y->time_ns)
-		return x->time_ns < y->time_ns ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	size_t i = 1;
+	while (i < n && q[i - 1].time_ns <= q[i].time_ns)
+		i++;
+	if (i >= n)
+		return 0;
+	size_t *from = malloc(n * sizeof(*from)); /* from[i]: the arrival that goes to place i */
+	if (!from)
+		return -1;
+	for (i = 0; i < n; i++)
+		from[i] = i;
+	qsort_r(from, n, sizeof(*from), cmp_arrival, q);
+	for (i = 0; i < n; i++) {
+		if (from[i] == i)
+			continue;
+		struct trace_query first = q[i];
+		size_t j = i;
+		while (from[j] != i) {
+			size_t k = from[j];
+			q[j] = q[k];
+			from[j] = j;
+			j = k;
+		}
+		q[j] = first;
+		from[j] = j;
+	}
+	free(from);
+	return 0;
 }
 
 static int cmp_observation(const void *a, const void *b)
@@ -552,12 +562,76 @@ static int cmp_observation(const void *a, const void *b)
 	return x->time_ns < y->time_ns ? -1 : x->time_ns > y->time_ns;
 }
 
+/*
+ * Records and observations in key order, whose high 32 bits are a name id: counted into one
+ * bucket per name (ids are dense), in their order, then each name's few elements sorted
+ * (insertion, or qsort for a long run): a stable sort, as glibc's qsort (a merge sort) over
+ * the whole array was, in linear time. Arrays in order already are left as they are.
+ */
+static int sort_by_name(void *base, size_t n, size_t size, uint32_t nnames, uint32_t (*name_of)(const void *),
+                        int (*cmp)(const void *, const void *))
+{
+	uint8_t *p = base;
+	size_t i = 1;
+	while (i < n && cmp(p + (i - 1) * size, p + i * size) <= 0)
+		i++;
+	if (i >= n)
+		return 0;
+	size_t *start = calloc((size_t)nnames + 1, sizeof(*start));
+	uint8_t *out = malloc(n * size);
+	if (!start || !out) {
+		free(start);
+		free(out);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		start[name_of(p + i * size) + 1]++;
+	for (uint32_t k = 0; k < nnames; k++)
+		start[k + 1] += start[k];
+	for (i = 0; i < n; i++) {
+		uint32_t k = name_of(p + i * size);
+		memcpy(out + start[k]++ * size, p + i * size, size);
+	}
+	/* start[k] is now where bucket k ends, and bucket k begins where k - 1 ends. */
+	uint8_t tmp[64];
+	for (uint32_t k = 0; k < nnames; k++) {
+		size_t from = k ? start[k - 1] : 0, to = start[k];
+		if (to - from > 32 || size > sizeof(tmp)) {
+			qsort(out + from * size, to - from, size, cmp);
+			continue;
+		}
+		for (size_t j = from + 1; j < to; j++) {
+			size_t m = j;
+			memcpy(tmp, out + j * size, size);
+			while (m > from && cmp(out + (m - 1) * size, tmp) > 0) {
+				memcpy(out + m * size, out + (m - 1) * size, size);
+				m--;
+			}
+			memcpy(out + m * size, tmp, size);
+		}
+	}
+	memcpy(p, out, n * size);
+	free(out);
+	free(start);
+	return 0;
+}
+
+static uint32_t observation_name(const void *o)
+{
+	return (uint32_t)(((const struct observation *)o)->key >> 32);
+}
+
+static uint32_t record_name(const void *r)
+{
+	return ((const struct trace_record *)r)->name_id;
+}
+
 /* The changes: per record in time order, each answer that differs from the one before it. */
 static struct trace_change *answer_changes(struct trace_writer *w, int64_t start, size_t *count)
 {
 	*count = 0;
-	if (w->nobs)
-		sort_unless_sorted(w->obs, w->nobs, sizeof(*w->obs), cmp_observation);
+	if (sort_by_name(w->obs, w->nobs, sizeof(*w->obs), w->nnames, observation_name, cmp_observation))
+		return NULL;
 	struct trace_change *c = malloc((w->nobs ? w->nobs : 1) * sizeof(*c));
 	if (!c)
 		return NULL;
@@ -595,8 +669,10 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 		snprintf(err, err_size, "%s: a trace writer is written once", path);
 		return -1;
 	}
-	if (w->nqueries)
-		sort_unless_sorted(w->queries, w->nqueries, sizeof(*w->queries), cmp_pending);
+	if (sort_queries(w->queries, w->nqueries)) {
+		snprintf(err, err_size, "%s: out of memory", path);
+		return -1;
+	}
 	struct trace_file_header h;
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, TRACE_MAGIC, 8);
@@ -608,10 +684,11 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 		h.duration_ns = w->queries[w->nqueries - 1].time_ns - h.start_time_ns;
 	}
 	/* Records are sorted for binary search; keep the name index in step (ids do not move). */
-	if (w->nrecords)
-		sort_unless_sorted(w->records, w->nrecords, sizeof(*w->records), cmp_record);
 	size_t nchanges = 0;
-	struct trace_change *changes = answer_changes(w, h.start_time_ns, &nchanges);
+	struct trace_change *changes = sort_by_name(w->records, w->nrecords, sizeof(*w->records), w->nnames,
+	                                            record_name, cmp_record)
+	                                       ? NULL
+	                                       : answer_changes(w, h.start_time_ns, &nchanges);
 	char tmp[4096];
 	if (!changes || snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
 		free(changes);
@@ -624,15 +701,10 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 		snprintf(err, err_size, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	/* The queries become the file's in place (a trace_query is smaller than a pending_query,
-	 * and element i is read before anything at or after it is written): no copy of the
-	 * largest array. The writer is spent. */
-	struct trace_query *qs = (struct trace_query *)(void *)w->queries;
-	for (size_t i = 0; i < w->nqueries; i++) {
-		struct trace_query q = w->queries[i].q;
-		q.time_ns = w->queries[i].time_ns - h.start_time_ns;
-		memcpy(&qs[i], &q, sizeof(q));
-	}
+	/* The queries' times become the file's, in place: the writer is spent. */
+	struct trace_query *qs = w->queries;
+	for (size_t i = 0; i < w->nqueries; i++)
+		qs[i].time_ns -= h.start_time_ns;
 	w->written = 1;
 	const char *sources = w->sources ? w->sources : "";
 	int rc = fwrite(&h, sizeof(h), 1, f) == 1 ? 0 : -1;
