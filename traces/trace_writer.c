@@ -1,16 +1,18 @@
 /*
  * trace_writer — accumulates a trace in memory, then sorts and writes it atomically.
  *
- * Names are folded and interned in an open-addressing table keyed by XXH3; the record model is
- * a second table keyed by (name_id, qtype, qclass). Queries keep their arrival number so the
- * time sort is stable.
+ * Names are folded and interned in an open-addressing table keyed by XXH3; the record model's
+ * records of a name are found from the name (a short list per name: a name has a record per
+ * type and class asked). Queries are kept in arrival order and sorted stably by time.
  *
  * Speed (the importer calls this once or twice per packet, and the tables outgrow the caches):
- * a name is folded and hashed once (struct trace_name), and both of its slots can be
- * prefetched before the caller's other work on the packet; every slot holds what decides a
- * mismatch (32 bits of the name's hash; the record's whole key), so a probe reads one cache
- * line and the name or record itself only on a match. Ids are given in order of first
- * appearance whatever the slots, so the file does not depend on the table layout.
+ * a name is folded and hashed once (struct trace_name), and its slot can be prefetched before
+ * the caller's other work on the packet, then what the slot points to (the name, and its
+ * first record); every slot holds what decides a mismatch (32 bits of the name's hash), so a
+ * probe reads one cache line and the name itself only on a match. Ids are given in order of
+ * first appearance whatever the slots, so the file does not depend on the table layout. (A
+ * hash table of records keyed by (name, type, class) was the largest thing touched at random:
+ * finding them from the name leaves it out.)
  */
 #define _GNU_SOURCE /* mremap */
 #include "traces/trace_writer.h"
@@ -46,20 +48,28 @@ struct trace_writer {
 	uint32_t addr_slot_count[2];
 	uint32_t last_addr[2];       /* id + 1 of the address last found, 0: none */
 	/* record model */
-	struct trace_record *records;
+	/* A record as the file has it, and what each response reads and writes besides: the
+	 * record's last response time and last answer (input order; 0: none yet) and the next
+	 * record of its name, in one cache line's reach. */
+	struct live_record {
+		struct trace_record r;
+		uint32_t next1; /* the next record of the same name: id + 1, 0: none */
+		uint32_t unused;
+		int64_t last_time;
+		uint64_t last_hash;
+	} *records;
+	/* each name's first two records (id + 1, 0: none), so that both can be prefetched: the
+	 * rest follow the second's next1 */
+	struct name_records { uint32_t first1, second1; } *name_records;
+	size_t cap_name_records;
 	struct observation { uint64_t key; int64_t time_ns; uint64_t hash; } *obs; /* answers that differ from the one before */
 	size_t nobs, cap_obs;
 	uint32_t nrecords, cap_records;
-	/* key: record_key(); id1: record id + 1, 0 empty; name_hash: the name's, which places it */
-	/* and the record's last response time and last answer (input order; 0: none yet), which
-	 * each response reads and writes: one cache line less than a separate array */
-	struct record_slot { uint64_t key; uint32_t id1, name_hash; int64_t last_time; uint64_t last_hash; } *record_slots;
-	uint32_t record_slot_count;
 	uint64_t responses;
 	struct trace_stat *stats;
 	const char **stat_keys; /* the string each line was first counted with: most callers pass literals */
 	size_t nstats, cap_stats;
-	int written;            /* trace_writer_write consumed the queries */
+	int written;            /* trace_writer_write consumed the queries and records */
 	char *sources;
 	size_t sources_len;
 };
@@ -129,15 +139,13 @@ int trace_writer_new(struct trace_writer **out)
 	if (!w)
 		return -1;
 	w->name_slot_count = 1024;
-	w->record_slot_count = 1024;
 	w->addr_slot_count[0] = w->addr_slot_count[1] = 256;
 	w->name_slots = calloc(w->name_slot_count, sizeof(*w->name_slots));
-	w->record_slots = calloc(w->record_slot_count, sizeof(*w->record_slots));
 	w->addr_slots[0] = calloc(256, sizeof(uint32_t));
 	w->addr_slots[1] = calloc(256, sizeof(uint32_t));
 	w->name_off = calloc(1, sizeof(uint32_t));
 	w->cap_names = 0;
-	if (!w->name_slots || !w->record_slots || !w->addr_slots[0] || !w->addr_slots[1] || !w->name_off) {
+	if (!w->name_slots || !w->addr_slots[0] || !w->addr_slots[1] || !w->name_off) {
 		trace_writer_free(w);
 		return -1;
 	}
@@ -159,7 +167,7 @@ void trace_writer_free(struct trace_writer *w)
 	}
 	big_free(w->records, (size_t)w->cap_records * sizeof(*w->records));
 	big_free(w->obs, w->cap_obs * sizeof(*w->obs));
-	table_free(w->record_slots, w->record_slot_count, sizeof(*w->record_slots));
+	big_free(w->name_records, w->cap_name_records * sizeof(*w->name_records));
 	big_free(w->stats, w->cap_stats * sizeof(*w->stats));
 	big_free(w->stat_keys, w->cap_stats * sizeof(*w->stat_keys));
 	free(w->sources);
@@ -224,10 +232,12 @@ static int64_t intern_name(struct trace_writer *w, const struct trace_name *name
 	}
 	size_t cap_names = w->cap_names;
 	if (grow((void **)&w->name_off, &cap_names, (size_t)w->nnames + 2, sizeof(uint32_t)) ||
+	    grow((void **)&w->name_records, &w->cap_name_records, (size_t)w->nnames + 1, sizeof(*w->name_records)) ||
 	    grow((void **)&w->blob, &w->blob_cap, w->blob_len + len, 1))
 		return -1;
 	w->cap_names = (uint32_t)cap_names;
 	memcpy(w->blob + w->blob_len, folded, len);
+	w->name_records[w->nnames] = (struct name_records){ 0, 0 };
 	uint32_t id = w->nnames++;
 	w->name_slots[i] = (struct name_slot){ id + 1, h, (uint32_t)w->blob_len, (uint32_t)len };
 	w->blob_len += len;
@@ -293,40 +303,27 @@ int trace_writer_name(struct trace_writer *w, const uint8_t *qname, size_t qname
 	return 0;
 }
 
-/* Where a record starts its probe: from its name's hash, so that it is known (and can be
- * prefetched) before the name's id is. */
-static uint32_t record_home(uint32_t name_hash, uint16_t qtype, uint16_t qclass)
-{
-	uint64_t x = (uint64_t)name_hash << 32 | (uint64_t)qtype << 16 | qclass;
-	x ^= x >> 33; /* MurmurHash3's fmix64 */
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return (uint32_t)x;
-}
-
 void trace_writer_prefetch(struct trace_writer *w, const struct trace_name *name, uint16_t qtype,
                            uint16_t qclass, int response, int stage)
 {
+	(void)qtype;
+	(void)qclass;
 	uint32_t h = (uint32_t)name->hash;
-	uint32_t ni = h & (w->name_slot_count - 1);
-	uint32_t ri = record_home(h, qtype, qclass) & (w->record_slot_count - 1);
+	const struct name_slot *ns = &w->name_slots[h & (w->name_slot_count - 1)];
 	if (stage == 0) {
-		__builtin_prefetch(&w->name_slots[ni]);
-		if (response)
-			__builtin_prefetch(&w->record_slots[ri]);
+		__builtin_prefetch(ns);
 		return;
 	}
-	/* The slots are in the cache by now: what they point to, if it is likely the one. */
-	const struct name_slot *ns = &w->name_slots[ni];
-	if (ns->id1 && ns->hash == h)
+	/* The slot is in the cache by now: what it points to, if it is likely the one. */
+	if (ns->id1 && ns->hash == h) {
 		__builtin_prefetch(w->blob + ns->off);
-	if (!response)
-		return;
-	const struct record_slot *rs = &w->record_slots[ri];
-	if (rs->id1 && rs->name_hash == h && (uint32_t)(rs->key & 0xffffffffu) == ((uint32_t)qtype << 16 | qclass)) {
-		__builtin_prefetch(&w->records[rs->id1 - 1]);
+		if (!response)
+			return;
+		const struct name_records *nr = &w->name_records[ns->id1 - 1];
+		if (nr->first1)
+			__builtin_prefetch(&w->records[nr->first1 - 1]);
+		if (nr->second1)
+			__builtin_prefetch(&w->records[nr->second1 - 1]);
 	}
 }
 
@@ -363,28 +360,6 @@ static uint64_t record_key(uint32_t name_id, uint16_t qtype, uint16_t qclass)
 	return (uint64_t)name_id << 32 | (uint64_t)qtype << 16 | qclass;
 }
 
-/* Double the record table: the slots carry their key and their name's hash. */
-static int record_rehash(struct trace_writer *w)
-{
-	uint32_t ncount = w->record_slot_count * 2, mask = ncount - 1;
-	struct record_slot *ns = table_alloc(ncount, sizeof(*ns));
-	if (!ns)
-		return -1;
-	for (uint32_t j = 0; j < w->record_slot_count; j++) {
-		const struct record_slot *o = &w->record_slots[j];
-		if (!o->id1)
-			continue;
-		uint32_t i = record_home(o->name_hash, (uint16_t)(o->key >> 16), (uint16_t)o->key) & mask;
-		while (ns[i].id1)
-			i = (i + 1) & mask;
-		ns[i] = *o;
-	}
-	table_free(w->record_slots, w->record_slot_count, sizeof(*w->record_slots));
-	w->record_slots = ns;
-	w->record_slot_count = ncount;
-	return 0;
-}
-
 int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size_t qname_len,
                               uint16_t qtype, uint16_t qclass, const struct trace_response *r)
 {
@@ -401,30 +376,35 @@ int trace_writer_add_response_name(struct trace_writer *w, const struct trace_na
 	if (name_id < 0)
 		return -1;
 	uint64_t k = record_key((uint32_t)name_id, qtype, qclass);
-	uint32_t mask = w->record_slot_count - 1, i = record_home((uint32_t)name->hash, qtype, qclass) & mask;
-	struct trace_record *rec = NULL;
-	struct record_slot *st;
-	while ((st = &w->record_slots[i])->id1) {
-		if (st->key == k) {
-			rec = &w->records[st->id1 - 1];
+	struct live_record *st = NULL;
+	struct name_records *nr = &w->name_records[name_id];
+	uint32_t last1 = 0; /* the name's last record, id + 1 */
+	for (uint32_t r1 = nr->first1; r1;) {
+		struct live_record *lr = &w->records[r1 - 1];
+		if (lr->r.qtype == qtype && lr->r.qclass == qclass) {
+			st = lr;
 			break;
 		}
-		i = (i + 1) & mask;
+		last1 = r1;
+		r1 = r1 == nr->first1 ? nr->second1 : lr->next1; /* the second without waiting for the first */
 	}
-	int inserted = !rec;
-	if (inserted) {
+	if (!st) {
 		size_t cap = w->cap_records;
 		if (grow((void **)&w->records, &cap, (size_t)w->nrecords + 1, sizeof(*w->records)))
 			return -1;
 		w->cap_records = (uint32_t)cap;
 		uint32_t id = w->nrecords++;
-		rec = &w->records[id];
-		memset(rec, 0, sizeof(*rec));
-		rec->name_id = (uint32_t)name_id;
-		rec->qtype = qtype;
-		rec->qclass = qclass;
-		*st = (struct record_slot){ k, id + 1, (uint32_t)name->hash, INT64_MIN, 0 };
+		st = &w->records[id];
+		*st = (struct live_record){ .r = { .name_id = (uint32_t)name_id, .qtype = qtype, .qclass = qclass },
+			                    .last_time = INT64_MIN };
+		if (last1)
+			w->records[last1 - 1].next1 = id + 1;
+		if (!nr->first1)
+			nr->first1 = id + 1;
+		else if (!nr->second1)
+			nr->second1 = id + 1;
 	}
+	struct trace_record *rec = &st->r;
 	rec->responses++;
 	w->responses++;
 	/* The largest TTL seen is the closest to the authority's (caches only decrement it). */
@@ -453,9 +433,6 @@ int trace_writer_add_response_name(struct trace_writer *w, const struct trace_na
 			return -1;
 		w->obs[w->nobs++] = (struct observation){ k, r->time_ns, hash };
 	}
-	/* Grown last: a rehash moves the slot st points to. */
-	if (inserted && (uint64_t)w->nrecords * 2 > w->record_slot_count && record_rehash(w))
-		return -1;
 	return 0;
 }
 
@@ -685,7 +662,12 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 	}
 	/* Records are sorted for binary search; keep the name index in step (ids do not move). */
 	size_t nchanges = 0;
-	struct trace_change *changes = sort_by_name(w->records, w->nrecords, sizeof(*w->records), w->nnames,
+	/* The records become the file's in place (element i moves down, from 48 i to 24 i bytes). */
+	struct trace_record *records = (struct trace_record *)(void *)w->records;
+	for (uint32_t i = 0; i < w->nrecords; i++)
+		memmove(&records[i], &w->records[i].r, sizeof(*records));
+	w->written = 1;
+	struct trace_change *changes = sort_by_name(records, w->nrecords, sizeof(*records), w->nnames,
 	                                            record_name, cmp_record)
 	                                       ? NULL
 	                                       : answer_changes(w, h.start_time_ns, &nchanges);
@@ -709,7 +691,7 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 	const char *sources = w->sources ? w->sources : "";
 	int rc = fwrite(&h, sizeof(h), 1, f) == 1 ? 0 : -1;
 	rc = rc ? rc : write_section(f, &h, TS_QUERIES, qs, w->nqueries, sizeof(*qs));
-	rc = rc ? rc : write_section(f, &h, TS_RECORDS, w->records, w->nrecords, sizeof(*w->records));
+	rc = rc ? rc : write_section(f, &h, TS_RECORDS, records, w->nrecords, sizeof(*records));
 	rc = rc ? rc : write_section(f, &h, TS_NAME_INDEX, w->name_off, (uint64_t)w->nnames + 1, sizeof(uint32_t));
 	rc = rc ? rc : write_section(f, &h, TS_NAME_BLOB, w->blob, w->blob_len, 1);
 	rc = rc ? rc : write_section(f, &h, TS_CLIENTS, w->addrs[0], w->naddrs[0], sizeof(struct trace_addr));
