@@ -49,20 +49,23 @@ struct trace_writer {
 	uint32_t last_addr[2];       /* id + 1 of the address last found, 0: none */
 	/* record model */
 	/* A record as the file has it, and what each response reads and writes besides: the
-	 * record's last response time and last answer (input order; 0: none yet) and the next
-	 * record of its name, in one cache line's reach. */
+	 * record's last response time and last answer (input order; 0: none yet), the time of its
+	 * first answer, and the next record of its name. */
 	struct live_record {
 		struct trace_record r;
-		uint32_t next1; /* the next record of the same name: id + 1, 0: none */
-		uint32_t unused;
+		uint32_t next1;  /* the next record of the same name: id + 1, 0: none */
+		uint32_t spilled; /* its first answer is among the observations too */
 		int64_t last_time;
 		uint64_t last_hash;
+		int64_t first_time;
 	} *records;
 	/* each name's first two records (id + 1, 0: none), so that both can be prefetched: the
 	 * rest follow the second's next1 */
 	struct name_records { uint32_t first1, second1; } *name_records;
 	size_t cap_name_records;
-	struct observation { uint64_t key; int64_t time_ns; uint64_t hash; } *obs; /* answers that differ from the one before */
+	/* answers that differ from the one before, of the records that have had more than one
+	 * (a record's first is held in the record until a second comes: most never change) */
+	struct observation { uint64_t key; int64_t time_ns; uint64_t hash; } *obs;
 	size_t nobs, cap_obs;
 	uint32_t nrecords, cap_records;
 	uint64_t responses;
@@ -428,10 +431,17 @@ int trace_writer_add_response_name(struct trace_writer *w, const struct trace_na
 	/* A negative answer is an answer too, the same for every importer: known by its rcode. */
 	uint64_t hash = r->rcode != DNS_RCODE_NOERROR || r->ancount == 0 ? 0xffffULL ^ r->rcode : r->answer_hash;
 	if (hash && hash != st->last_hash) {
+		if (!st->last_hash) { /* the first: held here */
+			st->first_time = r->time_ns;
+		} else {
+			if (grow((void **)&w->obs, &w->cap_obs, w->nobs + 2, sizeof(*w->obs)))
+				return -1;
+			if (!st->spilled) /* the first (the only one so far, so the last) goes first */
+				w->obs[w->nobs++] = (struct observation){ k, st->first_time, st->last_hash };
+			st->spilled = 1;
+			w->obs[w->nobs++] = (struct observation){ k, r->time_ns, hash };
+		}
 		st->last_hash = hash;
-		if (grow((void **)&w->obs, &w->cap_obs, w->nobs + 1, sizeof(*w->obs)))
-			return -1;
-		w->obs[w->nobs++] = (struct observation){ k, r->time_ns, hash };
 	}
 	return 0;
 }
@@ -554,6 +564,10 @@ static int sort_by_name(void *base, size_t n, size_t size, uint32_t nnames, uint
 		i++;
 	if (i >= n)
 		return 0;
+	if (n < nnames / 8) { /* few: the buckets would cost more */
+		qsort(base, n, size, cmp);
+		return 0;
+	}
 	size_t *start = calloc((size_t)nnames + 1, sizeof(*start));
 	uint8_t *out = malloc(n * size);
 	if (!start || !out) {
@@ -662,7 +676,7 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 	}
 	/* Records are sorted for binary search; keep the name index in step (ids do not move). */
 	size_t nchanges = 0;
-	/* The records become the file's in place (element i moves down, from 48 i to 24 i bytes). */
+	/* The records become the file's in place (element i moves down, from 56 i to 24 i bytes). */
 	struct trace_record *records = (struct trace_record *)(void *)w->records;
 	for (uint32_t i = 0; i < w->nrecords; i++)
 		memmove(&records[i], &w->records[i].r, sizeof(*records));
