@@ -172,8 +172,8 @@ void dns_name_fold(uint8_t *name, size_t len)
 	size_t pos = 0;
 	while (pos < len && name[pos]) {
 		size_t l = name[pos];
-		for (size_t i = pos + 1; i <= pos + l && i < len; i++)
-			name[i] = (uint8_t)tolower(name[i]);
+		for (size_t i = pos + 1; i <= pos + l && i < len; i++) /* tolower() of the C locale */
+			name[i] = (uint8_t)(name[i] + ((uint8_t)(name[i] - 'A') < 26 ? 32 : 0));
 		pos += l + 1;
 	}
 }

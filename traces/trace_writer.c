@@ -292,13 +292,34 @@ int trace_writer_name(struct trace_writer *w, const uint8_t *qname, size_t qname
 {
 	if (qname_len == 0 || qname_len > DNS_NAME_MAX)
 		return -1;
-	memcpy(out->folded, qname, qname_len);
-	/* dns_name_fold's ASCII lower-casing, without a call per byte. */
-	for (size_t pos = 0; pos < qname_len && out->folded[pos];) {
-		size_t l = out->folded[pos], end = pos + 1 + l < qname_len ? pos + 1 + l : qname_len;
-		for (size_t i = pos + 1; i < end; i++)
-			out->folded[i] = (uint8_t)(out->folded[i] + ((uint8_t)(out->folded[i] - 'A') < 26 ? 32 : 0));
-		pos += l + 1;
+	/* dns_name_fold's ASCII lower-casing, on the way from qname. When the labels end exactly
+	 * at the name's end (a name read from a message always does) every byte can be folded,
+	 * 8 at a time: a length octet (at most 63) is never a capital letter. */
+	size_t pos = 0;
+	while (pos < qname_len && qname[pos] && qname[pos] <= 63)
+		pos += (size_t)qname[pos] + 1;
+	if (pos == qname_len - 1 && qname[pos] == 0) {
+		size_t i = 0;
+		for (; i + 8 <= qname_len; i += 8) {
+			uint64_t x, low7;
+			memcpy(&x, qname + i, 8);
+			low7 = x & 0x7f7f7f7f7f7f7f7fULL;
+			/* bit 7 of each byte: ASCII, and at least 'A' but not past 'Z' */
+			uint64_t upper = ~x & ((low7 + 0x3f3f3f3f3f3f3f3fULL) ^ (low7 + 0x2525252525252525ULL)) &
+			                 0x8080808080808080ULL;
+			x |= upper >> 2;
+			memcpy(out->folded + i, &x, 8);
+		}
+		for (; i < qname_len; i++)
+			out->folded[i] = (uint8_t)(qname[i] + ((uint8_t)(qname[i] - 'A') < 26 ? 32 : 0));
+	} else {
+		memcpy(out->folded, qname, qname_len);
+		for (pos = 0; pos < qname_len && out->folded[pos];) {
+			size_t l = out->folded[pos], end = pos + 1 + l < qname_len ? pos + 1 + l : qname_len;
+			for (size_t i = pos + 1; i < end; i++)
+				out->folded[i] = (uint8_t)(out->folded[i] + ((uint8_t)(out->folded[i] - 'A') < 26 ? 32 : 0));
+			pos += l + 1;
+		}
 	}
 	out->len = (uint8_t)qname_len;
 	out->hash = XXH3_64bits(out->folded, qname_len);
