@@ -18,6 +18,7 @@
 #include "traces/trace_writer.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,36 +251,87 @@ static int64_t intern_name(struct trace_writer *w, const struct trace_name *name
 	return id;
 }
 
+/* An address as three words (family and the first 4 address bytes; the next 8; the last 4),
+ * the layout of struct trace_addr with zeros past an IPv4 address: built from the packet's
+ * bytes with whole-word loads and compared and hashed as words (a key assembled on the stack
+ * byte-wise and read back wider stalled every query). */
+struct addr_words {
+	uint64_t w0, w1;
+	uint32_t w2;
+};
+
+static inline struct addr_words addr_words_of(const struct trace_addr *a)
+{
+	_Static_assert(sizeof(struct trace_addr) == 20 && offsetof(struct trace_addr, addr) == 4,
+	               "trace_addr: family, 3 reserved bytes, 16 address bytes");
+	struct addr_words k = { 0, 0, 0 };
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t first;
+	memcpy(&first, a->addr, 4);
+	k.w0 = (uint64_t)a->family | (uint64_t)first << 32;
+#else
+	uint8_t b[8] = { a->family, 0, 0, 0, a->addr[0], a->addr[1], a->addr[2], a->addr[3] };
+	memcpy(&k.w0, b, 8);
+#endif
+	if (a->family != 4) {
+		memcpy(&k.w1, a->addr + 4, 8);
+		memcpy(&k.w2, a->addr + 12, 4);
+	}
+	return k;
+}
+
+/* The stored form: reserved bytes zero, as the address table has it. */
+static inline struct addr_words addr_words_stored(const struct trace_addr *a)
+{
+	struct addr_words k;
+	memcpy(&k.w0, a, 8);
+	memcpy(&k.w1, (const uint8_t *)a + 8, 8);
+	memcpy(&k.w2, (const uint8_t *)a + 16, 4);
+	return k;
+}
+
+static inline uint64_t addr_words_hash(struct addr_words k)
+{
+	uint64_t h = k.w0 * 0x9e3779b97f4a7c15ULL ^ k.w1 * 0xc2b2ae3d27d4eb4fULL ^ k.w2 * 0x165667b19e3779f9ULL;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ h >> 32;
+}
+
 static uint64_t addr_hash(const struct trace_writer *w, uint32_t id, int kind)
 {
-	return XXH3_64bits(&w->addrs[kind][id], sizeof(struct trace_addr));
+	return addr_words_hash(addr_words_stored(&w->addrs[kind][id]));
+}
+
+static inline int addr_words_equal(struct addr_words x, struct addr_words y)
+{
+	return ((x.w0 ^ y.w0) | (x.w1 ^ y.w1) | (x.w2 ^ y.w2)) == 0;
 }
 
 static int64_t intern_addr(struct trace_writer *w, int kind, const struct trace_addr *a)
 {
-	struct trace_addr key;
-	memset(&key, 0, sizeof(key));
-	key.family = a->family;
-	memcpy(key.addr, a->addr, a->family == 4 ? 4 : 16);
+	struct addr_words k = addr_words_of(a);
 	uint32_t last = w->last_addr[kind]; /* id + 1: most queries go to the resolver just seen */
-	if (last && !memcmp(&w->addrs[kind][last - 1], &key, sizeof(key)))
+	if (last && addr_words_equal(addr_words_stored(&w->addrs[kind][last - 1]), k))
 		return last - 1;
-	uint64_t h = XXH3_64bits(&key, sizeof(key));
-	uint32_t mask = w->addr_slot_count[kind] - 1, i = (uint32_t)h & mask;
+	uint32_t mask = w->addr_slot_count[kind] - 1, i = (uint32_t)addr_words_hash(k) & mask;
 	while (w->addr_slots[kind][i]) {
 		uint32_t id = w->addr_slots[kind][i] - 1;
-		if (!memcmp(&w->addrs[kind][id], &key, sizeof(key))) {
+		if (addr_words_equal(addr_words_stored(&w->addrs[kind][id]), k)) {
 			w->last_addr[kind] = id + 1;
 			return id;
 		}
 		i = (i + 1) & mask;
 	}
 	size_t cap = w->cap_addrs[kind];
-	if (grow((void **)&w->addrs[kind], &cap, (size_t)w->naddrs[kind] + 1, sizeof(key)))
+	if (grow((void **)&w->addrs[kind], &cap, (size_t)w->naddrs[kind] + 1, sizeof(struct trace_addr)))
 		return -1;
 	w->cap_addrs[kind] = (uint32_t)cap;
 	uint32_t id = w->naddrs[kind]++;
-	w->addrs[kind][id] = key;
+	struct trace_addr *stored = &w->addrs[kind][id];
+	memcpy(stored, &k.w0, 8);
+	memcpy((uint8_t *)stored + 8, &k.w1, 8);
+	memcpy((uint8_t *)stored + 16, &k.w2, 4);
 	w->addr_slots[kind][i] = id + 1;
 	if ((uint64_t)w->naddrs[kind] * 2 > w->addr_slot_count[kind] &&
 	    rehash(w, &w->addr_slots[kind], &w->addr_slot_count[kind], w->naddrs[kind], addr_hash, kind))
