@@ -284,9 +284,12 @@ static void pipe_push(struct pcap_run *run)
 	struct pending_msg *m = &run->pipe[(run->head + run->count) % PIPE_DEPTH];
 	trace_writer_prefetch(w, &m->name, m->qtype, m->qclass, m->response, 0);
 	run->count++;
-	if (run->count > PIPE_DEPTH / 2) {
-		const struct pending_msg *mid = &run->pipe[(run->head + run->count - 1 - PIPE_DEPTH / 2) % PIPE_DEPTH];
-		trace_writer_prefetch(w, &mid->name, mid->qtype, mid->qclass, mid->response, 1);
+	for (unsigned stage = 1; stage <= 2; stage++) {
+		unsigned back = stage * PIPE_DEPTH / 3; /* messages since the stage before */
+		if (run->count > back) {
+			const struct pending_msg *p = &run->pipe[(run->head + run->count - 1 - back) % PIPE_DEPTH];
+			trace_writer_prefetch(w, &p->name, p->qtype, p->qclass, p->response, (int)stage);
+		}
 	}
 }
 

@@ -390,17 +390,23 @@ void trace_writer_prefetch(struct trace_writer *w, const struct trace_name *name
 		__builtin_prefetch(ns);
 		return;
 	}
-	/* The slot is in the cache by now: what it points to, if it is likely the one. */
-	if (ns->id1 && ns->hash == h) {
+	/* The slot is in the cache by now: what it points to, if it is likely the one (stage 1),
+	 * and, once the name's record list is in the cache too, its first two records (stage 2). */
+	if (!ns->id1 || ns->hash != h)
+		return;
+	const struct name_records *nr = &w->name_records[ns->id1 - 1];
+	if (stage == 1) {
 		__builtin_prefetch(w->blob + ns->off);
-		if (!response)
-			return;
-		const struct name_records *nr = &w->name_records[ns->id1 - 1];
-		if (nr->first1)
-			__builtin_prefetch(&w->records[nr->first1 - 1]);
-		if (nr->second1)
-			__builtin_prefetch(&w->records[nr->second1 - 1]);
+		if (response)
+			__builtin_prefetch(nr);
+		return;
 	}
+	if (!response)
+		return;
+	if (nr->first1)
+		__builtin_prefetch(&w->records[nr->first1 - 1]);
+	if (nr->second1)
+		__builtin_prefetch(&w->records[nr->second1 - 1]);
 }
 
 int trace_writer_add_query(struct trace_writer *w, int64_t time_ns, const uint8_t *qname,
