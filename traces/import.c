@@ -183,12 +183,20 @@ static void digest_hex(const uint8_t *data, size_t len, char out[65])
 
 /* An answer RR's content without its TTL: owner, type, class and RDATA, with the names inside
  * RDATA of the common types decompressed (a pointer's bytes depend on the message). */
+/* A copy of a name as dns_name_read gives it (labels of at most 63 octets, ending at its end),
+ * folded as dns_name_fold folds it: every byte at once, as a length octet is never a capital
+ * letter. */
+static void fold_copy_read_name(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		dst[i] = (uint8_t)(src[i] + ((uint8_t)(src[i] - 'A') < 26 ? 32 : 0));
+}
+
 static uint64_t rr_content_hash(const struct dns_msg *m, const struct dns_rr *rr)
 {
 	uint8_t buf[DNS_NAME_MAX * 2 + 16], name[DNS_NAME_MAX], nlen;
 	size_t n = 0, skip = 0;
-	memcpy(buf, rr->owner, rr->owner_len);
-	dns_name_fold(buf, rr->owner_len);
+	fold_copy_read_name(buf, rr->owner, rr->owner_len);
 	n = rr->owner_len;
 	buf[n++] = (uint8_t)(rr->type >> 8), buf[n++] = (uint8_t)rr->type;
 	buf[n++] = (uint8_t)(rr->rclass >> 8), buf[n++] = (uint8_t)rr->rclass;
@@ -203,8 +211,7 @@ static uint64_t rr_content_hash(const struct dns_msg *m, const struct dns_rr *rr
 	if (skip > rr->rdlength || dns_name_read(m->wire, m->len, &pos, name, &nlen) != DNS_OK)
 		return h ^ XXH3_64bits_withSeed(m->wire + rr->rdata_off, rr->rdlength, 1);
 	memcpy(buf, m->wire + rr->rdata_off, skip);
-	memcpy(buf + skip, name, nlen);
-	dns_name_fold(buf + skip, nlen);
+	fold_copy_read_name(buf + skip, name, nlen);
 	return h ^ XXH3_64bits_withSeed(buf, skip + nlen, 1);
 }
 
