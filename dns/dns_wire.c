@@ -45,8 +45,8 @@ int dns_header_read(const uint8_t *wire, size_t len, struct dns_header *out)
 	return DNS_OK;
 }
 
-int dns_name_read(const uint8_t *wire, size_t len, size_t *off, uint8_t out[DNS_NAME_MAX],
-                  uint8_t *out_len)
+/* dns_name_read, the name copied to out unless out is NULL (a check that only walks it). */
+static inline int name_walk(const uint8_t *wire, size_t len, size_t *off, uint8_t *out, uint8_t *out_len)
 {
 	size_t pos = *off, limit = *off; /* a pointer must go strictly below limit */
 	size_t end_after = 0;            /* where the name ends in place, once a pointer is taken */
@@ -75,7 +75,8 @@ int dns_name_read(const uint8_t *wire, size_t len, size_t *off, uint8_t out[DNS_
 			return DNS_ELABEL;
 		if (pos + 1 + c > len)
 			return DNS_ETRUNC;
-		memcpy(out + n, wire + pos, (size_t)c + 1);
+		if (out)
+			memcpy(out + n, wire + pos, (size_t)c + 1);
 		n += (size_t)c + 1;
 		pos += (size_t)c + 1;
 		if (c == 0)
@@ -84,6 +85,12 @@ int dns_name_read(const uint8_t *wire, size_t len, size_t *off, uint8_t out[DNS_
 	*out_len = (uint8_t)n;
 	*off = end_after ? end_after : pos;
 	return DNS_OK;
+}
+
+int dns_name_read(const uint8_t *wire, size_t len, size_t *off, uint8_t out[DNS_NAME_MAX],
+                  uint8_t *out_len)
+{
+	return name_walk(wire, len, off, out, out_len);
 }
 
 int dns_rr_read(const uint8_t *wire, size_t len, size_t *off, struct dns_rr *rr)
@@ -107,11 +114,39 @@ int dns_rr_read(const uint8_t *wire, size_t len, size_t *off, struct dns_rr *rr)
 	return DNS_OK;
 }
 
+/* What a section check needs of a record: dns_rr_read without the owner's bytes. */
+struct rr_fields {
+	uint8_t owner_len;
+	uint16_t type, rclass;
+	uint32_t ttl;
+	size_t start_off;
+};
+
+static int rr_walk(const uint8_t *wire, size_t len, size_t *off, struct rr_fields *rr)
+{
+	size_t pos = *off;
+	rr->start_off = pos;
+	int rc = name_walk(wire, len, &pos, NULL, &rr->owner_len);
+	if (rc)
+		return rc;
+	if (pos + 10 > len)
+		return DNS_ETRUNC;
+	rr->type = rd16(wire + pos);
+	rr->rclass = rd16(wire + pos + 2);
+	rr->ttl = rd32(wire + pos + 4);
+	uint16_t rdlength = rd16(wire + pos + 8);
+	pos += 10;
+	if (pos + rdlength > len)
+		return DNS_ETRUNC;
+	*off = pos + rdlength;
+	return DNS_OK;
+}
+
 static int parse_section(struct dns_msg *msg, size_t *pos, unsigned count, int additional)
 {
-	struct dns_rr rr;
+	struct rr_fields rr;
 	for (unsigned i = 0; i < count; i++) {
-		int rc = dns_rr_read(msg->wire, msg->len, pos, &rr);
+		int rc = rr_walk(msg->wire, msg->len, pos, &rr);
 		if (rc)
 			return rc;
 		if (rr.type == DNS_TYPE_OPT) {
@@ -141,14 +176,18 @@ int dns_msg_parse(const uint8_t *wire, size_t len, struct dns_msg *msg)
 	size_t pos = DNS_HEADER_SIZE;
 	msg->question_off = pos;
 	for (unsigned i = 0; i < msg->hdr.qdcount; i++) {
-		uint8_t name[DNS_NAME_MAX], name_len;
-		rc = dns_name_read(wire, len, &pos, name, &name_len);
-		if (rc)
+		/* The first name straight into msg (cleared again if it or its fields fail, as if
+		 * never copied); the others only checked. */
+		uint8_t name_len;
+		rc = name_walk(wire, len, &pos, i == 0 ? msg->qname : NULL, &name_len);
+		if (!rc && pos + 4 > len)
+			rc = DNS_ETRUNC;
+		if (rc) {
+			if (i == 0)
+				memset(msg->qname, 0, sizeof(msg->qname));
 			return rc;
-		if (pos + 4 > len)
-			return DNS_ETRUNC;
+		}
 		if (i == 0) {
-			memcpy(msg->qname, name, name_len);
 			msg->qname_len = name_len;
 			msg->qtype = rd16(wire + pos);
 			msg->qclass = rd16(wire + pos + 2);
@@ -172,8 +211,8 @@ void dns_name_fold(uint8_t *name, size_t len)
 	size_t pos = 0;
 	while (pos < len && name[pos]) {
 		size_t l = name[pos];
-		for (size_t i = pos + 1; i <= pos + l && i < len; i++)
-			name[i] = (uint8_t)tolower(name[i]);
+		for (size_t i = pos + 1; i <= pos + l && i < len; i++) /* tolower() of the C locale */
+			name[i] = (uint8_t)(name[i] + ((uint8_t)(name[i] - 'A') < 26 ? 32 : 0));
 		pos += l + 1;
 	}
 }

@@ -9,7 +9,9 @@
 #include "traces/import.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/evp.h>
 #include <pcap/pcap.h>
@@ -165,12 +167,20 @@ static void digest_hex(const uint8_t *data, size_t len, char out[65])
 
 /* An answer RR's content without its TTL: owner, type, class and RDATA, with the names inside
  * RDATA of the common types decompressed (a pointer's bytes depend on the message). */
+/* A copy of a name as dns_name_read gives it (labels of at most 63 octets, ending at its end),
+ * folded as dns_name_fold folds it: every byte at once, as a length octet is never a capital
+ * letter. */
+static void fold_copy_read_name(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		dst[i] = (uint8_t)(src[i] + ((uint8_t)(src[i] - 'A') < 26 ? 32 : 0));
+}
+
 static uint64_t rr_content_hash(const struct dns_msg *m, const struct dns_rr *rr)
 {
 	uint8_t buf[DNS_NAME_MAX * 2 + 16], name[DNS_NAME_MAX], nlen;
 	size_t n = 0, skip = 0;
-	memcpy(buf, rr->owner, rr->owner_len);
-	dns_name_fold(buf, rr->owner_len);
+	fold_copy_read_name(buf, rr->owner, rr->owner_len);
 	n = rr->owner_len;
 	buf[n++] = (uint8_t)(rr->type >> 8), buf[n++] = (uint8_t)rr->type;
 	buf[n++] = (uint8_t)(rr->rclass >> 8), buf[n++] = (uint8_t)rr->rclass;
@@ -185,8 +195,7 @@ static uint64_t rr_content_hash(const struct dns_msg *m, const struct dns_rr *rr
 	if (skip > rr->rdlength || dns_name_read(m->wire, m->len, &pos, name, &nlen) != DNS_OK)
 		return h ^ XXH3_64bits_withSeed(m->wire + rr->rdata_off, rr->rdlength, 1);
 	memcpy(buf, m->wire + rr->rdata_off, skip);
-	memcpy(buf + skip, name, nlen);
-	dns_name_fold(buf + skip, nlen);
+	fold_copy_read_name(buf + skip, name, nlen);
 	return h ^ XXH3_64bits_withSeed(buf, skip + nlen, 1);
 }
 
@@ -266,9 +275,12 @@ static void pipe_push(struct pcap_run *run)
 	struct pending_msg *m = &run->pipe[(run->head + run->count) % PIPE_DEPTH];
 	trace_writer_prefetch(w, &m->name, m->qtype, m->qclass, m->response, 0);
 	run->count++;
-	if (run->count > PIPE_DEPTH / 2) {
-		const struct pending_msg *mid = &run->pipe[(run->head + run->count - 1 - PIPE_DEPTH / 2) % PIPE_DEPTH];
-		trace_writer_prefetch(w, &mid->name, mid->qtype, mid->qclass, mid->response, 1);
+	for (unsigned stage = 1; stage <= 2; stage++) {
+		unsigned back = stage * PIPE_DEPTH / 3; /* messages since the stage before */
+		if (run->count > back) {
+			const struct pending_msg *p = &run->pipe[(run->head + run->count - 1 - back) % PIPE_DEPTH];
+			trace_writer_prefetch(w, &p->name, p->qtype, p->qclass, p->response, (int)stage);
+		}
 	}
 }
 
@@ -397,12 +409,221 @@ static int take_fragment(struct pcap_run *run, struct ip_reasm *reasm, int64_t t
 	return trace_writer_count_literal(w, o == PKT_TCP_DNS ? "message.fragmented.tcp" : pkt_outcome_name(o), 1);
 }
 
-/* A capture read from f (closed here); digest gives the SHA-256 of its content once read. */
-static int import_pcap(const struct import_ctx *ctx, FILE *f, const char *name,
+/* What every captured frame goes through, whichever reader produced it. */
+struct packet_loop {
+	struct pcap_run *run;
+	struct tcp_streams *streams;
+	struct ip_reasm *reasm;
+	int linktype;
+	uint64_t packets;
+};
+
+/* One frame (time in ns); -1 when out of memory. */
+static int take_packet(struct packet_loop *loop, int64_t t, const uint8_t *frame, uint32_t caplen)
+{
+	struct trace_writer *w = loop->run->ctx->w;
+	loop->packets++;
+	struct decoded_packet p;
+	enum pkt_outcome o = pcap_decode_packet(loop->linktype, frame, caplen, IMPORT_DNS_PORT, &p);
+	uint64_t expired = ip_reasm_expire(loop->reasm, t);
+	if (expired && trace_writer_count_literal(w, "skipped.fragment.incomplete", expired))
+		return -1;
+	if (o == PKT_FRAGMENT)
+		return take_fragment(loop->run, loop->reasm, t, &p);
+	if (o == PKT_UDP)
+		return take_dns(loop->run, t, &p, "", 0);
+	if (o == PKT_TCP_DNS) {
+		int to = tcp_streams_feed(loop->streams, t, &p, take_tcp_message, loop->run);
+		return to < 0 ? -1 : trace_writer_count_literal(w, tcp_outcome_name((enum tcp_outcome)to), 1);
+	}
+	return trace_writer_count_literal(w, pkt_outcome_name(o), 1);
+}
+
+/*
+ * A classic pcap file read here, without libpcap's per-packet copies and calls, for the
+ * records that libpcap would read the same way: a file of format 2.4 in this host's byte
+ * order, each record complete, its caplen within the snapshot length, its time fields in
+ * range. At the first other record (damaged, cut short, or just unusual), libpcap reads the
+ * rest from that record on, through a stream that serves the file header and then those
+ * bytes: the same packets, errors and messages as if it had read the whole file.
+ *
+ * The capture is in memory (import_buffer) or read from a plain file in chunks of
+ * READ_CHUNK, and a file is hashed as import_file's stream hashes it: in blocks of
+ * STREAM_BLOCK (its stdio buffer: glibc's setvbuf keeps its own size when given no buffer),
+ * each as the reading reaches into it, so that a capture that libpcap stops reading early has
+ * the same digest either way.
+ */
+#define STREAM_BLOCK ((size_t)BUFSIZ)
+#define READ_CHUNK ((size_t)1 << 18)
+#define READ_WINDOW (3 * READ_CHUNK) /* the rest of a record (< READ_CHUNK + 16) and a chunk */
+#define PCAP_FILE_HEADER 24
+#define PCAP_RECORD_HEADER 16
+
+struct capture_reader {
+	const uint8_t *data; /* the bytes at hand: the whole capture, or a window of the file */
+	size_t len, pos;     /* pos: the next record */
+	int fd;              /* -1: data is the whole capture */
+	uint8_t *buf;        /* the window (fd) */
+	uint64_t base;       /* the file offset of data[0] */
+	uint64_t hashed;     /* the file offset hashed up to */
+	int eof, read_errno;
+	EVP_MD_CTX *md;      /* the SHA-256 of the blocks read from fd */
+	uint8_t header[PCAP_FILE_HEADER];
+	size_t header_len, header_served;
+	int handed_over;     /* libpcap reads from pos on */
+};
+
+/* Hash the blocks that hold the bytes before data + end (still in the window). */
+static void reader_hash_to(struct capture_reader *r, size_t end)
+{
+	if (r->fd < 0)
+		return;
+	uint64_t to = (r->base + end + STREAM_BLOCK - 1) / STREAM_BLOCK * STREAM_BLOCK;
+	if (to > r->base + r->len)
+		to = r->base + r->len;
+	if (to > r->hashed) {
+		EVP_DigestUpdate(r->md, r->data + (r->hashed - r->base), (size_t)(to - r->hashed));
+		r->hashed = to;
+	}
+}
+
+/* Bytes pos .. pos + n at hand, reading whole chunks: 0, or 1 if the capture ends first. */
+static int reader_need(struct capture_reader *r, size_t n)
+{
+	while (r->len - r->pos < n) {
+		if (r->fd < 0 || r->eof)
+			return 1;
+		reader_hash_to(r, r->pos); /* what is read so far, before the window moves on */
+		memmove(r->buf, r->data + r->pos, r->len - r->pos);
+		r->base += r->pos;
+		r->len -= r->pos;
+		r->pos = 0;
+		r->data = r->buf;
+		size_t got = 0;
+		while (got < READ_CHUNK) {
+			ssize_t k = read(r->fd, r->buf + r->len + got, READ_CHUNK - got);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0) {
+				r->eof = 1;
+				r->read_errno = k < 0 ? errno : 0;
+				break;
+			}
+			got += (size_t)k;
+		}
+		r->len += got;
+	}
+	return 0;
+}
+
+/* The stream libpcap reads: the file header at its open, then from the record at pos on, a
+ * block at most at a time (as import_file's stream gives it). */
+static ssize_t reader_stream_read(void *cookie, char *buf, size_t size)
+{
+	struct capture_reader *r = cookie;
+	size_t n;
+	if (r->header_served < r->header_len) {
+		n = r->header_len - r->header_served;
+		n = n < size ? n : size;
+		memcpy(buf, r->header + r->header_served, n);
+		r->header_served += n;
+		return (ssize_t)n;
+	}
+	if (!r->handed_over || (r->pos == r->len && reader_need(r, 1)))
+		return 0;
+	n = r->len - r->pos < size ? r->len - r->pos : size;
+	if (r->fd >= 0) {
+		size_t to_block = STREAM_BLOCK - (size_t)((r->base + r->pos) % STREAM_BLOCK);
+		n = n < to_block ? n : to_block;
+	}
+	memcpy(buf, r->data + r->pos, n);
+	r->pos += n;
+	reader_hash_to(r, r->pos);
+	return (ssize_t)n;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static int host_order_pcap(const uint8_t *p, size_t len)
+{
+	return __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && len >= PCAP_FILE_HEADER &&
+	       (le32(p) == 0xa1b2c3d4 || le32(p) == 0xa1b23c4d);
+}
+
+/* A reader over a capture in memory (fd -1) or a plain file (md hashes what is read). */
+static int reader_init(struct capture_reader *r, const uint8_t *data, size_t len, int fd, EVP_MD_CTX *md)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->md = md;
+	r->data = data;
+	r->len = len;
+	if (fd >= 0) {
+		r->buf = malloc(READ_WINDOW);
+		if (!r->buf)
+			return -1;
+		r->data = r->buf;
+		reader_need(r, PCAP_FILE_HEADER);
+	}
+	if (host_order_pcap(r->data, r->len)) {
+		memcpy(r->header, r->data, PCAP_FILE_HEADER);
+		r->header_len = PCAP_FILE_HEADER;
+		r->pos = PCAP_FILE_HEADER;
+	} else {
+		r->handed_over = 1; /* all of it to libpcap */
+	}
+	return 0;
+}
+
+/* The records read here; 0 at the end of the capture, 1 to hand the rest to libpcap, -1 when
+ * out of memory. */
+static int reader_run(struct capture_reader *r, struct packet_loop *loop, pcap_t *pc)
+{
+	if (pcap_major_version(pc) != 2 || pcap_minor_version(pc) != 4 || pcap_is_swapped(pc))
+		return 1;
+	int usec = le32(r->header) == 0xa1b2c3d4;
+	uint32_t frac_max = usec ? 1000000 : 1000000000, frac_scale = usec ? 1000 : 1;
+	uint32_t snapshot = (uint32_t)pcap_snapshot(pc);
+	for (;;) {
+		if (reader_need(r, PCAP_RECORD_HEADER)) {
+			if (r->len != r->pos || r->read_errno)
+				return 1;
+			reader_hash_to(r, r->len); /* read to its end */
+			return 0;
+		}
+		const uint8_t *rh = r->data + r->pos;
+		uint32_t sec = le32(rh), frac = le32(rh + 4), caplen = le32(rh + 8);
+		if (caplen > snapshot || sec > INT32_MAX || frac >= frac_max ||
+		    reader_need(r, PCAP_RECORD_HEADER + (size_t)caplen))
+			return 1;
+		rh = r->data + r->pos; /* the window may have moved */
+		r->pos += PCAP_RECORD_HEADER + (size_t)caplen;
+		int64_t t = (int64_t)sec * 1000000000 + (int64_t)frac * frac_scale;
+		if (take_packet(loop, t, rh + PCAP_RECORD_HEADER, caplen))
+			return -1;
+	}
+}
+
+/* A capture read from f (closed here), or by reader (f NULL) where it can be and by libpcap
+ * from it where it cannot; digest gives the SHA-256 of its content once read. */
+static int import_pcap(const struct import_ctx *ctx, FILE *f, struct capture_reader *reader, const char *name,
                        void (*digest)(void *, char[65]), void *digest_arg, char *err, size_t err_size)
 {
 	struct trace_writer *w = ctx->w;
 	char perr[PCAP_ERRBUF_SIZE] = "";
+	if (reader) {
+		static const cookie_io_functions_t io = { .read = reader_stream_read, .close = stream_close };
+		f = fopencookie(reader, "rb", io);
+		if (!f) {
+			snprintf(err, err_size, "%s: out of memory", name);
+			return -1;
+		}
+	}
 	pcap_t *pc = f ? pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, perr) : NULL;
 	if (!pc) {
 		if (f)
@@ -441,39 +662,36 @@ static int import_pcap(const struct import_ctx *ctx, FILE *f, const char *name,
 	}
 	run->ctx = ctx;
 	run->head = run->count = 0;
-	struct pcap_pkthdr *h;
-	const u_char *frame;
-	uint64_t packets = 0;
-	int rc;
-	while ((rc = pcap_next_ex(pc, &h, &frame)) == 1) {
-		packets++;
-		int64_t t = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec; /* tv_usec holds ns */
-		struct decoded_packet p;
-		enum pkt_outcome o = pcap_decode_packet(linktype, frame, h->caplen, IMPORT_DNS_PORT, &p);
-		int wrc = 0;
-		uint64_t expired = ip_reasm_expire(reasm, t);
-		if (expired)
-			wrc = trace_writer_count_literal(w, "skipped.fragment.incomplete", expired);
-		if (wrc) {
-		} else if (o == PKT_FRAGMENT) {
-			wrc = take_fragment(run, reasm, t, &p);
-		} else if (o == PKT_UDP) {
-			wrc = take_dns(run, t, &p, "", 0);
-		} else if (o == PKT_TCP_DNS) {
-			int to = tcp_streams_feed(streams, t, &p, take_tcp_message, run);
-			wrc = to < 0 ? -1 : trace_writer_count_literal(w, tcp_outcome_name((enum tcp_outcome)to), 1);
-		} else {
-			wrc = trace_writer_count_literal(w, pkt_outcome_name(o), 1);
-		}
-		if (wrc) {
-			free(run);
-			tcp_streams_free(streams);
-			ip_reasm_free(reasm);
-			pcap_close(pc);
-			snprintf(err, err_size, "%s: out of memory at packet %llu", name, (unsigned long long)packets);
-			return -1;
+	struct packet_loop loop = { .run = run, .streams = streams, .reasm = reasm, .linktype = linktype };
+	int rc = 1, wrc = 0;
+	if (reader && !reader->handed_over) {
+		wrc = reader_run(reader, &loop, pc);
+		if (wrc == 1) {
+			reader->handed_over = 1;
+			clearerr(f);
+			wrc = 0;
+		} else if (wrc == 0) {
+			rc = 0; /* the end of the file */
 		}
 	}
+	if (!wrc && rc == 1) {
+		struct pcap_pkthdr *h;
+		const u_char *frame;
+		while ((rc = pcap_next_ex(pc, &h, &frame)) == 1) {
+			int64_t t = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec; /* tv_usec holds ns */
+			if ((wrc = take_packet(&loop, t, frame, h->caplen)))
+				break;
+		}
+	}
+	if (wrc) {
+		free(run);
+		tcp_streams_free(streams);
+		ip_reasm_free(reasm);
+		pcap_close(pc);
+		snprintf(err, err_size, "%s: out of memory at packet %llu", name, (unsigned long long)loop.packets);
+		return -1;
+	}
+	uint64_t packets = loop.packets;
 	int drc = pipe_drain(run);
 	free(run);
 	uint64_t incomplete = ip_reasm_expire(reasm, INT64_MAX);
@@ -560,12 +778,9 @@ int import_buffer(const struct import_ctx *ctx, const uint8_t *data, size_t len,
 {
 	if (is_capture(data, len)) {
 		struct memory_digest md = { data, len };
-		FILE *f = fmemopen((void *)data, len, "rb");
-		if (!f) {
-			snprintf(err, err_size, "%s: out of memory", name);
-			return -1;
-		}
-		return import_pcap(ctx, f, name, memory_digest, &md, err, err_size);
+		struct capture_reader reader;
+		reader_init(&reader, data, len, -1, NULL);
+		return import_pcap(ctx, NULL, &reader, name, memory_digest, &md, err, err_size);
 	}
 	if (dnstap_detect(data, len)) {
 		struct memory_digest md = { data, len };
@@ -588,10 +803,59 @@ static void stream_digest(void *arg, char out[65])
 	input_digest(arg, out);
 }
 
+static void reader_digest(void *arg, char out[65])
+{
+	struct capture_reader *r = arg;
+	unsigned char md[32];
+	unsigned int md_len = 0;
+	EVP_DigestFinal_ex(r->md, md, &md_len);
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* A plain file holding a classic pcap in this host's order, read by a capture_reader (1), or
+ * anything else (0: the stream path reads it, and says what is wrong with it). */
+static int import_plain_pcap(const struct import_ctx *ctx, const char *path, int *rc, char *err, size_t err_size)
+{
+	if (!strcmp(path, "-") || ctx->stream_only)
+		return 0;
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	struct stat st;
+	uint8_t head[PCAP_FILE_HEADER];
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || pread(fd, head, sizeof(head), 0) != (ssize_t)sizeof(head) ||
+	    !host_order_pcap(head, sizeof(head))) {
+		close(fd);
+		return 0;
+	}
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	struct capture_reader reader;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL) || reader_init(&reader, NULL, 0, fd, md)) {
+		EVP_MD_CTX_free(md);
+		close(fd);
+		snprintf(err, err_size, "%s: out of memory", path);
+		*rc = -1;
+		return 1;
+	}
+	*rc = import_pcap(ctx, NULL, &reader, path, reader_digest, &reader, err, err_size);
+	if (*rc == 0 && reader.read_errno)
+		import_warn(ctx->log, "%s: read error after %llu bytes: %s", path, (unsigned long long)(reader.base + reader.len),
+		            strerror(reader.read_errno));
+	free(reader.buf);
+	EVP_MD_CTX_free(md);
+	close(fd);
+	return 1;
+}
+
 /* One input file (or "-"): a capture streamed to libpcap, a dnstap file streamed to libfstrm,
  * or a Zeek log or dnsperf query file read whole. */
 static int import_file(const struct import_ctx *ctx, const char *path, char *err, size_t err_size)
 {
+	int plain_rc;
+	if (import_plain_pcap(ctx, path, &plain_rc, err, err_size))
+		return plain_rc;
 	struct input_stream in;
 	if (input_open(path, &in, err, err_size)) {
 		input_close(&in);
@@ -608,7 +872,7 @@ static int import_file(const struct import_ctx *ctx, const char *path, char *err
 			rc = -1;
 		} else {
 			setvbuf(f, NULL, _IOFBF, 1 << 18);
-			rc = capture ? import_pcap(ctx, f, name, stream_digest, &in, err, err_size)
+			rc = capture ? import_pcap(ctx, f, NULL, name, stream_digest, &in, err, err_size)
 			             : dnstap_import(ctx, f, name, stream_digest, &in, err, err_size);
 		}
 		if (rc == 0 && in.cut)

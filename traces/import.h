@@ -46,6 +46,9 @@ struct import_ctx {
 	double arrival_rate;
 	uint64_t arrival_seed;
 	uint32_t arrival_clients;
+	/** 1: plain pcap files are read by libpcap through the stream that gzip files take, not
+	 * by the importer's own reader (for tests that compare the two; the trace is the same). */
+	int stream_only;
 };
 
 /** 1 if a query sent to dst is kept under ctx's resolver filter. */

@@ -229,7 +229,6 @@ int trace_open(const char *path, struct trace **out, char *err, size_t err_size)
 		trace_close(t);
 		return -1;
 	}
-	compute_digest(t);
 	*out = t;
 	return 0;
 }
@@ -319,4 +318,12 @@ const struct trace_change *trace_changes(const struct trace *t, size_t *count)
 }
 const struct trace_stat *trace_stats(const struct trace *t) { return t->stats; }
 const char *trace_sources(const struct trace *t) { return t->sources; }
-const char *trace_digest(const struct trace *t) { return t->digest; }
+/* Taken when first asked for: most openings never ask (`sharesim import` reopens the trace it
+ * wrote to check it and count), and it reads the whole file. The trace is the caller's, not
+ * const storage, and is not shared between threads. */
+const char *trace_digest(const struct trace *t)
+{
+	if (!t->digest[0])
+		compute_digest((struct trace *)t);
+	return t->digest;
+}

@@ -1,21 +1,24 @@
 /*
  * trace_writer — accumulates a trace in memory, then sorts and writes it atomically.
  *
- * Names are folded and interned in an open-addressing table keyed by XXH3; the record model is
- * a second table keyed by (name_id, qtype, qclass). Queries keep their arrival number so the
- * time sort is stable.
+ * Names are folded and interned in an open-addressing table keyed by XXH3; the record model's
+ * records of a name are found from the name (a short list per name: a name has a record per
+ * type and class asked). Queries are kept in arrival order and sorted stably by time.
  *
  * Speed (the importer calls this once or twice per packet, and the tables outgrow the caches):
- * a name is folded and hashed once (struct trace_name), and both of its slots can be
- * prefetched before the caller's other work on the packet; every slot holds what decides a
- * mismatch (32 bits of the name's hash; the record's whole key), so a probe reads one cache
- * line and the name or record itself only on a match. Ids are given in order of first
- * appearance whatever the slots, so the file does not depend on the table layout.
+ * a name is folded and hashed once (struct trace_name), and its slot can be prefetched before
+ * the caller's other work on the packet, then what the slot points to (the name, and its
+ * first record); every slot holds what decides a mismatch (32 bits of the name's hash), so a
+ * probe reads one cache line and the name itself only on a match. Ids are given in order of
+ * first appearance whatever the slots, so the file does not depend on the table layout. (A
+ * hash table of records keyed by (name, type, class) was the largest thing touched at random:
+ * finding them from the name leaves it out.)
  */
 #define _GNU_SOURCE /* mremap */
 #include "traces/trace_writer.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,14 +31,8 @@
 #include "sim/huge_pages.h"
 #include "traces/trace_format.h"
 
-struct pending_query {
-	int64_t time_ns; /* absolute */
-	uint64_t seq;
-	struct trace_query q;
-};
-
 struct trace_writer {
-	struct pending_query *queries;
+	struct trace_query *queries; /* in the file's form, but time_ns absolute until written */
 	size_t nqueries, cap_queries;
 	/* names */
 	uint8_t *blob;
@@ -52,20 +49,31 @@ struct trace_writer {
 	uint32_t addr_slot_count[2];
 	uint32_t last_addr[2];       /* id + 1 of the address last found, 0: none */
 	/* record model */
-	struct trace_record *records;
-	struct observation { uint64_t key; int64_t time_ns; uint64_t hash; } *obs; /* answers that differ from the one before */
+	/* A record as the file has it, and what each response reads and writes besides: the
+	 * record's last response time and last answer (input order; 0: none yet), the time of its
+	 * first answer, and the next record of its name. */
+	struct live_record {
+		struct trace_record r;
+		uint32_t next1;  /* the next record of the same name: id + 1, 0: none */
+		uint32_t spilled; /* its first answer is among the observations too */
+		int64_t last_time;
+		uint64_t last_hash;
+		int64_t first_time;
+	} *records;
+	/* each name's first two records (id + 1, 0: none), so that both can be prefetched: the
+	 * rest follow the second's next1 */
+	struct name_records { uint32_t first1, second1; } *name_records;
+	size_t cap_name_records;
+	/* answers that differ from the one before, of the records that have had more than one
+	 * (a record's first is held in the record until a second comes: most never change) */
+	struct observation { uint64_t key; int64_t time_ns; uint64_t hash; } *obs;
 	size_t nobs, cap_obs;
 	uint32_t nrecords, cap_records;
-	/* key: record_key(); id1: record id + 1, 0 empty; name_hash: the name's, which places it */
-	/* and the record's last response time and last answer (input order; 0: none yet), which
-	 * each response reads and writes: one cache line less than a separate array */
-	struct record_slot { uint64_t key; uint32_t id1, name_hash; int64_t last_time; uint64_t last_hash; } *record_slots;
-	uint32_t record_slot_count;
 	uint64_t responses;
 	struct trace_stat *stats;
 	const char **stat_keys; /* the string each line was first counted with: most callers pass literals */
 	size_t nstats, cap_stats;
-	int written;            /* trace_writer_write consumed the queries */
+	int written;            /* trace_writer_write consumed the queries and records */
 	char *sources;
 	size_t sources_len;
 };
@@ -135,15 +143,13 @@ int trace_writer_new(struct trace_writer **out)
 	if (!w)
 		return -1;
 	w->name_slot_count = 1024;
-	w->record_slot_count = 1024;
 	w->addr_slot_count[0] = w->addr_slot_count[1] = 256;
 	w->name_slots = calloc(w->name_slot_count, sizeof(*w->name_slots));
-	w->record_slots = calloc(w->record_slot_count, sizeof(*w->record_slots));
 	w->addr_slots[0] = calloc(256, sizeof(uint32_t));
 	w->addr_slots[1] = calloc(256, sizeof(uint32_t));
 	w->name_off = calloc(1, sizeof(uint32_t));
 	w->cap_names = 0;
-	if (!w->name_slots || !w->record_slots || !w->addr_slots[0] || !w->addr_slots[1] || !w->name_off) {
+	if (!w->name_slots || !w->addr_slots[0] || !w->addr_slots[1] || !w->name_off) {
 		trace_writer_free(w);
 		return -1;
 	}
@@ -165,7 +171,7 @@ void trace_writer_free(struct trace_writer *w)
 	}
 	big_free(w->records, (size_t)w->cap_records * sizeof(*w->records));
 	big_free(w->obs, w->cap_obs * sizeof(*w->obs));
-	table_free(w->record_slots, w->record_slot_count, sizeof(*w->record_slots));
+	big_free(w->name_records, w->cap_name_records * sizeof(*w->name_records));
 	big_free(w->stats, w->cap_stats * sizeof(*w->stats));
 	big_free(w->stat_keys, w->cap_stats * sizeof(*w->stat_keys));
 	free(w->sources);
@@ -230,10 +236,12 @@ static int64_t intern_name(struct trace_writer *w, const struct trace_name *name
 	}
 	size_t cap_names = w->cap_names;
 	if (grow((void **)&w->name_off, &cap_names, (size_t)w->nnames + 2, sizeof(uint32_t)) ||
+	    grow((void **)&w->name_records, &w->cap_name_records, (size_t)w->nnames + 1, sizeof(*w->name_records)) ||
 	    grow((void **)&w->blob, &w->blob_cap, w->blob_len + len, 1))
 		return -1;
 	w->cap_names = (uint32_t)cap_names;
 	memcpy(w->blob + w->blob_len, folded, len);
+	w->name_records[w->nnames] = (struct name_records){ 0, 0 };
 	uint32_t id = w->nnames++;
 	w->name_slots[i] = (struct name_slot){ id + 1, h, (uint32_t)w->blob_len, (uint32_t)len };
 	w->blob_len += len;
@@ -243,36 +251,87 @@ static int64_t intern_name(struct trace_writer *w, const struct trace_name *name
 	return id;
 }
 
+/* An address as three words (family and the first 4 address bytes; the next 8; the last 4),
+ * the layout of struct trace_addr with zeros past an IPv4 address: built from the packet's
+ * bytes with whole-word loads and compared and hashed as words (a key assembled on the stack
+ * byte-wise and read back wider stalled every query). */
+struct addr_words {
+	uint64_t w0, w1;
+	uint32_t w2;
+};
+
+static inline struct addr_words addr_words_of(const struct trace_addr *a)
+{
+	_Static_assert(sizeof(struct trace_addr) == 20 && offsetof(struct trace_addr, addr) == 4,
+	               "trace_addr: family, 3 reserved bytes, 16 address bytes");
+	struct addr_words k = { 0, 0, 0 };
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t first;
+	memcpy(&first, a->addr, 4);
+	k.w0 = (uint64_t)a->family | (uint64_t)first << 32;
+#else
+	uint8_t b[8] = { a->family, 0, 0, 0, a->addr[0], a->addr[1], a->addr[2], a->addr[3] };
+	memcpy(&k.w0, b, 8);
+#endif
+	if (a->family != 4) {
+		memcpy(&k.w1, a->addr + 4, 8);
+		memcpy(&k.w2, a->addr + 12, 4);
+	}
+	return k;
+}
+
+/* The stored form: reserved bytes zero, as the address table has it. */
+static inline struct addr_words addr_words_stored(const struct trace_addr *a)
+{
+	struct addr_words k;
+	memcpy(&k.w0, a, 8);
+	memcpy(&k.w1, (const uint8_t *)a + 8, 8);
+	memcpy(&k.w2, (const uint8_t *)a + 16, 4);
+	return k;
+}
+
+static inline uint64_t addr_words_hash(struct addr_words k)
+{
+	uint64_t h = k.w0 * 0x9e3779b97f4a7c15ULL ^ k.w1 * 0xc2b2ae3d27d4eb4fULL ^ k.w2 * 0x165667b19e3779f9ULL;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ h >> 32;
+}
+
 static uint64_t addr_hash(const struct trace_writer *w, uint32_t id, int kind)
 {
-	return XXH3_64bits(&w->addrs[kind][id], sizeof(struct trace_addr));
+	return addr_words_hash(addr_words_stored(&w->addrs[kind][id]));
+}
+
+static inline int addr_words_equal(struct addr_words x, struct addr_words y)
+{
+	return ((x.w0 ^ y.w0) | (x.w1 ^ y.w1) | (x.w2 ^ y.w2)) == 0;
 }
 
 static int64_t intern_addr(struct trace_writer *w, int kind, const struct trace_addr *a)
 {
-	struct trace_addr key;
-	memset(&key, 0, sizeof(key));
-	key.family = a->family;
-	memcpy(key.addr, a->addr, a->family == 4 ? 4 : 16);
+	struct addr_words k = addr_words_of(a);
 	uint32_t last = w->last_addr[kind]; /* id + 1: most queries go to the resolver just seen */
-	if (last && !memcmp(&w->addrs[kind][last - 1], &key, sizeof(key)))
+	if (last && addr_words_equal(addr_words_stored(&w->addrs[kind][last - 1]), k))
 		return last - 1;
-	uint64_t h = XXH3_64bits(&key, sizeof(key));
-	uint32_t mask = w->addr_slot_count[kind] - 1, i = (uint32_t)h & mask;
+	uint32_t mask = w->addr_slot_count[kind] - 1, i = (uint32_t)addr_words_hash(k) & mask;
 	while (w->addr_slots[kind][i]) {
 		uint32_t id = w->addr_slots[kind][i] - 1;
-		if (!memcmp(&w->addrs[kind][id], &key, sizeof(key))) {
+		if (addr_words_equal(addr_words_stored(&w->addrs[kind][id]), k)) {
 			w->last_addr[kind] = id + 1;
 			return id;
 		}
 		i = (i + 1) & mask;
 	}
 	size_t cap = w->cap_addrs[kind];
-	if (grow((void **)&w->addrs[kind], &cap, (size_t)w->naddrs[kind] + 1, sizeof(key)))
+	if (grow((void **)&w->addrs[kind], &cap, (size_t)w->naddrs[kind] + 1, sizeof(struct trace_addr)))
 		return -1;
 	w->cap_addrs[kind] = (uint32_t)cap;
 	uint32_t id = w->naddrs[kind]++;
-	w->addrs[kind][id] = key;
+	struct trace_addr *stored = &w->addrs[kind][id];
+	memcpy(stored, &k.w0, 8);
+	memcpy((uint8_t *)stored + 8, &k.w1, 8);
+	memcpy((uint8_t *)stored + 16, &k.w2, 4);
 	w->addr_slots[kind][i] = id + 1;
 	if ((uint64_t)w->naddrs[kind] * 2 > w->addr_slot_count[kind] &&
 	    rehash(w, &w->addr_slots[kind], &w->addr_slot_count[kind], w->naddrs[kind], addr_hash, kind))
@@ -285,13 +344,34 @@ int trace_writer_name(struct trace_writer *w, const uint8_t *qname, size_t qname
 {
 	if (qname_len == 0 || qname_len > DNS_NAME_MAX)
 		return -1;
-	memcpy(out->folded, qname, qname_len);
-	/* dns_name_fold's ASCII lower-casing, without a call per byte. */
-	for (size_t pos = 0; pos < qname_len && out->folded[pos];) {
-		size_t l = out->folded[pos], end = pos + 1 + l < qname_len ? pos + 1 + l : qname_len;
-		for (size_t i = pos + 1; i < end; i++)
-			out->folded[i] = (uint8_t)(out->folded[i] + ((uint8_t)(out->folded[i] - 'A') < 26 ? 32 : 0));
-		pos += l + 1;
+	/* dns_name_fold's ASCII lower-casing, on the way from qname. When the labels end exactly
+	 * at the name's end (a name read from a message always does) every byte can be folded,
+	 * 8 at a time: a length octet (at most 63) is never a capital letter. */
+	size_t pos = 0;
+	while (pos < qname_len && qname[pos] && qname[pos] <= 63)
+		pos += (size_t)qname[pos] + 1;
+	if (pos == qname_len - 1 && qname[pos] == 0) {
+		size_t i = 0;
+		for (; i + 8 <= qname_len; i += 8) {
+			uint64_t x, low7;
+			memcpy(&x, qname + i, 8);
+			low7 = x & 0x7f7f7f7f7f7f7f7fULL;
+			/* bit 7 of each byte: ASCII, and at least 'A' but not past 'Z' */
+			uint64_t upper = ~x & ((low7 + 0x3f3f3f3f3f3f3f3fULL) ^ (low7 + 0x2525252525252525ULL)) &
+			                 0x8080808080808080ULL;
+			x |= upper >> 2;
+			memcpy(out->folded + i, &x, 8);
+		}
+		for (; i < qname_len; i++)
+			out->folded[i] = (uint8_t)(qname[i] + ((uint8_t)(qname[i] - 'A') < 26 ? 32 : 0));
+	} else {
+		memcpy(out->folded, qname, qname_len);
+		for (pos = 0; pos < qname_len && out->folded[pos];) {
+			size_t l = out->folded[pos], end = pos + 1 + l < qname_len ? pos + 1 + l : qname_len;
+			for (size_t i = pos + 1; i < end; i++)
+				out->folded[i] = (uint8_t)(out->folded[i] + ((uint8_t)(out->folded[i] - 'A') < 26 ? 32 : 0));
+			pos += l + 1;
+		}
 	}
 	out->len = (uint8_t)qname_len;
 	out->hash = XXH3_64bits(out->folded, qname_len);
@@ -299,41 +379,34 @@ int trace_writer_name(struct trace_writer *w, const uint8_t *qname, size_t qname
 	return 0;
 }
 
-/* Where a record starts its probe: from its name's hash, so that it is known (and can be
- * prefetched) before the name's id is. */
-static uint32_t record_home(uint32_t name_hash, uint16_t qtype, uint16_t qclass)
-{
-	uint64_t x = (uint64_t)name_hash << 32 | (uint64_t)qtype << 16 | qclass;
-	x ^= x >> 33; /* MurmurHash3's fmix64 */
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return (uint32_t)x;
-}
-
 void trace_writer_prefetch(struct trace_writer *w, const struct trace_name *name, uint16_t qtype,
                            uint16_t qclass, int response, int stage)
 {
+	(void)qtype;
+	(void)qclass;
 	uint32_t h = (uint32_t)name->hash;
-	uint32_t ni = h & (w->name_slot_count - 1);
-	uint32_t ri = record_home(h, qtype, qclass) & (w->record_slot_count - 1);
+	const struct name_slot *ns = &w->name_slots[h & (w->name_slot_count - 1)];
 	if (stage == 0) {
-		__builtin_prefetch(&w->name_slots[ni]);
-		if (response)
-			__builtin_prefetch(&w->record_slots[ri]);
+		__builtin_prefetch(ns);
 		return;
 	}
-	/* The slots are in the cache by now: what they point to, if it is likely the one. */
-	const struct name_slot *ns = &w->name_slots[ni];
-	if (ns->id1 && ns->hash == h)
+	/* The slot is in the cache by now: what it points to, if it is likely the one (stage 1),
+	 * and, once the name's record list is in the cache too, its first two records (stage 2). */
+	if (!ns->id1 || ns->hash != h)
+		return;
+	const struct name_records *nr = &w->name_records[ns->id1 - 1];
+	if (stage == 1) {
 		__builtin_prefetch(w->blob + ns->off);
+		if (response)
+			__builtin_prefetch(nr);
+		return;
+	}
 	if (!response)
 		return;
-	const struct record_slot *rs = &w->record_slots[ri];
-	if (rs->id1 && rs->name_hash == h && (uint32_t)(rs->key & 0xffffffffu) == ((uint32_t)qtype << 16 | qclass)) {
-		__builtin_prefetch(&w->records[rs->id1 - 1]);
-	}
+	if (nr->first1)
+		__builtin_prefetch(&w->records[nr->first1 - 1]);
+	if (nr->second1)
+		__builtin_prefetch(&w->records[nr->second1 - 1]);
 }
 
 int trace_writer_add_query(struct trace_writer *w, int64_t time_ns, const uint8_t *qname,
@@ -357,44 +430,16 @@ int trace_writer_add_query_name(struct trace_writer *w, int64_t time_ns, const s
 		return -1;
 	if (grow((void **)&w->queries, &w->cap_queries, w->nqueries + 1, sizeof(*w->queries)))
 		return -1;
-	struct pending_query *p = &w->queries[w->nqueries];
-	p->time_ns = time_ns;
-	p->seq = w->nqueries++;
-	memset(&p->q, 0, sizeof(p->q));
-	p->q.name_id = (uint32_t)name_id;
-	p->q.client_id = (uint32_t)client_id;
-	p->q.resolver_id = (uint16_t)resolver_id;
-	p->q.qtype = qtype;
-	p->q.qclass = qclass;
-	p->q.flags = flags;
+	w->queries[w->nqueries++] = (struct trace_query){ .time_ns = time_ns, .name_id = (uint32_t)name_id,
+		                                          .client_id = (uint32_t)client_id,
+		                                          .resolver_id = (uint16_t)resolver_id, .qtype = qtype,
+		                                          .qclass = qclass, .flags = flags };
 	return 0;
 }
 
 static uint64_t record_key(uint32_t name_id, uint16_t qtype, uint16_t qclass)
 {
 	return (uint64_t)name_id << 32 | (uint64_t)qtype << 16 | qclass;
-}
-
-/* Double the record table: the slots carry their key and their name's hash. */
-static int record_rehash(struct trace_writer *w)
-{
-	uint32_t ncount = w->record_slot_count * 2, mask = ncount - 1;
-	struct record_slot *ns = table_alloc(ncount, sizeof(*ns));
-	if (!ns)
-		return -1;
-	for (uint32_t j = 0; j < w->record_slot_count; j++) {
-		const struct record_slot *o = &w->record_slots[j];
-		if (!o->id1)
-			continue;
-		uint32_t i = record_home(o->name_hash, (uint16_t)(o->key >> 16), (uint16_t)o->key) & mask;
-		while (ns[i].id1)
-			i = (i + 1) & mask;
-		ns[i] = *o;
-	}
-	table_free(w->record_slots, w->record_slot_count, sizeof(*w->record_slots));
-	w->record_slots = ns;
-	w->record_slot_count = ncount;
-	return 0;
 }
 
 int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size_t qname_len,
@@ -413,30 +458,35 @@ int trace_writer_add_response_name(struct trace_writer *w, const struct trace_na
 	if (name_id < 0)
 		return -1;
 	uint64_t k = record_key((uint32_t)name_id, qtype, qclass);
-	uint32_t mask = w->record_slot_count - 1, i = record_home((uint32_t)name->hash, qtype, qclass) & mask;
-	struct trace_record *rec = NULL;
-	struct record_slot *st;
-	while ((st = &w->record_slots[i])->id1) {
-		if (st->key == k) {
-			rec = &w->records[st->id1 - 1];
+	struct live_record *st = NULL;
+	struct name_records *nr = &w->name_records[name_id];
+	uint32_t last1 = 0; /* the name's last record, id + 1 */
+	for (uint32_t r1 = nr->first1; r1;) {
+		struct live_record *lr = &w->records[r1 - 1];
+		if (lr->r.qtype == qtype && lr->r.qclass == qclass) {
+			st = lr;
 			break;
 		}
-		i = (i + 1) & mask;
+		last1 = r1;
+		r1 = r1 == nr->first1 ? nr->second1 : lr->next1; /* the second without waiting for the first */
 	}
-	int inserted = !rec;
-	if (inserted) {
+	if (!st) {
 		size_t cap = w->cap_records;
 		if (grow((void **)&w->records, &cap, (size_t)w->nrecords + 1, sizeof(*w->records)))
 			return -1;
 		w->cap_records = (uint32_t)cap;
 		uint32_t id = w->nrecords++;
-		rec = &w->records[id];
-		memset(rec, 0, sizeof(*rec));
-		rec->name_id = (uint32_t)name_id;
-		rec->qtype = qtype;
-		rec->qclass = qclass;
-		*st = (struct record_slot){ k, id + 1, (uint32_t)name->hash, INT64_MIN, 0 };
+		st = &w->records[id];
+		*st = (struct live_record){ .r = { .name_id = (uint32_t)name_id, .qtype = qtype, .qclass = qclass },
+			                    .last_time = INT64_MIN };
+		if (last1)
+			w->records[last1 - 1].next1 = id + 1;
+		if (!nr->first1)
+			nr->first1 = id + 1;
+		else if (!nr->second1)
+			nr->second1 = id + 1;
 	}
+	struct trace_record *rec = &st->r;
 	rec->responses++;
 	w->responses++;
 	/* The largest TTL seen is the closest to the authority's (caches only decrement it). */
@@ -460,14 +510,18 @@ int trace_writer_add_response_name(struct trace_writer *w, const struct trace_na
 	/* A negative answer is an answer too, the same for every importer: known by its rcode. */
 	uint64_t hash = r->rcode != DNS_RCODE_NOERROR || r->ancount == 0 ? 0xffffULL ^ r->rcode : r->answer_hash;
 	if (hash && hash != st->last_hash) {
+		if (!st->last_hash) { /* the first: held here */
+			st->first_time = r->time_ns;
+		} else {
+			if (grow((void **)&w->obs, &w->cap_obs, w->nobs + 2, sizeof(*w->obs)))
+				return -1;
+			if (!st->spilled) /* the first (the only one so far, so the last) goes first */
+				w->obs[w->nobs++] = (struct observation){ k, st->first_time, st->last_hash };
+			st->spilled = 1;
+			w->obs[w->nobs++] = (struct observation){ k, r->time_ns, hash };
+		}
 		st->last_hash = hash;
-		if (grow((void **)&w->obs, &w->cap_obs, w->nobs + 1, sizeof(*w->obs)))
-			return -1;
-		w->obs[w->nobs++] = (struct observation){ k, r->time_ns, hash };
 	}
-	/* Grown last: a rehash moves the slot st points to. */
-	if (inserted && (uint64_t)w->nrecords * 2 > w->record_slot_count && record_rehash(w))
-		return -1;
 	return 0;
 }
 
@@ -523,25 +577,47 @@ int trace_writer_add_source(struct trace_writer *w, const char *description)
 	return 0;
 }
 
-/* qsort, unless the array is in order already (the usual case for a capture's queries):
- * every comparator here is a total order or glibc's sort is stable, so skipping it when no
- * element is out of place gives the same array. */
-static void sort_unless_sorted(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+/* The queries in time order, those at the same time in arrival order (a stable sort), unless
+ * they are so already (the usual case for a capture): arrival numbers sorted, then the
+ * queries moved along the permutation's cycles, so no second array of queries is needed. */
+static int cmp_arrival(const void *a, const void *b, void *arg)
 {
-	const char *p = base;
-	size_t i = 1;
-	while (i < n && cmp(p + (i - 1) * size, p + i * size) <= 0)
-		i++;
-	if (i < n)
-		qsort(base, n, size, cmp);
+	const struct trace_query *q = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	if (q[x].time_ns != q[y].time_ns)
+		return q[x].time_ns < q[y].time_ns ? -1 : 1;
+	return x < y ? -1 : x > y;
 }
 
-static int cmp_pending(const void *a, const void *b)
+static int sort_queries(struct trace_query *q, size_t n)
 {
-	const struct pending_query *x = a, *y = b;
-	if (x->time_ns != y->time_ns)
-		return x->time_ns < y->time_ns ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	size_t i = 1;
+	while (i < n && q[i - 1].time_ns <= q[i].time_ns)
+		i++;
+	if (i >= n)
+		return 0;
+	size_t *from = malloc(n * sizeof(*from)); /* from[i]: the arrival that goes to place i */
+	if (!from)
+		return -1;
+	for (i = 0; i < n; i++)
+		from[i] = i;
+	qsort_r(from, n, sizeof(*from), cmp_arrival, q);
+	for (i = 0; i < n; i++) {
+		if (from[i] == i)
+			continue;
+		struct trace_query first = q[i];
+		size_t j = i;
+		while (from[j] != i) {
+			size_t k = from[j];
+			q[j] = q[k];
+			from[j] = j;
+			j = k;
+		}
+		q[j] = first;
+		from[j] = j;
+	}
+	free(from);
+	return 0;
 }
 
 static int cmp_observation(const void *a, const void *b)
@@ -552,12 +628,80 @@ static int cmp_observation(const void *a, const void *b)
 	return x->time_ns < y->time_ns ? -1 : x->time_ns > y->time_ns;
 }
 
+/*
+ * Records and observations in key order, whose high 32 bits are a name id: counted into one
+ * bucket per name (ids are dense), in their order, then each name's few elements sorted
+ * (insertion, or qsort for a long run): a stable sort, as glibc's qsort (a merge sort) over
+ * the whole array was, in linear time. Arrays in order already are left as they are.
+ */
+static int sort_by_name(void *base, size_t n, size_t size, uint32_t nnames, uint32_t (*name_of)(const void *),
+                        int (*cmp)(const void *, const void *))
+{
+	uint8_t *p = base;
+	size_t i = 1;
+	while (i < n && cmp(p + (i - 1) * size, p + i * size) <= 0)
+		i++;
+	if (i >= n)
+		return 0;
+	if (n < nnames / 8) { /* few: the buckets would cost more */
+		qsort(base, n, size, cmp);
+		return 0;
+	}
+	size_t *start = calloc((size_t)nnames + 1, sizeof(*start));
+	uint8_t *out = malloc(n * size);
+	if (!start || !out) {
+		free(start);
+		free(out);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		start[name_of(p + i * size) + 1]++;
+	for (uint32_t k = 0; k < nnames; k++)
+		start[k + 1] += start[k];
+	for (i = 0; i < n; i++) {
+		uint32_t k = name_of(p + i * size);
+		memcpy(out + start[k]++ * size, p + i * size, size);
+	}
+	/* start[k] is now where bucket k ends, and bucket k begins where k - 1 ends. */
+	uint8_t tmp[64];
+	for (uint32_t k = 0; k < nnames; k++) {
+		size_t from = k ? start[k - 1] : 0, to = start[k];
+		if (to - from > 32 || size > sizeof(tmp)) {
+			qsort(out + from * size, to - from, size, cmp);
+			continue;
+		}
+		for (size_t j = from + 1; j < to; j++) {
+			size_t m = j;
+			memcpy(tmp, out + j * size, size);
+			while (m > from && cmp(out + (m - 1) * size, tmp) > 0) {
+				memcpy(out + m * size, out + (m - 1) * size, size);
+				m--;
+			}
+			memcpy(out + m * size, tmp, size);
+		}
+	}
+	memcpy(p, out, n * size);
+	free(out);
+	free(start);
+	return 0;
+}
+
+static uint32_t observation_name(const void *o)
+{
+	return (uint32_t)(((const struct observation *)o)->key >> 32);
+}
+
+static uint32_t record_name(const void *r)
+{
+	return ((const struct trace_record *)r)->name_id;
+}
+
 /* The changes: per record in time order, each answer that differs from the one before it. */
 static struct trace_change *answer_changes(struct trace_writer *w, int64_t start, size_t *count)
 {
 	*count = 0;
-	if (w->nobs)
-		sort_unless_sorted(w->obs, w->nobs, sizeof(*w->obs), cmp_observation);
+	if (sort_by_name(w->obs, w->nobs, sizeof(*w->obs), w->nnames, observation_name, cmp_observation))
+		return NULL;
 	struct trace_change *c = malloc((w->nobs ? w->nobs : 1) * sizeof(*c));
 	if (!c)
 		return NULL;
@@ -595,8 +739,10 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 		snprintf(err, err_size, "%s: a trace writer is written once", path);
 		return -1;
 	}
-	if (w->nqueries)
-		sort_unless_sorted(w->queries, w->nqueries, sizeof(*w->queries), cmp_pending);
+	if (sort_queries(w->queries, w->nqueries)) {
+		snprintf(err, err_size, "%s: out of memory", path);
+		return -1;
+	}
 	struct trace_file_header h;
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, TRACE_MAGIC, 8);
@@ -608,10 +754,16 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 		h.duration_ns = w->queries[w->nqueries - 1].time_ns - h.start_time_ns;
 	}
 	/* Records are sorted for binary search; keep the name index in step (ids do not move). */
-	if (w->nrecords)
-		sort_unless_sorted(w->records, w->nrecords, sizeof(*w->records), cmp_record);
 	size_t nchanges = 0;
-	struct trace_change *changes = answer_changes(w, h.start_time_ns, &nchanges);
+	/* The records become the file's in place (element i moves down, from 56 i to 24 i bytes). */
+	struct trace_record *records = (struct trace_record *)(void *)w->records;
+	for (uint32_t i = 0; i < w->nrecords; i++)
+		memmove(&records[i], &w->records[i].r, sizeof(*records));
+	w->written = 1;
+	struct trace_change *changes = sort_by_name(records, w->nrecords, sizeof(*records), w->nnames,
+	                                            record_name, cmp_record)
+	                                       ? NULL
+	                                       : answer_changes(w, h.start_time_ns, &nchanges);
 	char tmp[4096];
 	if (!changes || snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
 		free(changes);
@@ -624,20 +776,15 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 		snprintf(err, err_size, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	/* The queries become the file's in place (a trace_query is smaller than a pending_query,
-	 * and element i is read before anything at or after it is written): no copy of the
-	 * largest array. The writer is spent. */
-	struct trace_query *qs = (struct trace_query *)(void *)w->queries;
-	for (size_t i = 0; i < w->nqueries; i++) {
-		struct trace_query q = w->queries[i].q;
-		q.time_ns = w->queries[i].time_ns - h.start_time_ns;
-		memcpy(&qs[i], &q, sizeof(q));
-	}
+	/* The queries' times become the file's, in place: the writer is spent. */
+	struct trace_query *qs = w->queries;
+	for (size_t i = 0; i < w->nqueries; i++)
+		qs[i].time_ns -= h.start_time_ns;
 	w->written = 1;
 	const char *sources = w->sources ? w->sources : "";
 	int rc = fwrite(&h, sizeof(h), 1, f) == 1 ? 0 : -1;
 	rc = rc ? rc : write_section(f, &h, TS_QUERIES, qs, w->nqueries, sizeof(*qs));
-	rc = rc ? rc : write_section(f, &h, TS_RECORDS, w->records, w->nrecords, sizeof(*w->records));
+	rc = rc ? rc : write_section(f, &h, TS_RECORDS, records, w->nrecords, sizeof(*records));
 	rc = rc ? rc : write_section(f, &h, TS_NAME_INDEX, w->name_off, (uint64_t)w->nnames + 1, sizeof(uint32_t));
 	rc = rc ? rc : write_section(f, &h, TS_NAME_BLOB, w->blob, w->blob_len, 1);
 	rc = rc ? rc : write_section(f, &h, TS_CLIENTS, w->addrs[0], w->naddrs[0], sizeof(struct trace_addr));
