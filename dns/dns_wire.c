@@ -93,11 +93,20 @@ int dns_name_read(const uint8_t *wire, size_t len, size_t *off, uint8_t out[DNS_
 	return name_walk(wire, len, off, out, out_len);
 }
 
-int dns_rr_read(const uint8_t *wire, size_t len, size_t *off, struct dns_rr *rr)
+/* A record's fields; its owner's bytes are copied out only where asked for. */
+struct rr_fields {
+	uint8_t owner_len;
+	uint16_t type, rclass, rdlength;
+	uint32_t ttl;
+	size_t start_off, rdata_off;
+};
+
+/* The record at *off (owner copied to owner unless NULL); *off moves past it if it is whole. */
+static int rr_walk(const uint8_t *wire, size_t len, size_t *off, uint8_t *owner, struct rr_fields *rr)
 {
 	size_t pos = *off;
 	rr->start_off = pos;
-	int rc = dns_name_read(wire, len, &pos, rr->owner, &rr->owner_len);
+	int rc = name_walk(wire, len, &pos, owner, &rr->owner_len);
 	if (rc)
 		return rc;
 	if (pos + 10 > len)
@@ -114,31 +123,19 @@ int dns_rr_read(const uint8_t *wire, size_t len, size_t *off, struct dns_rr *rr)
 	return DNS_OK;
 }
 
-/* What a section check needs of a record: dns_rr_read without the owner's bytes. */
-struct rr_fields {
-	uint8_t owner_len;
-	uint16_t type, rclass;
-	uint32_t ttl;
-	size_t start_off;
-};
-
-static int rr_walk(const uint8_t *wire, size_t len, size_t *off, struct rr_fields *rr)
+int dns_rr_read(const uint8_t *wire, size_t len, size_t *off, struct dns_rr *rr)
 {
-	size_t pos = *off;
-	rr->start_off = pos;
-	int rc = name_walk(wire, len, &pos, NULL, &rr->owner_len);
+	struct rr_fields f;
+	int rc = rr_walk(wire, len, off, rr->owner, &f);
+	rr->start_off = f.start_off;
 	if (rc)
 		return rc;
-	if (pos + 10 > len)
-		return DNS_ETRUNC;
-	rr->type = rd16(wire + pos);
-	rr->rclass = rd16(wire + pos + 2);
-	rr->ttl = rd32(wire + pos + 4);
-	uint16_t rdlength = rd16(wire + pos + 8);
-	pos += 10;
-	if (pos + rdlength > len)
-		return DNS_ETRUNC;
-	*off = pos + rdlength;
+	rr->owner_len = f.owner_len;
+	rr->type = f.type;
+	rr->rclass = f.rclass;
+	rr->ttl = f.ttl;
+	rr->rdlength = f.rdlength;
+	rr->rdata_off = f.rdata_off;
 	return DNS_OK;
 }
 
@@ -146,7 +143,7 @@ static int parse_section(struct dns_msg *msg, size_t *pos, unsigned count, int a
 {
 	struct rr_fields rr;
 	for (unsigned i = 0; i < count; i++) {
-		int rc = rr_walk(msg->wire, msg->len, pos, &rr);
+		int rc = rr_walk(msg->wire, msg->len, pos, NULL, &rr);
 		if (rc)
 			return rc;
 		if (rr.type == DNS_TYPE_OPT) {
