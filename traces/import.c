@@ -72,7 +72,9 @@ static ssize_t stream_read(void *cookie, char *buf, size_t size)
 	if (n == size || in->cut)
 		return (ssize_t)n;
 	int got = gzread(in->gz, buf + n, (unsigned)(size - n > (1u << 30) ? 1u << 30 : size - n));
-	if (got < 0) {
+	int zerr = Z_OK;
+	/* zlib ends a gzip stream cut short like a whole one, saying so only in gzerror. */
+	if (got < 0 || (got == 0 && (gzerror(in->gz, &zerr), zerr == Z_BUF_ERROR))) {
 		in->cut = 1;
 		got = 0;
 	}

@@ -513,6 +513,24 @@ static void test_written_captures(void **state)
 	assert_int_equal(trace_query_count(t), 3);
 	assert_accounting_adds_up(t);
 	trace_close(t);
+	/* The gzip file cut short (zlib reports it only through gzerror): what came through is
+	 * imported, and both the capture's and the gzip stream's ends are told. */
+	FILE *gzf = fopen(gz, "rb");
+	uint8_t zbuf[8192];
+	size_t zlen = fread(zbuf, 1, sizeof(zbuf), gzf);
+	fclose(gzf);
+	const char *gz_cut = tmp_path("ether-cut.pcap.gz");
+	gzf = fopen(gz_cut, "wb");
+	fwrite(zbuf, 1, zlen - 30, gzf); /* into the deflate data: the trailer and some blocks gone */
+	fclose(gzf);
+	const char *in_gz_cut[] = { gz_cut };
+	log.len = 0;
+	log.text[0] = '\0';
+	assert_int_equal(import_open(in_gz_cut, 1, &t, &log, err, sizeof(err)), 0);
+	assert_true(stat_of(t, "packets") < 13);
+	assert_accounting_adds_up(t);
+	assert_non_null(strstr(log.text, "ether-cut.pcap.gz: gzip data cut short after "));
+	trace_close(t);
 
 	/* Cut inside the last record: the 12 whole packets are imported, the cut counted and told. */
 	const char *cut = tmp_path("cut.pcap");
