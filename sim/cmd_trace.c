@@ -190,6 +190,20 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /* Distinct (name, type, class) keys among the queries. */
+/* Whether every input of a trace was a dnstap file: its sources are one line each. */
+static int only_dnstap_sources(const char *sources)
+{
+	if (!*sources)
+		return 0;
+	for (const char *line = sources; *line;) {
+		if (strncmp(line, "dnstap ", 7) != 0)
+			return 0;
+		const char *nl = strchr(line, '\n');
+		line = nl ? nl + 1 : line + strlen(line);
+	}
+	return 1;
+}
+
 static uint64_t queried_pairs(const struct trace_query *q, uint64_t nq)
 {
 	uint64_t *keys = malloc((nq ? nq : 1) * sizeof(*keys)), n = 0;
@@ -210,7 +224,7 @@ static const char info_usage[] =
 	"type and rcode mix, every packet, dnstap frame or log row the import skipped (by reason), and\n"
 	"the sources.\n"
 	"--json prints one object with the keys queries, responses, clients, names, records,\n"
-	"queried_pairs, changes, changing_records, rd_queries, resolvers[{address,queries}], start_ns,\n"
+	"queried_pairs, changes, changing_records, rd_queries, upstream_queries, resolvers[{address,queries}], start_ns,\n"
 	"duration_ns, qtypes{}, rcodes{},\n"
 	"accounting{}, sources[], digest.\n";
 
@@ -225,6 +239,7 @@ static const char info_usage[] =
  *   changes        answer changes seen (a response whose answer differs from the one before)
  *   changing_records  (name, type, class) keys with at least one change
  *   rd_queries     queries with RD set (near all: a resolver's client side; near none: its upstream)
+ *   upstream_queries  queries a resolver's log calls its own (dnstap RESOLVER_QUERY)
  *   resolvers      [{"address": text, "queries": queries sent to it}], in first-seen order
  *   start_ns       Unix time of the first query, ns; duration_ns: last query - first
  *   qtypes         {type mnemonic: queries}, most frequent first
@@ -276,9 +291,12 @@ int cmd_info(int argc, char **argv)
 		per_resolver[q[i].resolver_id]++;
 	}
 	uint64_t pairs = queried_pairs(q, nq);
-	uint64_t rd = 0;
-	for (uint64_t i = 0; i < nq; i++)
+	uint64_t rd = 0, upstream = 0; /* upstream: as the log said (dnstap frame types) */
+	int sides_logged = only_dnstap_sources(trace_sources(t));
+	for (uint64_t i = 0; i < nq; i++) {
 		rd += (q[i].flags & TRACE_QF_RD) != 0;
+		upstream += (q[i].flags & TRACE_QF_UPSTREAM) != 0;
+	}
 	size_t nchanges, changing = 0;
 	const struct trace_change *ch = trace_changes(t, &nchanges);
 	for (size_t i = 0; i < nchanges; i++)
@@ -295,8 +313,8 @@ int cmd_info(int argc, char **argv)
 		       (unsigned long long)nq, (unsigned long long)trace_response_count(t),
 		       trace_client_count(t), trace_name_count(t), trace_record_count(t),
 		       (unsigned long long)pairs);
-		printf("\"changes\":%zu,\"changing_records\":%zu,\"rd_queries\":%llu,", nchanges, changing,
-		       (unsigned long long)rd);
+		printf("\"changes\":%zu,\"changing_records\":%zu,\"rd_queries\":%llu,\"upstream_queries\":%llu,",
+		       nchanges, changing, (unsigned long long)rd, (unsigned long long)upstream);
 		printf("\"resolvers\":[");
 		for (uint32_t i = 0; i < nres; i++) {
 			addr_text(trace_resolver(t, i), abuf, sizeof(abuf));
@@ -344,10 +362,18 @@ int cmd_info(int argc, char **argv)
 		       trace_client_count(t), trace_name_count(t), (unsigned long long)pairs,
 		       trace_record_count(t));
 		printf("changes    %zu answer changes seen, on %zu name/types\n", nchanges, changing);
-		printf("side       %s (RD set in %.1f %% of the queries)\n",
-		       nq == 0 ? "no queries" : rd * 10 >= nq * 9 ? "client side of a resolver" :
-		       rd * 10 <= nq ? "upstream side (a resolver's queries to authorities)" : "mixed",
-		       nq ? 100.0 * (double)rd / (double)nq : 0.0);
+		if (sides_logged && nq) /* a resolver's log says which side each query was on */
+			printf("side       %s (from the log: %llu client, %llu upstream queries; RD set in %.1f %%)\n",
+			       upstream == 0    ? "client side of a resolver"
+			       : upstream == nq ? "upstream side (a resolver's queries to authorities)"
+			                        : "both sides of a resolver",
+			       (unsigned long long)(nq - upstream), (unsigned long long)upstream,
+			       100.0 * (double)rd / (double)nq);
+		else
+			printf("side       %s (RD set in %.1f %% of the queries)\n",
+			       nq == 0 ? "no queries" : rd * 10 >= nq * 9 ? "client side of a resolver" :
+			       rd * 10 <= nq ? "upstream side (a resolver's queries to authorities)" : "mixed",
+			       nq ? 100.0 * (double)rd / (double)nq : 0.0);
 		printf("time span  %s, %.3f s\n", when, (double)trace_duration_ns(t) / 1e9);
 		printf("resolvers  %u address(es)\n", nres);
 		for (uint32_t i = 0; i < nres && i < 10; i++) {

@@ -333,7 +333,8 @@ static int take_message(struct pcap_run *run, int64_t time_ns, const uint8_t *wi
 		pm->response = 0;
 		pm->flags = (m.hdr.flags & DNS_FLAG_RD ? TRACE_QF_RD : 0) |
 		            (m.hdr.flags & DNS_FLAG_CD ? TRACE_QF_CD : 0) |
-		            (m.edns_do ? TRACE_QF_DO : 0) | transport_flags;
+		            (m.edns_do ? TRACE_QF_DO : 0) | (origin == IMPORT_UPSTREAM_SIDE ? TRACE_QF_UPSTREAM : 0) |
+		            transport_flags;
 		pm->src = *src;
 		pm->dst = *dst;
 		pipe_push(run);

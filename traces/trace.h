@@ -22,6 +22,9 @@
 #define TRACE_QF_CD 0x0002u
 #define TRACE_QF_DO 0x0004u
 #define TRACE_QF_TCP 0x0008u
+/* A resolver's own query to an authority, as the log said (dnstap RESOLVER_QUERY); a capture
+ * cannot say, and leaves it to RD. */
+#define TRACE_QF_UPSTREAM 0x0010u
 
 /** One client query, as the simulator replays it. 24 bytes, naturally aligned. */
 struct trace_query {

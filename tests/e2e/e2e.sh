@@ -53,6 +53,8 @@ dnstap_common() {
 	expect_eq "$tag responses: CLIENT_RESPONSE + RESOLVER_RESPONSE" "$(json "$sj" responses)" \
 		"$(( $(json "$fj" types/CLIENT_RESPONSE) + $(json "$fj" types/RESOLVER_RESPONSE) ))"
 	expect_eq "$tag names" "$(json "$sj" names)" "$(json "$fj" names)"
+	expect_eq "$tag queries the log calls the resolver's own" "$(json "$sj" upstream_queries)" \
+		"$(json "$fj" types/RESOLVER_QUERY)"
 	for t in A AAAA TXT MX; do
 		expect_eq "$tag $t queries" "$(json "$sj" qtypes/$t)" "$(json "$fj" queries/$t)"
 	done
@@ -646,6 +648,8 @@ dnstap_bind)
 		"$(json bind.json accounting/skipped.dnstap.auth_query) $(json bind.json accounting/skipped.dnstap.auth_response)" "1 1"
 	expect_eq "bind: records, by last rcode" "$(json bind.json records) $(json bind.json rcodes/NOERROR) $(json bind.json rcodes/NXDOMAIN)" "7 5 2"
 	grep -q "^  dnstap .*frames=34 identity=\"sharesim-test\" version=\"BIND 9\." bind.txt || fail "bind: no dnstap source line"
+	grep -q "^side *both sides of a resolver (from the log: 9 client, 7 upstream queries" bind.txt ||
+		fail "bind: sides not told from the frame types"
 	;;
 dnstap_knot)
 	# Knot Resolver logs its client side only: 10 CLIENT_* pairs (the query without RD refused).

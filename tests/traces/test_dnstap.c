@@ -136,10 +136,10 @@ static void test_unbound(void **state)
 		{ 5337000, nx, 1, TRACE_QF_RD, 0 },
 		{ 7951000, mail, 15, TRACE_QF_RD | TRACE_QF_TCP, 0 },
 		{ 9513000, auth, 1, TRACE_QF_RD, 0 },
-		{ 9743000, auth, 1, TRACE_QF_CD | TRACE_QF_DO, 1 }, /* Unbound asks NSD (CD, DO) */
+		{ 9743000, auth, 1, TRACE_QF_CD | TRACE_QF_DO | TRACE_QF_UPSTREAM, 1 }, /* Unbound asks NSD (CD, DO) */
 		{ 25332000, auth, 1, TRACE_QF_RD, 0 },
 		{ 25803000, nxauth, 1, TRACE_QF_RD, 0 },
-		{ 25895000, nxauth, 1, TRACE_QF_CD | TRACE_QF_DO, 1 },
+		{ 25895000, nxauth, 1, TRACE_QF_CD | TRACE_QF_DO | TRACE_QF_UPSTREAM, 1 },
 		{ 27111000, www, 1, 0, 0 },                      /* a client's, without RD */
 	};
 	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
