@@ -225,6 +225,11 @@ int cache_full(const struct cache *c, uint64_t entries)
 	return entries * 4 > (uint64_t)c->cap * 3;
 }
 
+uint64_t cache_unbounded_slots(uint64_t entries)
+{
+	return entries * 4 / 3 + 2; /* never full, as cache_full has it */
+}
+
 struct cache_entry *cache_slot_evict(struct cache *c, uint64_t key, uint64_t *evicted)
 {
 	struct cache_entry *e = cache_find(c, key);

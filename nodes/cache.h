@@ -88,6 +88,8 @@ void cache_free(struct cache *c);
 struct cache_entry *cache_find(const struct cache *c, uint64_t key);
 /** Whether holding this many entries would make the table grow. */
 int cache_full(const struct cache *c, uint64_t entries);
+/** Slots for an unbounded cache (cache_init) to hold this many entries without growing. */
+uint64_t cache_unbounded_slots(uint64_t entries);
 /**
  * The slot of key, created empty (expires INT64_MIN) if new; NULL on allocation failure. When the
  * cache is at its capacity, making a new slot first evicts an entry (never one with a resolution

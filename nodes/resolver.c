@@ -265,7 +265,7 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 	}
 	/* Start each cache near the trace's working set divided among the nodes. */
 	uint32_t initial = (uint32_t)(trace_record_count(t) / p->nodes + 64);
-	uint64_t replicated = replicated_keys(p, t) * 4 / 3 + 2; /* an unbounded table grows at 3/4 load */
+	uint64_t replicated = cache_unbounded_slots(replicated_keys(p, t));
 	if (replicated > initial)
 		initial = (uint32_t)(replicated < UINT32_MAX / 2 ? replicated : UINT32_MAX / 2);
 	n->share_overhead = p->transport == SHARE_PUBSUB ? pubsub_object_overhead(p->ip_version)

@@ -50,7 +50,7 @@ static unsigned long mt_get(void *state)
 
 static double mt_get_double(void *state)
 {
-	return rng_mt_next(state) / 4294967296.0;
+	return rng_mt_unit(state);
 }
 
 static const gsl_rng_type mt19937_inline = {

@@ -57,10 +57,16 @@ int rng_init(struct rng_streams *r, uint64_t seed, uint32_t repetition);
 void rng_free(struct rng_streams *r);
 /** The GSL generator (gsl_rng *) of a purpose, for gsl_ran_* distributions. */
 void *rng_gsl(struct rng_streams *r, enum rng_purpose p);
-/** Uniform double in [0, 1) from a purpose's stream (as gsl_rng_uniform). */
+/** Uniform double in [0, 1) (as gsl_rng_uniform over mt19937). */
+static inline double rng_mt_unit(struct rng_mt *s)
+{
+	return rng_mt_next(s) / 4294967296.0;
+}
+
+/** Uniform double in [0, 1) from a purpose's stream. */
 static inline double rng_uniform(struct rng_streams *r, enum rng_purpose p)
 {
-	return rng_mt_next(r->mt[p]) / 4294967296.0;
+	return rng_mt_unit(r->mt[p]);
 }
 
 /** Uniform integer in [0, n) from a purpose's stream; n > 0 (as gsl_rng_uniform_int). */

@@ -56,6 +56,14 @@ static void test_growth_thresholds(void **state)
 	assert_int_equal(bounded.cap, 128);
 	assert_true(cache_full(&unbounded, 97) && !cache_full(&unbounded, 96));
 	assert_true(cache_full(&bounded, 65) && !cache_full(&bounded, 64));
+	/* Presized for 1,000 entries: they all go in without growth. */
+	struct cache presized;
+	assert_int_equal(cache_init(&presized, (uint32_t)cache_unbounded_slots(1000)), 0);
+	uint32_t cap = presized.cap;
+	for (uint32_t i = 0; i < 1000; i++)
+		assert_non_null(cache_slot(&presized, cache_key(i, 1, 1)));
+	assert_int_equal(presized.cap, cap);
+	cache_free(&presized);
 	cache_free(&unbounded);
 	cache_free(&bounded);
 }
