@@ -93,16 +93,9 @@ int dns_name_read(const uint8_t *wire, size_t len, size_t *off, uint8_t out[DNS_
 	return name_walk(wire, len, off, out, out_len);
 }
 
-/* A record's fields; its owner's bytes are copied out only where asked for. */
-struct rr_fields {
-	uint8_t owner_len;
-	uint16_t type, rclass, rdlength;
-	uint32_t ttl;
-	size_t start_off, rdata_off;
-};
-
-/* The record at *off (owner copied to owner unless NULL); *off moves past it if it is whole. */
-static int rr_walk(const uint8_t *wire, size_t len, size_t *off, uint8_t *owner, struct rr_fields *rr)
+/* The record at *off into rr, its owner's bytes copied to owner unless NULL (a section check
+ * needs none); *off moves past the record if it is whole. */
+static int rr_walk(const uint8_t *wire, size_t len, size_t *off, uint8_t *owner, struct dns_rr *rr)
 {
 	size_t pos = *off;
 	rr->start_off = pos;
@@ -125,23 +118,12 @@ static int rr_walk(const uint8_t *wire, size_t len, size_t *off, uint8_t *owner,
 
 int dns_rr_read(const uint8_t *wire, size_t len, size_t *off, struct dns_rr *rr)
 {
-	struct rr_fields f;
-	int rc = rr_walk(wire, len, off, rr->owner, &f);
-	rr->start_off = f.start_off;
-	if (rc)
-		return rc;
-	rr->owner_len = f.owner_len;
-	rr->type = f.type;
-	rr->rclass = f.rclass;
-	rr->ttl = f.ttl;
-	rr->rdlength = f.rdlength;
-	rr->rdata_off = f.rdata_off;
-	return DNS_OK;
+	return rr_walk(wire, len, off, rr->owner, rr);
 }
 
 static int parse_section(struct dns_msg *msg, size_t *pos, unsigned count, int additional)
 {
-	struct rr_fields rr;
+	struct dns_rr rr;
 	for (unsigned i = 0; i < count; i++) {
 		int rc = rr_walk(msg->wire, msg->len, pos, NULL, &rr);
 		if (rc)
@@ -212,6 +194,33 @@ void dns_name_fold(uint8_t *name, size_t len)
 			name[i] = (uint8_t)(name[i] + ((uint8_t)(name[i] - 'A') < 26 ? 32 : 0));
 		pos += l + 1;
 	}
+}
+
+void dns_name_fold_copy(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	/* When the labels end exactly at the name's end (a name read from a message always does),
+	 * every byte can be folded, 8 at a time: a length octet (at most 63) is never a capital. */
+	size_t pos = 0;
+	while (pos < len && src[pos] && src[pos] <= 63)
+		pos += (size_t)src[pos] + 1;
+	if (len == 0 || pos != len - 1 || src[pos] != 0) {
+		memmove(dst, src, len);
+		dns_name_fold(dst, len);
+		return;
+	}
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x, low7;
+		memcpy(&x, src + i, 8);
+		low7 = x & 0x7f7f7f7f7f7f7f7fULL;
+		/* bit 7 of each byte: ASCII, and at least 'A' but not past 'Z' */
+		uint64_t upper = ~x & ((low7 + 0x3f3f3f3f3f3f3f3fULL) ^ (low7 + 0x2525252525252525ULL)) &
+		                 0x8080808080808080ULL;
+		x |= upper >> 2;
+		memcpy(dst + i, &x, 8);
+	}
+	for (; i < len; i++)
+		dst[i] = (uint8_t)(src[i] + ((uint8_t)(src[i] - 'A') < 26 ? 32 : 0));
 }
 
 int dns_name_equal(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)

@@ -108,6 +108,8 @@ int dns_msg_parse(const uint8_t *wire, size_t len, struct dns_msg *msg);
 
 /** ASCII lower-case a wire-form name in place (labels' length octets untouched). */
 void dns_name_fold(uint8_t *name, size_t len);
+/** dns_name_fold of src into dst (len bytes; dst may be src). */
+void dns_name_fold_copy(uint8_t *dst, const uint8_t *src, size_t len);
 
 /** Case-insensitive equality of two wire-form names. */
 int dns_name_equal(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len);

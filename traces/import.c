@@ -148,41 +148,42 @@ static void input_close(struct input_stream *in)
 	memset(in, 0, sizeof(*in));
 }
 
-/* SHA-256 of everything read so far, in hex. */
-static void input_digest(struct input_stream *in, char out[65])
+/* A SHA-256 in hex. */
+static void sha256_hex(const unsigned char md[32], char out[65])
 {
-	unsigned char md[32];
-	unsigned int md_len = 0;
-	EVP_DigestFinal_ex(in->md, md, &md_len);
 	for (unsigned i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* The SHA-256 of everything hashed into md so far, in hex. */
+static void md_final_hex(EVP_MD_CTX *md, char out[65])
+{
+	unsigned char sum[32];
+	unsigned int sum_len = 0;
+	EVP_DigestFinal_ex(md, sum, &sum_len);
+	sha256_hex(sum, out);
+}
+
+static void input_digest(struct input_stream *in, char out[65])
+{
+	md_final_hex(in->md, out);
 }
 
 static void digest_hex(const uint8_t *data, size_t len, char out[65])
 {
-	unsigned char md[32];
-	unsigned int md_len = 0;
-	EVP_Digest(data, len, md, &md_len, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	unsigned char sum[32];
+	unsigned int sum_len = 0;
+	EVP_Digest(data, len, sum, &sum_len, EVP_sha256(), NULL);
+	sha256_hex(sum, out);
 }
 
 /* An answer RR's content without its TTL: owner, type, class and RDATA, with the names inside
  * RDATA of the common types decompressed (a pointer's bytes depend on the message). */
-/* A copy of a name as dns_name_read gives it (labels of at most 63 octets, ending at its end),
- * folded as dns_name_fold folds it: every byte at once, as a length octet is never a capital
- * letter. */
-static void fold_copy_read_name(uint8_t *dst, const uint8_t *src, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		dst[i] = (uint8_t)(src[i] + ((uint8_t)(src[i] - 'A') < 26 ? 32 : 0));
-}
-
 static uint64_t rr_content_hash(const struct dns_msg *m, const struct dns_rr *rr)
 {
 	uint8_t buf[DNS_NAME_MAX * 2 + 16], name[DNS_NAME_MAX], nlen;
 	size_t n = 0, skip = 0;
-	fold_copy_read_name(buf, rr->owner, rr->owner_len);
+	dns_name_fold_copy(buf, rr->owner, rr->owner_len);
 	n = rr->owner_len;
 	buf[n++] = (uint8_t)(rr->type >> 8), buf[n++] = (uint8_t)rr->type;
 	buf[n++] = (uint8_t)(rr->rclass >> 8), buf[n++] = (uint8_t)rr->rclass;
@@ -197,7 +198,7 @@ static uint64_t rr_content_hash(const struct dns_msg *m, const struct dns_rr *rr
 	if (skip > rr->rdlength || dns_name_read(m->wire, m->len, &pos, name, &nlen) != DNS_OK)
 		return h ^ XXH3_64bits_withSeed(m->wire + rr->rdata_off, rr->rdlength, 1);
 	memcpy(buf, m->wire + rr->rdata_off, skip);
-	fold_copy_read_name(buf + skip, name, nlen);
+	dns_name_fold_copy(buf + skip, name, nlen);
 	return h ^ XXH3_64bits_withSeed(buf, skip + nlen, 1);
 }
 
@@ -367,7 +368,11 @@ int import_dns_message(const struct import_ctx *ctx, int64_t time_ns, const uint
                        const struct trace_addr *src, const struct trace_addr *dst, const char *prefix,
                        uint16_t transport_flags, enum import_origin origin)
 {
-	struct pcap_run run = { .ctx = ctx };
+	/* One message at a time: its slot is written before it is read, so the 16-deep pipe is not
+	 * cleared for each (5 KB per dnstap frame). */
+	struct pcap_run run;
+	run.ctx = ctx;
+	run.head = run.count = 0;
 	int rc = take_message(&run, time_ns, wire, len, src, dst, prefix, transport_flags, origin);
 	int drained = pipe_drain(&run);
 	return rc ? rc : drained;
@@ -808,12 +813,7 @@ static void stream_digest(void *arg, char out[65])
 
 static void reader_digest(void *arg, char out[65])
 {
-	struct capture_reader *r = arg;
-	unsigned char md[32];
-	unsigned int md_len = 0;
-	EVP_DigestFinal_ex(r->md, md, &md_len);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	md_final_hex(((struct capture_reader *)arg)->md, out);
 }
 
 /* A plain file holding a classic pcap in this host's order, read by a capture_reader (1), or

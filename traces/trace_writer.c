@@ -344,35 +344,7 @@ int trace_writer_name(struct trace_writer *w, const uint8_t *qname, size_t qname
 {
 	if (qname_len == 0 || qname_len > DNS_NAME_MAX)
 		return -1;
-	/* dns_name_fold's ASCII lower-casing, on the way from qname. When the labels end exactly
-	 * at the name's end (a name read from a message always does) every byte can be folded,
-	 * 8 at a time: a length octet (at most 63) is never a capital letter. */
-	size_t pos = 0;
-	while (pos < qname_len && qname[pos] && qname[pos] <= 63)
-		pos += (size_t)qname[pos] + 1;
-	if (pos == qname_len - 1 && qname[pos] == 0) {
-		size_t i = 0;
-		for (; i + 8 <= qname_len; i += 8) {
-			uint64_t x, low7;
-			memcpy(&x, qname + i, 8);
-			low7 = x & 0x7f7f7f7f7f7f7f7fULL;
-			/* bit 7 of each byte: ASCII, and at least 'A' but not past 'Z' */
-			uint64_t upper = ~x & ((low7 + 0x3f3f3f3f3f3f3f3fULL) ^ (low7 + 0x2525252525252525ULL)) &
-			                 0x8080808080808080ULL;
-			x |= upper >> 2;
-			memcpy(out->folded + i, &x, 8);
-		}
-		for (; i < qname_len; i++)
-			out->folded[i] = (uint8_t)(qname[i] + ((uint8_t)(qname[i] - 'A') < 26 ? 32 : 0));
-	} else {
-		memcpy(out->folded, qname, qname_len);
-		for (pos = 0; pos < qname_len && out->folded[pos];) {
-			size_t l = out->folded[pos], end = pos + 1 + l < qname_len ? pos + 1 + l : qname_len;
-			for (size_t i = pos + 1; i < end; i++)
-				out->folded[i] = (uint8_t)(out->folded[i] + ((uint8_t)(out->folded[i] - 'A') < 26 ? 32 : 0));
-			pos += l + 1;
-		}
-	}
+	dns_name_fold_copy(out->folded, qname, qname_len);
 	out->len = (uint8_t)qname_len;
 	out->hash = XXH3_64bits(out->folded, qname_len);
 	(void)w;
@@ -753,7 +725,7 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 		h.start_time_ns = w->queries[0].time_ns;
 		h.duration_ns = w->queries[w->nqueries - 1].time_ns - h.start_time_ns;
 	}
-	/* Records are sorted for binary search; keep the name index in step (ids do not move). */
+	/* Records are put in key order; keep the name index in step (ids do not move). */
 	size_t nchanges = 0;
 	/* The records become the file's in place (element i moves down, from 56 i to 24 i bytes). */
 	struct trace_record *records = (struct trace_record *)(void *)w->records;
@@ -780,7 +752,6 @@ int trace_writer_write(struct trace_writer *w, const char *path, char *err, size
 	struct trace_query *qs = w->queries;
 	for (size_t i = 0; i < w->nqueries; i++)
 		qs[i].time_ns -= h.start_time_ns;
-	w->written = 1;
 	const char *sources = w->sources ? w->sources : "";
 	int rc = fwrite(&h, sizeof(h), 1, f) == 1 ? 0 : -1;
 	rc = rc ? rc : write_section(f, &h, TS_QUERIES, qs, w->nqueries, sizeof(*qs));
