@@ -138,20 +138,13 @@ static int grow(struct cache *c)
 				place(slots, mask, &c->slots[i]);
 	} else {
 		/* Oldest first, each new entry becoming the newest: the same order in the new list. */
-		uint32_t newest = CACHE_NIL, oldest = CACHE_NIL;
-		for (uint32_t i = c->oldest; i != CACHE_NIL; i = c->links[i].newer) {
-			uint32_t j = place(slots, mask, &c->slots[i]);
-			links[j] = (struct cache_link){ CACHE_NIL, newest };
-			if (newest != CACHE_NIL)
-				links[newest].newer = j;
-			else
-				oldest = j;
-			newest = j;
-		}
-		free(c->links);
+		struct cache_link *old = c->links;
+		uint32_t i = c->oldest;
 		c->links = links;
-		c->newest = newest;
-		c->oldest = oldest;
+		c->newest = c->oldest = CACHE_NIL;
+		for (; i != CACHE_NIL; i = old[i].newer)
+			lru_push_front(c, place(slots, mask, &c->slots[i]));
+		free(old);
 	}
 	slots_free(c->slots, c->cap);
 	c->slots = slots;

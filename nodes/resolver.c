@@ -410,7 +410,7 @@ static sim_time zone_latency(struct resolver_net *n, const uint8_t *zone, size_t
 		return upstream_latency(n);
 	uint64_t h = XXH3_64bits_withSeed(zone, len, n->p->seed);
 	double u = ((double)(h >> 11) + 0.5) * 0x1.0p-53; /* in (0, 1) */
-	return sim_time_from_ms(gsl_cdf_lognormal_Pinv(u, log(median), sigma));
+	return sim_time_from_ms(gsl_cdf_lognormal_Pinv(u, n->log_upstream_median, sigma));
 }
 
 /* Where the labels of a wire-form name start (at most 128); their count. The zone a name's
@@ -1062,8 +1062,7 @@ static void memo_rrset(void *ctx, const struct shared_rrset *set)
 	if (b->rrset_count >= 0 && b->rrset_count < SHARE_MEMO_RRSETS)
 		b->rrsets[b->rrset_count++] = *set;
 	else
-		b->rrset_count = -1;
-	b->rrsets_read = 0;
+		b->rrset_count = -1; /* too many: each receiver reads the message itself */
 }
 
 /* Cache an accepted negative share (share.negative): the question's name and type, for the
