@@ -16,7 +16,6 @@
 #include "nodes/pubsub.h"
 #include "nodes/share.h"
 #include "nodes/share_pcap.h"
-#include "sim/huge_pages.h"
 #include "sim/latency_matrix.h"
 #include "traces/trace.h"
 
@@ -133,58 +132,6 @@ static int load_site_latency(struct resolver_net *n, const struct sim_params *p,
 	return 0;
 }
 
-/* The usual query types of class IN, as bits of a per-name mask (-1: another type or class). */
-static int common_type_bit(uint16_t qtype, uint16_t qclass)
-{
-	if (qclass != DNS_CLASS_IN)
-		return -1;
-	switch (qtype) {
-	case DNS_TYPE_A: return 0;
-	case DNS_TYPE_NS: return 1;
-	case DNS_TYPE_CNAME: return 2;
-	case DNS_TYPE_SOA: return 3;
-	case DNS_TYPE_PTR: return 4;
-	case DNS_TYPE_MX: return 5;
-	case DNS_TYPE_TXT: return 6;
-	case DNS_TYPE_AAAA: return 7;
-	case DNS_TYPE_SRV: return 8;
-	case DNS_TYPE_DS: return 9;
-	case DNS_TYPE_DNSKEY: return 10;
-	case DNS_TYPE_SVCB: return 11;
-	case DNS_TYPE_HTTPS: return 12;
-	case DNS_TYPE_ANY: return 13;
-	default: return -1;
-	}
-}
-
-/* How many distinct (name, type, class) the trace's queries ask for: a mask of the usual types
- * per name, and a cache table (keys only) for the rest. 0 if out of memory. */
-static uint64_t distinct_query_keys(const struct trace *t)
-{
-	uint32_t names = trace_name_count(t);
-	uint16_t *types = huge_zalloc(((size_t)names + 1) * sizeof(*types));
-	struct cache others;
-	if (cache_init(&others, 64)) {
-		huge_free(types, ((size_t)names + 1) * sizeof(*types));
-		return 0;
-	}
-	int complete = types != NULL;
-	const struct trace_query *q = trace_queries(t);
-	for (uint64_t i = 0, nq = trace_query_count(t); complete && i < nq; i++) {
-		int bit = common_type_bit(q[i].qtype, q[i].qclass);
-		if (bit >= 0)
-			types[q[i].name_id] |= (uint16_t)(1u << bit);
-		else
-			complete = cache_slot(&others, cache_key(q[i].name_id, q[i].qtype, q[i].qclass)) != NULL;
-	}
-	uint64_t count = others.used;
-	for (uint32_t n = 0; complete && n < names; n++)
-		count += (uint64_t)__builtin_popcount(types[n]);
-	huge_free(types, ((size_t)names + 1) * sizeof(*types));
-	cache_free(&others);
-	return complete ? count : 0;
-}
-
 /*
  * Transports that copy every answer to every resolver (to every member of its multicast group)
  * fill each cache with about every key the trace asks for. Their caches start with room for
@@ -213,7 +160,7 @@ static uint64_t replicated_keys(const struct sim_params *p, const struct trace *
 	default:
 		return 0;
 	}
-	return distinct_query_keys(t) / groups;
+	return trace_queried_keys(t) / groups;
 }
 
 int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const struct trace *t,

@@ -183,13 +183,6 @@ static size_t top_counts(const uint64_t *hist, size_t n, struct count_entry *out
 	return k;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Distinct (name, type, class) keys among the queries. */
 /* Whether every input of a trace was a dnstap file: its sources are one line each. */
 static int only_dnstap_sources(const char *sources)
 {
@@ -202,20 +195,6 @@ static int only_dnstap_sources(const char *sources)
 		line = nl ? nl + 1 : line + strlen(line);
 	}
 	return 1;
-}
-
-static uint64_t queried_pairs(const struct trace_query *q, uint64_t nq)
-{
-	uint64_t *keys = malloc((nq ? nq : 1) * sizeof(*keys)), n = 0;
-	if (!keys)
-		return 0;
-	for (uint64_t i = 0; i < nq; i++)
-		keys[i] = (uint64_t)q[i].name_id << 32 | (uint64_t)q[i].qtype << 16 | q[i].qclass;
-	qsort(keys, nq, sizeof(*keys), cmp_u64);
-	for (uint64_t i = 0; i < nq; i++)
-		n += i == 0 || keys[i] != keys[i - 1];
-	free(keys);
-	return n;
 }
 
 static const char info_usage[] =
@@ -290,7 +269,7 @@ int cmd_info(int argc, char **argv)
 		qtypes[q[i].qtype]++;
 		per_resolver[q[i].resolver_id]++;
 	}
-	uint64_t pairs = queried_pairs(q, nq);
+	uint64_t pairs = trace_queried_keys(t);
 	uint64_t rd = 0, upstream = 0; /* upstream: as the log said (dnstap frame types) */
 	int sides_logged = only_dnstap_sources(trace_sources(t));
 	for (uint64_t i = 0; i < nq; i++) {

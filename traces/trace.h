@@ -123,5 +123,7 @@ const struct trace_stat *trace_stats(const struct trace *t);
 const char *trace_sources(const struct trace *t);
 /** SHA-256 of the whole trace file, lower-case hex: the digest recorded with every run. */
 const char *trace_digest(const struct trace *t);
+/** Distinct (name, type, class) keys among the queries (0 if out of memory). */
+uint64_t trace_queried_keys(const struct trace *t);
 
 #endif

@@ -17,6 +17,7 @@
 #include <xxhash.h>
 
 #include "dns/dns_wire.h"
+#include "sim/huge_pages.h"
 #include "traces/trace_format.h"
 
 struct trace {
@@ -35,6 +36,7 @@ struct trace {
 	uint32_t name_slot_count;
 	uint32_t *name_records; /* records of name n: [name_records[n], name_records[n + 1]) */
 	char digest[65];
+	uint64_t queried_keys; /* trace_queried_keys, once counted (0: not yet) */
 };
 
 static const size_t section_elem[TS__COUNT] = {
@@ -326,4 +328,75 @@ const char *trace_digest(const struct trace *t)
 	if (!t->digest[0])
 		compute_digest((struct trace *)t);
 	return t->digest;
+}
+
+/* The usual query types of class IN, as bits of a per-name mask (-1: another type or class). */
+static int common_type_bit(uint16_t qtype, uint16_t qclass)
+{
+	if (qclass != DNS_CLASS_IN)
+		return -1;
+	switch (qtype) {
+	case DNS_TYPE_A: return 0;
+	case DNS_TYPE_NS: return 1;
+	case DNS_TYPE_CNAME: return 2;
+	case DNS_TYPE_SOA: return 3;
+	case DNS_TYPE_PTR: return 4;
+	case DNS_TYPE_MX: return 5;
+	case DNS_TYPE_TXT: return 6;
+	case DNS_TYPE_AAAA: return 7;
+	case DNS_TYPE_SRV: return 8;
+	case DNS_TYPE_DS: return 9;
+	case DNS_TYPE_DNSKEY: return 10;
+	case DNS_TYPE_SVCB: return 11;
+	case DNS_TYPE_HTTPS: return 12;
+	case DNS_TYPE_ANY: return 13;
+	default: return -1;
+	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* A mask of the usual types per name, and the other keys (rare) sorted; counted once and kept
+ * (the trace is the caller's and not shared between threads). 0 if out of memory. */
+uint64_t trace_queried_keys(const struct trace *t)
+{
+	if (t->queried_keys)
+		return t->queried_keys;
+	uint32_t names = trace_name_count(t);
+	uint64_t nq = trace_query_count(t), nothers = 0, cap = 0, count = 0;
+	uint16_t *types = huge_zalloc(((size_t)names + 1) * sizeof(*types));
+	uint64_t *others = NULL;
+	const struct trace_query *q = t->queries;
+	int complete = types != NULL;
+	for (uint64_t i = 0; complete && i < nq; i++) {
+		int bit = common_type_bit(q[i].qtype, q[i].qclass);
+		if (bit >= 0) {
+			types[q[i].name_id] |= (uint16_t)(1u << bit);
+			continue;
+		}
+		if (nothers == cap) {
+			cap = cap ? 2 * cap : 1024;
+			uint64_t *more = realloc(others, cap * sizeof(*others));
+			if (!(complete = more != NULL))
+				break;
+			others = more;
+		}
+		others[nothers++] = (uint64_t)q[i].name_id << 32 | (uint64_t)q[i].qtype << 16 | q[i].qclass;
+	}
+	if (complete) {
+		if (nothers)
+			qsort(others, nothers, sizeof(*others), cmp_u64);
+		for (uint64_t i = 0; i < nothers; i++)
+			count += i == 0 || others[i] != others[i - 1];
+		for (uint32_t n = 0; n < names; n++)
+			count += (uint64_t)__builtin_popcount(types[n]);
+	}
+	huge_free(types, ((size_t)names + 1) * sizeof(*types));
+	free(others);
+	((struct trace *)t)->queried_keys = count; /* 0 (out of memory) is counted again next time */
+	return count;
 }

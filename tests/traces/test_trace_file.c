@@ -204,6 +204,37 @@ static void test_damaged_files(void **state)
 
 /* Answer changes: per record in time order, each answer that differs from the one before;
  * responses added out of time order are put in order first. */
+/* Distinct (name, type, class) among the queries: the usual types of class IN and the others. */
+static void test_queried_keys(void **state)
+{
+	(void)state;
+	struct trace_writer *w;
+	struct trace_addr c = { .family = 4, .addr = { 10, 0, 0, 1 } }, r = { .family = 4, .addr = { 10, 0, 0, 53 } };
+	uint8_t a[DNS_NAME_MAX], b[DNS_NAME_MAX], al, bl;
+	char err[256];
+	name("a.example", a, &al);
+	name("b.example", b, &bl);
+	assert_int_equal(trace_writer_new(&w), 0);
+	const struct { int which; uint16_t qtype, qclass; } qs[] = {
+		{ 0, 1, 1 }, { 0, 1, 1 }, { 0, 28, 1 }, { 1, 1, 1 }, /* A twice, AAAA, b's A */
+		{ 0, 99, 1 }, { 0, 99, 1 }, { 1, 99, 1 },             /* a rare type, twice for a */
+		{ 0, 16, 3 }, { 0, 16, 1 },                           /* TXT in CHAOS and in IN */
+	};
+	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++)
+		assert_int_equal(trace_writer_add_query(w, (int64_t)i, qs[i].which ? b : a, qs[i].which ? bl : al,
+		                                        qs[i].qtype, qs[i].qclass, 0, &c, &r), 0);
+	char keys_path[64];
+	snprintf(keys_path, sizeof(keys_path), "/tmp/sharesim-keys-%d.trace", (int)getpid());
+	assert_int_equal(trace_writer_write(w, keys_path, err, sizeof(err)), 0);
+	trace_writer_free(w);
+	struct trace *t;
+	assert_int_equal(trace_open(keys_path, &t, err, sizeof(err)), 0);
+	assert_int_equal(trace_queried_keys(t), 7);
+	assert_int_equal(trace_queried_keys(t), 7); /* kept */
+	trace_close(t);
+	unlink(keys_path);
+}
+
 static void test_answer_changes(void **state)
 {
 	(void)state;
@@ -252,6 +283,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_damaged_files),
+		cmocka_unit_test(test_queried_keys),
 		cmocka_unit_test(test_answer_changes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
