@@ -410,10 +410,10 @@ static sim_time resolution_delay(struct resolver_net *n, uint32_t node, sim_time
 	size_t len, starts[128];
 	const uint8_t *name = trace_name_wire(n->trace, (uint32_t)(key >> 32), &len);
 	size_t count = label_starts(name, len, starts), zone = count >= 2 ? starts[count - 2] : 0;
-	sim_time delay = zone_latency(n, name + zone, len - zone);
-	/* The delegation steps asked first (root, then TLD), with their latencies. */
-	struct { const uint8_t *zone; size_t len; sim_time latency; } asked[2];
-	size_t nasked = 0;
+	sim_time zone_delay = zone_latency(n, name + zone, len - zone);
+	/* The delegation steps asked first (root, then TLD), each after the one before, each
+	 * waiting its turn at a loaded authority (authority.capacity); t: when the next is asked. */
+	sim_time t = now, wait;
 	/* The TLD is the last label, the SLD the last two. */
 	const struct { size_t labels; enum metrics_counter counter; } steps[] = {
 		{ 1, CTR_UPSTREAM_ROOT }, { 2, CTR_UPSTREAM_TLD },
@@ -425,30 +425,21 @@ static sim_time resolution_delay(struct resolver_net *n, uint32_t node, sim_time
 		int missing = delegation_missing(n, node, now, name + at, len - at);
 		if (missing < 0)
 			return -1;
-		if (missing) {
-			/* Asked of the parent's servers: the root (".") for a TLD, the TLD for an SLD. */
-			const uint8_t *parent = s == 0 ? (const uint8_t *)"" : name + starts[count - 1];
-			size_t parent_len = s == 0 ? 1 : len - starts[count - 1];
-			asked[nasked].zone = parent;
-			asked[nasked].len = parent_len;
-			asked[nasked].latency = zone_latency(n, parent, parent_len);
-			delay += asked[nasked++].latency;
-			metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
-			metrics_add(n->m, node, now, steps[s].counter, 1);
-		}
-	}
-	if (!n->upstream)
-		return delay;
-	sim_time t = now, wait;
-	for (size_t i = 0; i < nasked; i++) {
-		if ((wait = authority_wait(n, node, now, asked[i].zone, asked[i].len, t)) < 0)
+		if (!missing)
+			continue;
+		/* Asked of the parent's servers: the root (".") for a TLD, the TLD for an SLD. */
+		const uint8_t *parent = s == 0 ? (const uint8_t *)"" : name + starts[count - 1];
+		size_t parent_len = s == 0 ? 1 : len - starts[count - 1];
+		sim_time latency = zone_latency(n, parent, parent_len);
+		if ((wait = n->upstream ? authority_wait(n, node, now, parent, parent_len, t) : 0) < 0)
 			return -1;
-		t += wait + asked[i].latency;
-		delay -= asked[i].latency;
+		t += wait + latency;
+		metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
+		metrics_add(n->m, node, now, steps[s].counter, 1);
 	}
-	if ((wait = authority_wait(n, node, now, name + zone, len - zone, t)) < 0)
+	if ((wait = n->upstream ? authority_wait(n, node, now, name + zone, len - zone, t) : 0) < 0)
 		return -1;
-	return t + wait + delay - now;
+	return t + wait + zone_delay - now;
 }
 
 /* Served stale data? Count it (and its age when the authority has moved on). */
