@@ -1,7 +1,9 @@
+#define _GNU_SOURCE /* mremap */
 #include "sim/huge_pages.h"
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -49,6 +51,46 @@ void huge_free(void *p, size_t bytes)
 		return;
 	if (mapped(bytes))
 		munmap(p, bytes);
+	else
+		free(p);
+}
+
+/* Growing arrays are mapped by themselves once they reach HUGE_GROW_BYTES (in steps of it), with
+ * huge pages asked for before they are touched, and grown by mremap: no copy, no page fault per
+ * 4 KiB, few TLB misses in random reads. Under ASan they stay on the heap, where it watches. */
+#define HUGE_GROW_BYTES (2 * HUGE_PAGE_BYTES)
+
+static size_t grown_len(size_t bytes)
+{
+	return (bytes + HUGE_GROW_BYTES - 1) & ~(HUGE_GROW_BYTES - 1);
+}
+
+static int grown_mapped(size_t bytes)
+{
+	return HUGE_MAPPINGS && bytes >= HUGE_GROW_BYTES;
+}
+
+void *huge_realloc(void *p, size_t old_bytes, size_t new_bytes)
+{
+	if (!grown_mapped(new_bytes))
+		return realloc(p, new_bytes ? new_bytes : 1);
+	if (!grown_mapped(old_bytes)) {
+		void *np = huge_map(grown_len(new_bytes));
+		if (!np)
+			return NULL;
+		if (old_bytes)
+			memcpy(np, p, old_bytes);
+		free(p);
+		return np;
+	}
+	void *np = mremap(p, grown_len(old_bytes), grown_len(new_bytes), MREMAP_MAYMOVE);
+	return np == MAP_FAILED ? NULL : np;
+}
+
+void huge_realloc_free(void *p, size_t bytes)
+{
+	if (p && grown_mapped(bytes))
+		munmap(p, grown_len(bytes));
 	else
 		free(p);
 }

@@ -19,5 +19,10 @@ void huge_free(void *p, size_t bytes);
 /** Always a mapping (so that it can grow by mremap, and ends with munmap) of bytes, a multiple
  * of HUGE_PAGE_BYTES, on a 2 MiB boundary with huge pages asked for; NULL on failure. */
 void *huge_map(size_t bytes);
+/** A growing array's block at new_bytes (p: NULL, or what this gave for old_bytes); NULL if out
+ * of memory, p left as it was. Past a few MiB a mapping of its own on huge pages, grown in place. */
+void *huge_realloc(void *p, size_t old_bytes, size_t new_bytes);
+/** Free what huge_realloc gave for bytes. */
+void huge_realloc_free(void *p, size_t bytes);
 
 #endif

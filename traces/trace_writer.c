@@ -14,7 +14,7 @@
  * hash table of records keyed by (name, type, class) was the largest thing touched at random:
  * finding them from the name leaves it out.)
  */
-#define _GNU_SOURCE /* mremap */
+#define _GNU_SOURCE /* qsort_r */
 #include "traces/trace_writer.h"
 
 #include <errno.h>
@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 #define XXH_INLINE_ALL /* short keys: the call and dispatch cost more than the hash */
 #include <xxhash.h>
@@ -78,24 +77,6 @@ struct trace_writer {
 	size_t sources_len;
 };
 
-/* The growing arrays (queries, names, records, observations) are mapped by themselves once
- * they reach BIG_BYTES, with huge pages asked for before they are touched, and grown by
- * mremap: no copy, no page fault per 4 KiB, and few TLB misses in the random reads. */
-#define BIG_BYTES ((size_t)4 << 20)
-
-static size_t big_len(size_t bytes)
-{
-	return (bytes + BIG_BYTES - 1) & ~(BIG_BYTES - 1);
-}
-
-static void big_free(void *p, size_t bytes)
-{
-	if (p && bytes >= BIG_BYTES)
-		munmap(p, big_len(bytes));
-	else
-		free(p);
-}
-
 /* A zeroed slot table: past 2 MiB on huge pages, so that every probe of a large table hits one. */
 static void *table_alloc(size_t count, size_t elem)
 {
@@ -107,6 +88,8 @@ static void table_free(void *p, size_t count, size_t elem)
 	huge_free(p, count * elem);
 }
 
+/* The growing arrays (queries, names, records, observations): huge_realloc's, so the large
+ * ones are grown in place on huge pages. */
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
@@ -114,22 +97,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	size_t ncap = *cap ? *cap : 64;
 	while (ncap < need)
 		ncap *= 2;
-	size_t old = *cap * elem, bytes = ncap * elem;
-	void *np;
-	if (bytes < BIG_BYTES) {
-		np = realloc(*p, bytes);
-	} else if (old < BIG_BYTES) {
-		np = huge_map(big_len(bytes));
-		if (!np)
-			return -1;
-		if (old)
-			memcpy(np, *p, old);
-		free(*p);
-	} else {
-		np = mremap(*p, big_len(old), big_len(bytes), MREMAP_MAYMOVE);
-		if (np == MAP_FAILED)
-			return -1;
-	}
+	void *np = huge_realloc(*p, *cap * elem, ncap * elem);
 	if (!np)
 		return -1;
 	*p = np;
@@ -161,19 +129,19 @@ void trace_writer_free(struct trace_writer *w)
 {
 	if (!w)
 		return;
-	big_free(w->queries, w->cap_queries * sizeof(*w->queries));
-	big_free(w->blob, w->blob_cap);
-	big_free(w->name_off, (size_t)w->cap_names * sizeof(*w->name_off));
+	huge_realloc_free(w->queries, w->cap_queries * sizeof(*w->queries));
+	huge_realloc_free(w->blob, w->blob_cap);
+	huge_realloc_free(w->name_off, (size_t)w->cap_names * sizeof(*w->name_off));
 	table_free(w->name_slots, w->name_slot_count, sizeof(*w->name_slots));
 	for (int k = 0; k < 2; k++) {
-		big_free(w->addrs[k], (size_t)w->cap_addrs[k] * sizeof(*w->addrs[k]));
+		huge_realloc_free(w->addrs[k], (size_t)w->cap_addrs[k] * sizeof(*w->addrs[k]));
 		free(w->addr_slots[k]);
 	}
-	big_free(w->records, (size_t)w->cap_records * sizeof(*w->records));
-	big_free(w->obs, w->cap_obs * sizeof(*w->obs));
-	big_free(w->name_records, w->cap_name_records * sizeof(*w->name_records));
-	big_free(w->stats, w->cap_stats * sizeof(*w->stats));
-	big_free(w->stat_keys, w->cap_stats * sizeof(*w->stat_keys));
+	huge_realloc_free(w->records, (size_t)w->cap_records * sizeof(*w->records));
+	huge_realloc_free(w->obs, w->cap_obs * sizeof(*w->obs));
+	huge_realloc_free(w->name_records, w->cap_name_records * sizeof(*w->name_records));
+	huge_realloc_free(w->stats, w->cap_stats * sizeof(*w->stats));
+	huge_realloc_free(w->stat_keys, w->cap_stats * sizeof(*w->stat_keys));
 	free(w->sources);
 	free(w);
 }
