@@ -9,6 +9,8 @@
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
+/* Inlined: rng_hash_unit runs once or twice per resolution, on 16 bytes. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #define MT_SHIFT 397

@@ -125,5 +125,11 @@ const char *trace_sources(const struct trace *t);
 const char *trace_digest(const struct trace *t);
 /** Distinct (name, type, class) keys among the queries (0 if out of memory). */
 uint64_t trace_queried_keys(const struct trace *t);
+/**
+ * The distinct keys one of `nodes` resolvers is expected to be asked for when each query goes to
+ * one of them drawn uniformly (resolvers.frontend random, and about so round-robin), taking a
+ * name's queries as spread evenly over its keys: a size to start its cache at. 0 if out of memory.
+ */
+double trace_spread_keys(const struct trace *t, uint32_t nodes);
 
 #endif

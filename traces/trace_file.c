@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,18 @@ struct trace {
 	uint32_t name_slot_count;
 	uint32_t *name_records; /* records of name n: [name_records[n], name_records[n + 1]) */
 	char digest[65];
-	uint64_t queried_keys; /* trace_queried_keys, once counted (0: not yet) */
+	struct key_census *census; /* trace_queried_keys and trace_spread_keys, once counted */
+};
+
+/* Queries per key, for trace_spread_keys: keys of names asked up to SPREAD_SMALL times, by
+ * (queries of the name, keys of the name); the other names one by one. */
+#define SPREAD_SMALL 256
+#define SPREAD_TYPES 16
+struct key_census {
+	uint64_t keys;
+	uint32_t small[SPREAD_SMALL][SPREAD_TYPES + 1]; /* names with [queries][keys] */
+	struct { uint32_t queries, keys; } *large;
+	size_t large_count;
 };
 
 static const size_t section_elem[TS__COUNT] = {
@@ -242,6 +254,9 @@ void trace_close(struct trace *t)
 	munmap((void *)t->map, t->size);
 	free(t->name_slots);
 	free(t->name_records);
+	if (t->census)
+		free(t->census->large);
+	free(t->census);
 	free(t);
 }
 
@@ -303,7 +318,7 @@ const struct trace_record *trace_record_find(const struct trace *t, uint32_t nam
 
 void trace_prefetch_records(const struct trace *t, uint32_t name_id, int stage)
 {
-	if (name_id >= trace_name_count(t))
+	if (name_id >= trace_name_count(t) || t->h->sections[TS_RECORDS].count == 0) /* nothing to fetch */
 		return;
 	if (stage == 0)
 		__builtin_prefetch(&t->name_records[name_id]);
@@ -360,19 +375,25 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* A mask of the usual types per name, and the other keys (rare) sorted; counted once and kept
- * (the trace is the caller's and not shared between threads). 0 if out of memory. */
-uint64_t trace_queried_keys(const struct trace *t)
+/* A mask of the usual types per name and the other keys (rare) sorted give the distinct keys;
+ * with each name's query count, the spread histogram. Counted once and kept (the trace is the
+ * caller's and not shared between threads); NULL if out of memory. */
+static const struct key_census *key_census(const struct trace *t)
 {
-	if (t->queried_keys)
-		return t->queried_keys;
+	if (t->census)
+		return t->census;
 	uint32_t names = trace_name_count(t);
-	uint64_t nq = trace_query_count(t), nothers = 0, cap = 0, count = 0;
-	uint16_t *types = huge_zalloc(((size_t)names + 1) * sizeof(*types));
+	uint64_t nq = trace_query_count(t), nothers = 0, cap = 0;
+	size_t bytes = ((size_t)names + 1) * (sizeof(uint16_t) + sizeof(uint32_t));
+	uint8_t *block = huge_zalloc(bytes);
+	uint32_t *asked = (uint32_t *)(void *)block; /* queries per name */
+	uint16_t *types = block ? (uint16_t *)(void *)(block + ((size_t)names + 1) * sizeof(uint32_t)) : NULL;
 	uint64_t *others = NULL;
+	struct key_census *c = calloc(1, sizeof(*c));
 	const struct trace_query *q = t->queries;
-	int complete = types != NULL;
+	int complete = block && c;
 	for (uint64_t i = 0; complete && i < nq; i++) {
+		asked[q[i].name_id] += asked[q[i].name_id] < UINT32_MAX;
 		int bit = common_type_bit(q[i].qtype, q[i].qclass);
 		if (bit >= 0) {
 			types[q[i].name_id] |= (uint16_t)(1u << bit);
@@ -387,16 +408,59 @@ uint64_t trace_queried_keys(const struct trace *t)
 		}
 		others[nothers++] = (uint64_t)q[i].name_id << 32 | (uint64_t)q[i].qtype << 16 | q[i].qclass;
 	}
-	if (complete) {
-		if (nothers)
-			qsort(others, nothers, sizeof(*others), cmp_u64);
-		for (uint64_t i = 0; i < nothers; i++)
-			count += i == 0 || others[i] != others[i - 1];
-		for (uint32_t n = 0; n < names; n++)
-			count += (uint64_t)__builtin_popcount(types[n]);
+	if (complete && nothers)
+		qsort(others, nothers, sizeof(*others), cmp_u64);
+	size_t large_cap = 0;
+	for (uint64_t n = 0, o = 0; complete && n < names; n++) {
+		uint32_t keys = (uint32_t)__builtin_popcount(types[n]);
+		for (; o < nothers && others[o] >> 32 == n; o++)
+			keys += o == 0 || others[o] != others[o - 1];
+		if (!keys)
+			continue;
+		c->keys += keys;
+		if (asked[n] < SPREAD_SMALL && keys <= SPREAD_TYPES) {
+			c->small[asked[n]][keys]++;
+			continue;
+		}
+		if (c->large_count == large_cap) {
+			large_cap = large_cap ? 2 * large_cap : 1024;
+			void *more = realloc(c->large, large_cap * sizeof(*c->large));
+			if (!(complete = more != NULL))
+				break;
+			c->large = more;
+		}
+		c->large[c->large_count].queries = asked[n];
+		c->large[c->large_count++].keys = keys;
 	}
-	huge_free(types, ((size_t)names + 1) * sizeof(*types));
+	huge_free(block, bytes);
 	free(others);
-	((struct trace *)t)->queried_keys = count; /* 0 (out of memory) is counted again next time */
-	return count;
+	if (!complete && c) {
+		free(c->large);
+		free(c);
+		c = NULL;
+	}
+	return ((struct trace *)t)->census = c; /* NULL (out of memory) is counted again next time */
+}
+
+uint64_t trace_queried_keys(const struct trace *t)
+{
+	const struct key_census *c = key_census(t);
+	return c ? c->keys : 0;
+}
+
+/* A key asked m times is at a given one of n resolvers with probability 1 - (1 - 1/n)^m; a name's
+ * queries are taken as spread evenly over its keys. */
+double trace_spread_keys(const struct trace *t, uint32_t nodes)
+{
+	const struct key_census *c = key_census(t);
+	if (!c || nodes == 0)
+		return 0;
+	double log_miss = log1p(-1.0 / nodes), expected = 0; /* -inf for one resolver: every key */
+	for (uint32_t m = 1; m < SPREAD_SMALL; m++)
+		for (uint32_t k = 1; k <= SPREAD_TYPES; k++)
+			if (c->small[m][k])
+				expected += (double)c->small[m][k] * k * -expm1((double)m / k * log_miss);
+	for (size_t i = 0; i < c->large_count; i++)
+		expected += c->large[i].keys * -expm1((double)c->large[i].queries / c->large[i].keys * log_miss);
+	return expected;
 }

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +236,43 @@ static void test_queried_keys(void **state)
 	unlink(keys_path);
 }
 
+/* The keys one of n resolvers is expected to see when queries are spread evenly: per key asked m
+ * times 1 - (1 - 1/n)^m, a name's queries split evenly over its keys; a name asked 300 times
+ * goes through the per-name list, the others through the histogram. */
+static void test_spread_keys(void **state)
+{
+	(void)state;
+	struct trace_writer *w;
+	struct trace_addr c = { .family = 4, .addr = { 10, 0, 0, 1 } }, r = { .family = 4, .addr = { 10, 0, 0, 53 } };
+	char err[256];
+	const struct { const char *name; uint16_t qtype; int times; } qs[] = {
+		{ "a.example", 1, 1 }, { "b.example", 1, 3 },          /* one key each, asked 1 and 3 times */
+		{ "c.example", 1, 2 }, { "c.example", 28, 2 },         /* two keys, 2 each */
+		{ "d.example", 1, 300 }, { "e.example", 99, 2 },       /* many queries; a rare type */
+	};
+	int64_t time = 0;
+	assert_int_equal(trace_writer_new(&w), 0);
+	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+		uint8_t wire[DNS_NAME_MAX], len;
+		name(qs[i].name, wire, &len);
+		for (int k = 0; k < qs[i].times; k++)
+			assert_int_equal(trace_writer_add_query(w, time++, wire, len, qs[i].qtype, 1, 0, &c, &r), 0);
+	}
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/sharesim-spread-%d.trace", (int)getpid());
+	assert_int_equal(trace_writer_write(w, path, err, sizeof(err)), 0);
+	trace_writer_free(w);
+	struct trace *t;
+	assert_int_equal(trace_open(path, &t, err, sizeof(err)), 0);
+	assert_int_equal(trace_queried_keys(t), 6);
+	assert_true(trace_spread_keys(t, 1) == 6.0); /* one resolver sees every key */
+	assert_true(fabs(trace_spread_keys(t, 2) - 4.625) < 1e-12);
+	assert_true(fabs(trace_spread_keys(t, 1000) - 0.2692869688439007) < 1e-12);
+	assert_true(trace_spread_keys(t, 0) == 0);
+	trace_close(t);
+	unlink(path);
+}
+
 static void test_answer_changes(void **state)
 {
 	(void)state;
@@ -284,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_damaged_files),
 		cmocka_unit_test(test_queried_keys),
+		cmocka_unit_test(test_spread_keys),
 		cmocka_unit_test(test_answer_changes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
