@@ -118,7 +118,7 @@ int authority_changes(const struct authority *a, uint32_t name_id)
 	return a->change_share > 0 && rng_hash_unit(a->seed, name_id, 3) < a->change_share;
 }
 
-uint32_t authority_version(const struct authority *a, uint32_t name_id, sim_time t)
+uint32_t authority_version_of_changing(const struct authority *a, uint32_t name_id, sim_time t)
 {
 	if (a->change_first) { /* the changes at or before t */
 		uint32_t lo = a->change_first[name_id], hi = a->change_first[name_id + 1], first = lo;
