@@ -57,12 +57,17 @@ int authority_rdata(uint64_t seed, uint32_t name_id, uint16_t type, unsigned i, 
 
 /** 1 if a name's answers change over time. */
 int authority_changes(const struct authority *a, uint32_t name_id);
+/** Whether any answer ever changes (authority.change_share, or changes from the trace). */
+static inline int authority_world_changes(const struct authority *a)
+{
+	return a->change_first || a->change_share > 0;
+}
 uint32_t authority_version_of_changing(const struct authority *a, uint32_t name_id, sim_time t);
 /** Version of a name's answers at time t: 0 for names that never change. Asked at every hit
  * and resolution, so a world without changes answers here. */
 static inline uint32_t authority_version(const struct authority *a, uint32_t name_id, sim_time t)
 {
-	if (!a->change_first && a->change_share <= 0)
+	if (!authority_world_changes(a))
 		return 0;
 	return authority_version_of_changing(a, name_id, t);
 }

@@ -19,6 +19,7 @@ void frontend_init(struct frontend *f, const struct sim_params *p)
 	f->sites = p->site_policy != SITES_SPREAD && p->sites > 1 ? (p->sites < p->nodes ? p->sites : p->nodes) : 0;
 	if (f->sites < 2)
 		f->sites = 0;
+	f->random = rng_bound_of(p->nodes ? p->nodes : 1);
 }
 
 /* One of n resolvers (0..n-1) as the policy picks; id: the capture's resolver index. */
@@ -41,7 +42,7 @@ static uint32_t pick(struct frontend *f, struct rng_streams *rng, const struct t
 /* The client's home site, from a hash independent of client-hash's choice inside the site. */
 #define SITE_SALT 0x5349544553495445ULL /* "SITESITE" */
 
-uint32_t frontend_pick(struct frontend *f, struct rng_streams *rng, const struct trace_query *q)
+uint32_t frontend_pick_policy(struct frontend *f, struct rng_streams *rng, const struct trace_query *q)
 {
 	if (!f->sites)
 		return pick(f, rng, q, q->resolver_id, f->nodes);

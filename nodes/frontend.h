@@ -24,9 +24,17 @@ struct frontend {
 	uint32_t sites;      /**< sites with a resolver, when queries stay in their home site (else 0) */
 	uint32_t all_sites;  /**< network.sites */
 	enum site_policy site_policy;
+	struct rng_bound random; /**< the random policy's draw among all nodes */
 };
 
 void frontend_init(struct frontend *f, const struct sim_params *p);
-uint32_t frontend_pick(struct frontend *f, struct rng_streams *rng, const struct trace_query *q);
+uint32_t frontend_pick_policy(struct frontend *f, struct rng_streams *rng, const struct trace_query *q);
+/** The resolver a query reaches; drawn here for the random policy on one site (every query). */
+static inline uint32_t frontend_pick(struct frontend *f, struct rng_streams *rng, const struct trace_query *q)
+{
+	if (f->policy == FRONTEND_RANDOM && !f->sites)
+		return rng_uniform_bounded(rng, RNG_FRONTEND, f->random);
+	return frontend_pick_policy(f, rng, q);
+}
 
 #endif

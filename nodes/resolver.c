@@ -481,7 +481,7 @@ static void check_consistency(struct resolver_net *n, uint32_t node, sim_time no
 static void check_stale(struct resolver_net *n, uint32_t node, sim_time now, uint32_t name_id,
                         const struct cache_entry *e)
 {
-	if (e->negative)
+	if (e->negative || !authority_world_changes(&n->world)) /* nothing is ever stale */
 		return;
 	check_consistency(n, node, now, e);
 	uint32_t current = authority_version(&n->world, name_id, now);
@@ -520,7 +520,8 @@ static int serve_expired(struct resolver_net *n, uint32_t node, sim_time now,
 int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const struct trace_query *q)
 {
 	struct metrics *m = n->m;
-	metrics_add(m, node, now, CTR_QUERIES, 1);
+	uint64_t *counts = metrics_counters_at(m, node, now);
+	counts[CTR_QUERIES]++;
 	uint64_t key = cache_key(q->name_id, q->qtype, q->qclass);
 	if (n->p->transport == SHARE_PUBSUB && pubsub_on_query(n, node, now, key))
 		return -1;
@@ -530,7 +531,7 @@ int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const st
 	cache_touch(&n->caches[node], e, now);
 	if (e->expires > now) {
 		int shared = e->origin == CACHE_SHARED;
-		metrics_add(m, node, now, shared ? CTR_HITS_SHARED : CTR_HITS_OWN, 1);
+		counts[shared ? CTR_HITS_SHARED : CTR_HITS_OWN]++;
 		check_stale(n, node, now, q->name_id, e);
 		metrics_latency(m, node, shared ? LAT_HIT_SHARED : LAT_HIT_OWN, n->service_time);
 		count_answer(n, node, now, e->rcode, e->negative);

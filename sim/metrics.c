@@ -86,24 +86,6 @@ uint32_t metrics_bin_slow(struct metrics *m, sim_time t)
 	return m->last_bin;
 }
 
-unsigned metrics_latency_bucket(sim_time latency)
-{
-	if (latency < SIM_US)
-		return 0;
-	uint64_t us = (uint64_t)(latency / SIM_US);
-	/* [2^(k-1), 2^k) us is bucket k; the last bucket is open-ended. */
-	unsigned bucket = 64u - (unsigned)__builtin_clzll(us);
-	return bucket < METRICS_HIST_BUCKETS ? bucket : METRICS_HIST_BUCKETS - 1;
-}
-
-void metrics_latency(struct metrics *m, uint32_t node, enum metrics_latency_class c,
-                     sim_time latency)
-{
-	size_t slot = (size_t)node * LAT__COUNT + c;
-	m->latency[slot * METRICS_HIST_BUCKETS + metrics_latency_bucket(latency)]++;
-	m->latency_sum_ns[slot] += (uint64_t)(latency > 0 ? latency : 0);
-}
-
 uint64_t metrics_total(const struct metrics *m, enum metrics_counter c)
 {
 	uint64_t sum = 0;

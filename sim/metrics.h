@@ -132,10 +132,16 @@ static inline uint32_t metrics_bin(struct metrics *m, sim_time t)
 	return metrics_bin_slow(m, t);
 }
 
+/** A node's counters (CTR__COUNT of them) in the bin of t; they stay where they are all run. */
+static inline uint64_t *metrics_counters_at(struct metrics *m, uint32_t node, sim_time t)
+{
+	return &m->counters[((size_t)node * m->bins + metrics_bin(m, t)) * CTR__COUNT];
+}
+
 static inline void metrics_add(struct metrics *m, uint32_t node, sim_time t,
                                enum metrics_counter c, uint64_t v)
 {
-	m->counters[((size_t)node * m->bins + metrics_bin(m, t)) * CTR__COUNT + c] += v;
+	metrics_counters_at(m, node, t)[c] += v;
 }
 
 /** Set a gauge for the bin containing t. */
@@ -146,9 +152,24 @@ static inline void metrics_set(struct metrics *m, uint32_t node, sim_time t,
 }
 
 /** Bucket index of a latency, Unbound's layout. */
-unsigned metrics_latency_bucket(sim_time latency);
-void metrics_latency(struct metrics *m, uint32_t node, enum metrics_latency_class c,
-                     sim_time latency);
+static inline unsigned metrics_latency_bucket(sim_time latency)
+{
+	if (latency < SIM_US)
+		return 0;
+	uint64_t us = (uint64_t)(latency / SIM_US);
+	/* [2^(k-1), 2^k) us is bucket k; the last bucket is open-ended. */
+	unsigned bucket = 64u - (unsigned)__builtin_clzll(us);
+	return bucket < METRICS_HIST_BUCKETS ? bucket : METRICS_HIST_BUCKETS - 1;
+}
+
+/* Written here: every client answer adds one. */
+static inline void metrics_latency(struct metrics *m, uint32_t node, enum metrics_latency_class c,
+                                   sim_time latency)
+{
+	size_t slot = (size_t)node * LAT__COUNT + c;
+	m->latency[slot * METRICS_HIST_BUCKETS + metrics_latency_bucket(latency)]++;
+	m->latency_sum_ns[slot] += (uint64_t)(latency > 0 ? latency : 0);
+}
 
 /** Sum of a counter over all nodes and bins. */
 uint64_t metrics_total(const struct metrics *m, enum metrics_counter c);

@@ -79,6 +79,31 @@ static inline uint32_t rng_uniform_int(struct rng_streams *r, enum rng_purpose p
 	return k;
 }
 
+/*
+ * rng_uniform_int for a bound drawn against again and again (the frontend's resolvers), with its
+ * two divisions taken once: k / scale as a multiply by a 64-bit reciprocal, exact for every
+ * 32-bit k (Lemire, Kaser and Kurz 2019, "Faster remainder by direct computation"). The same
+ * draws as rng_uniform_int; n from 1 to 2^31 - 1.
+ */
+struct rng_bound {
+	uint32_t n;
+	uint64_t scale_reciprocal; /**< ceil(2^64 / (UINT32_MAX / n)) */
+};
+
+static inline struct rng_bound rng_bound_of(uint32_t n)
+{
+	return (struct rng_bound){ .n = n, .scale_reciprocal = UINT64_MAX / (UINT32_MAX / n) + 1 };
+}
+
+static inline uint32_t rng_uniform_bounded(struct rng_streams *r, enum rng_purpose p, struct rng_bound b)
+{
+	uint32_t k;
+	do
+		k = (uint32_t)(((unsigned __int128)b.scale_reciprocal * rng_mt_next(r->mt[p])) >> 64);
+	while (k >= b.n);
+	return k;
+}
+
 /** Log-normal with log-median zeta and shape sigma (as gsl_ran_lognormal: the same draws). */
 double rng_lognormal(struct rng_streams *r, enum rng_purpose p, double zeta, double sigma);
 /** Stateless uniform double in [0, 1) from (seed, a, b): same inputs, same value. */

@@ -96,6 +96,7 @@ struct arrivals {
 	unsigned head, count;
 	uint64_t next;     /**< the next query to enter */
 	uint64_t head_seq; /**< the first arrival's place among events at its time */
+	int records;       /**< the trace has a record model to prefetch (else answers are declared) */
 };
 
 /* The first query at or after i from a kept client (nq when none). */
@@ -112,7 +113,7 @@ static void arrivals_fill(struct arrivals *a, const struct trace *t, const struc
 {
 	/* A miss looks the name's record model up: its index entry was fetched on entering, the
 	 * records are fetched now, halfway. */
-	if (a->count > ARRIVAL_LOOKAHEAD / 2)
+	if (a->records && a->count > ARRIVAL_LOOKAHEAD / 2)
 		trace_prefetch_records(t, q[a->index[(a->head + ARRIVAL_LOOKAHEAD / 2) % ARRIVAL_LOOKAHEAD]].name_id, 1);
 	while (a->count < ARRIVAL_LOOKAHEAD && a->next < nq) {
 		unsigned slot = (a->head + a->count++) % ARRIVAL_LOOKAHEAD;
@@ -120,7 +121,8 @@ static void arrivals_fill(struct arrivals *a, const struct trace *t, const struc
 		a->index[slot] = a->next;
 		a->node[slot] = frontend_pick(fe, rng, next);
 		cache_prefetch(&net->caches[a->node[slot]], cache_key(next->name_id, next->qtype, next->qclass));
-		trace_prefetch_records(t, next->name_id, 0);
+		if (a->records)
+			trace_prefetch_records(t, next->name_id, 0);
 		a->next = kept ? next_kept(q, nq, kept, a->next + 1) : a->next + 1;
 	}
 }
@@ -171,7 +173,7 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 		}
 		first = next_kept(q, nq, kept, 0);
 	}
-	struct arrivals arr = { .next = first };
+	struct arrivals arr = { .next = first, .records = trace_record_count(t) > 0 };
 	arrivals_fill(&arr, t, q, nq, kept, &fe, &rng, &net);
 	if (arr.count)
 		arr.head_seq = ev_take_seq(&ev);

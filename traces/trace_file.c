@@ -318,7 +318,7 @@ const struct trace_record *trace_record_find(const struct trace *t, uint32_t nam
 
 void trace_prefetch_records(const struct trace *t, uint32_t name_id, int stage)
 {
-	if (name_id >= trace_name_count(t) || t->h->sections[TS_RECORDS].count == 0) /* nothing to fetch */
+	if (name_id >= trace_name_count(t))
 		return;
 	if (stage == 0)
 		__builtin_prefetch(&t->name_records[name_id]);

@@ -47,6 +47,32 @@ static void test_streams_are_gsl_mt19937(void **state)
 	}
 }
 
+/* A bound drawn against again and again: the same integers as GSL (and rng_uniform_int), its
+ * division by a reciprocal exact at the edges of every quotient. */
+static void test_bounded_draws_are_gsl(void **state)
+{
+	(void)state;
+	const uint32_t bounds[] = { 1, 2, 3, 7, 16, 1000, 65537, 100000, 0x7fffffffu };
+	for (size_t i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++) {
+		struct rng_bound b = rng_bound_of(bounds[i]);
+		uint32_t scale = UINT32_MAX / bounds[i];
+		const uint32_t words[] = { 0, 1, scale - 1, scale, scale + 1, 2 * scale - 1, 2 * scale,
+			                   UINT32_MAX - 1, UINT32_MAX, (bounds[i] - 1) * scale, bounds[i] * scale - 1 };
+		for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+			assert_int_equal((uint32_t)(((unsigned __int128)b.scale_reciprocal * words[w]) >> 64), words[w] / scale);
+		struct rng_streams r;
+		assert_int_equal(rng_init(&r, 9, 0), 0);
+		gsl_rng *gsl = gsl_rng_alloc(gsl_rng_mt19937);
+		assert_non_null(gsl);
+		gsl_rng_set(rng_gsl(&r, RNG_FRONTEND), 77);
+		gsl_rng_set(gsl, 77);
+		for (int k = 0; k < 20000; k++)
+			assert_int_equal(rng_uniform_bounded(&r, RNG_FRONTEND, b), gsl_rng_uniform_int(gsl, bounds[i]));
+		gsl_rng_free(gsl);
+		rng_free(&r);
+	}
+}
+
 static void test_same_seed_same_draws(void **state)
 {
 	(void)state;
@@ -135,6 +161,7 @@ int main(void)
 		cmocka_unit_test(test_same_seed_same_draws),
 		cmocka_unit_test(test_purposes_are_independent),
 		cmocka_unit_test(test_seed_and_repetition_change_draws),
+		cmocka_unit_test(test_bounded_draws_are_gsl),
 		cmocka_unit_test(test_uniform_int_range_and_spread),
 		cmocka_unit_test(test_hash_unit),
 	};
