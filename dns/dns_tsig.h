@@ -22,6 +22,7 @@ struct dns_tsig_key {
 	uint8_t secret[128];
 	size_t secret_len;
 	void *mac_ctx;              /**< EVP_MAC_CTX keyed with secret; opaque here */
+	void *mac_work;             /**< one more, reset from the key for each message (one thread) */
 };
 
 /** Outcome of verification, one per reason a receiver counts. */

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <cmocka.h>
 #include <ldns/ldns.h>
@@ -96,6 +97,45 @@ static void test_key_parse_errors(void **state)
 	dns_tsig_key_free(&key);
 }
 
+/* Every algorithm, two messages in a row with one key (its context is reused): ldns reads the
+ * algorithm's name and verifies both MACs, and so do we. */
+static void test_every_algorithm_verifies_with_ldns(void **state)
+{
+	(void)state;
+	const char *algs[] = { "hmac-sha1", "hmac-sha256", "hmac-sha512" };
+	const char *secret = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+	for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+		char spec[128], err[256];
+		snprintf(spec, sizeof(spec), "%s:share.example.:%s", algs[i], secret);
+		struct dns_tsig_key key;
+		assert_int_equal(dns_tsig_key_parse(spec, &key, err, sizeof(err)), 0);
+		for (uint16_t id = 1; id <= 2; id++) {
+			uint8_t name[DNS_NAME_MAX], nlen, buf[512];
+			const uint8_t a[4] = { 198, 51, 100, (uint8_t)id };
+			dns_name_from_text(id == 1 ? "one.example.org" : "two.example.org", name, &nlen);
+			struct dns_builder b;
+			dns_build_init(&b, buf, sizeof(buf), id, DNS_FLAG_QR | DNS_FLAG_AA);
+			dns_build_question(&b, name, nlen, DNS_TYPE_A, DNS_CLASS_IN);
+			dns_build_rr(&b, 1, name, nlen, DNS_TYPE_A, DNS_CLASS_IN, 300, a, 4);
+			size_t len = dns_build_len(&b);
+			assert_int_equal(dns_tsig_sign(&key, buf, &len, sizeof(buf), 1700000000 + id, 300), 0);
+			ldns_pkt *pkt = NULL;
+			assert_int_equal(ldns_wire2pkt(&pkt, buf, len), LDNS_STATUS_OK);
+			char *alg = ldns_rdf2str(ldns_rr_rdf(ldns_pkt_tsig(pkt), 0));
+			char expected[32];
+			snprintf(expected, sizeof(expected), "%s.", algs[i]);
+			assert_string_equal(alg, expected);
+			free(alg);
+			assert_true(ldns_pkt_tsig_verify(pkt, buf, len, "share.example.", secret, NULL));
+			ldns_pkt_free(pkt);
+			struct dns_msg m;
+			assert_int_equal(dns_msg_parse(buf, len, &m), DNS_OK);
+			assert_int_equal(dns_tsig_verify(&key, &m, 1700000000), DNS_TSIG_OK);
+		}
+		dns_tsig_key_free(&key);
+	}
+}
+
 static void test_ldns_verifies_our_signature(void **state)
 {
 	(void)state;
@@ -133,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_known_answer),
 		cmocka_unit_test(test_key_parse_errors),
 		cmocka_unit_test(test_ldns_verifies_our_signature),
+		cmocka_unit_test(test_every_algorithm_verifies_with_ldns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
