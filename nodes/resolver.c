@@ -112,15 +112,9 @@ static uint32_t entry_bytes(const void *ctx, uint64_t key)
 static int load_site_latency(struct resolver_net *n, const struct sim_params *p, char *err, size_t err_size)
 {
 	double *ms;
-	uint32_t sites;
-	if (latency_matrix_load(p->latency_matrix_path, &ms, &sites, err, err_size))
+	uint32_t sites = n->sites;
+	if (latency_matrix_load_sites(p->latency_matrix_path, sites, &ms, err, err_size))
 		return -1;
-	if (sites != n->sites) {
-		snprintf(err, err_size, "%s: %u sites, but network.sites = %u: set network.sites = %u",
-		         p->latency_matrix_path, sites, n->sites, sites);
-		free(ms);
-		return -1;
-	}
 	n->site_latency = malloc((size_t)sites * sites * sizeof(*n->site_latency));
 	for (size_t i = 0; n->site_latency && i < (size_t)sites * sites; i++)
 		n->site_latency[i] = sim_time_from_ms(ms[i]);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "dns/dns_tsig.h"
+#include "sim/latency_matrix.h"
 
 enum param_type { P_STRING, P_PATH, P_U16, P_U32, P_U64, P_DOUBLE, P_BOOL, P_ENUM, P_KEY, P_REPEAT };
 
@@ -336,6 +337,38 @@ static int apply_override(struct experiment *e, const char *override, char *err,
 	return 0;
 }
 
+/* Each point's network.latency_matrix read and its size checked against its network.sites,
+ * before anything runs: a broken file stops the experiment here, not at every point. Consecutive
+ * points with the same file and sites are checked once. */
+static int check_latency_matrices(const struct experiment *e, char *err, size_t err_size)
+{
+	size_t index = 0;
+	find_param("network.latency_matrix", &index);
+	int any = 0;
+	for (size_t v = 0; v < e->lists[index].count; v++)
+		any |= e->lists[index].values[v][0] != '\0';
+	if (!any)
+		return 0;
+	char last[PARAMS_PATH_MAX] = "";
+	uint32_t last_sites = 0;
+	for (size_t i = 0; i < e->point_count; i += e->repeat) { /* repetitions share their parameters */
+		struct experiment_point pt;
+		if (experiment_point(e, i, &pt, err, err_size))
+			return -1;
+		const char *path = pt.params.latency_matrix_path;
+		uint32_t sites = pt.params.sites ? pt.params.sites : 1;
+		if (!path[0] || (sites == last_sites && !strcmp(path, last)))
+			continue;
+		double *ms;
+		if (latency_matrix_load_sites(path, sites, &ms, err, err_size))
+			return -1;
+		free(ms);
+		snprintf(last, sizeof(last), "%s", path);
+		last_sites = sites;
+	}
+	return 0;
+}
+
 int experiment_load(const char *path, const char *const *overrides, size_t override_count,
                     struct experiment **out, char *err, size_t err_size)
 {
@@ -387,6 +420,10 @@ int experiment_load(const char *path, const char *const *overrides, size_t overr
 	find_param("experiment.trace", &index);
 	if (e->lists[index].count == 0 || !e->lists[index].values[0][0]) {
 		snprintf(err, err_size, "%s: error: experiment.trace is not set (a trace made by 'sharesim import')", path);
+		experiment_free(e);
+		return -1;
+	}
+	if (check_latency_matrices(e, err, err_size)) {
 		experiment_free(e);
 		return -1;
 	}

@@ -147,3 +147,18 @@ int latency_matrix_load(const char *path, double **out, uint32_t *sites, char *e
 	}
 	return rc;
 }
+
+int latency_matrix_load_sites(const char *path, uint32_t sites, double **out, char *err, size_t err_size)
+{
+	uint32_t found;
+	if (latency_matrix_load(path, out, &found, err, err_size))
+		return -1;
+	if (found != sites) {
+		snprintf(err, err_size, "%s: %u sites, but network.sites = %u: set network.sites = %u", path, found,
+		         sites, found);
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}

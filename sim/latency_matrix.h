@@ -23,5 +23,7 @@ int latency_matrix_parse(const char *text, size_t len, double **out, uint32_t *s
                          size_t err_size);
 /** Read and parse a file; errors as "PATH:LINE:COLUMN: error: reason" (or "PATH: reason"). */
 int latency_matrix_load(const char *path, double **out, uint32_t *sites, char *err, size_t err_size);
+/** latency_matrix_load of a matrix that must have network.sites = sites rows (the error says so). */
+int latency_matrix_load_sites(const char *path, uint32_t sites, double **out, char *err, size_t err_size);
 
 #endif

@@ -325,6 +325,16 @@ bad_input)
 	expect_fail "unknown key in experiment" "unknown.ini:4" "$sharesim" run unknown.ini -o x.sqlite
 	printf '[experiment]\nname = k\ntrace = ok.trace\n[share]\nkey = hmac-sha256:k.:not*base64\n' > badkey.ini
 	expect_fail "bad TSIG key" "badkey.ini" "$sharesim" run badkey.ini -o x.sqlite
+	# A broken latency matrix stops the whole sweep before anything runs, named with its line
+	# and column; one of the wrong size names both sizes. No results database is made.
+	printf '0 5\n5 x\n' > bad-matrix.txt
+	printf '0 5\n5 0\n' > two-sites.txt
+	printf '[experiment]\nname = m\ntrace = ok.trace\n[resolvers]\nnodes = 2, 4\n[network]\nsites = 2\nlatency_matrix = bad-matrix.txt\n' > matrix.ini
+	expect_fail "broken latency matrix" "bad-matrix.txt:2:3: error: 'x' is not a latency in ms" "$sharesim" run matrix.ini -o m.sqlite
+	expect_fail "broken latency matrix, dry run" "bad-matrix.txt:2:3" "$sharesim" run matrix.ini --dry-run
+	expect_fail "latency matrix of another size" "two-sites.txt: 2 sites, but network.sites = 3: set network.sites = 2" \
+		"$sharesim" run matrix.ini --set network.latency_matrix=two-sites.txt --set network.sites=2,3 -o m.sqlite
+	[ ! -e m.sqlite ] || fail "a sweep stopped by its latency matrix left a results database"
 	# A capture cut in the middle of a packet: what was read is imported, the cut is reported.
 	head -c 5000 "$data/dnsoarc-dnscap-test-dns.pcap" > cut.pcap
 	set +e; "$sharesim" import cut.pcap -o cut2.trace 2>err.txt; rc=$?; set -e
