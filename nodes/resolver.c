@@ -333,7 +333,7 @@ void resolver_net_free(struct resolver_net *n)
 }
 
 /* A node's cache slot for key, evicting (and counting) when the cache is full. */
-static struct cache_entry *node_slot(struct resolver_net *n, uint32_t node, sim_time now, uint64_t key)
+static inline struct cache_entry *node_slot(struct resolver_net *n, uint32_t node, sim_time now, uint64_t key)
 {
 	uint64_t evicted = 0;
 	struct cache_entry *e = cache_slot_evict(&n->caches[node], key, &evicted);
@@ -342,7 +342,7 @@ static struct cache_entry *node_slot(struct resolver_net *n, uint32_t node, sim_
 	return e;
 }
 
-static void count_answer(struct resolver_net *n, uint32_t node, sim_time now, uint8_t rcode, int negative)
+static inline void count_answer(struct resolver_net *n, uint32_t node, sim_time now, uint8_t rcode, int negative)
 {
 	if (rcode == DNS_RCODE_NXDOMAIN)
 		metrics_add(n->m, node, now, CTR_ANSWERS_NXDOMAIN, 1);

@@ -12,12 +12,6 @@
 #include <string.h>
 
 #define EV_ROOT 3
-#define EV_ARITY 4
-
-static inline ev_key ev_make_key(sim_time time, uint64_t seq)
-{
-	return (ev_key)((uint64_t)time ^ (UINT64_C(1) << 63)) << 64 | seq;
-}
 
 static inline sim_time ev_key_time(ev_key k)
 {
@@ -89,14 +83,6 @@ int ev_push(struct event_queue *q, sim_time time, uint32_t kind, uint32_t node, 
 	return 0;
 }
 
-/* The smallest of the four keys from first (a full group of siblings), without branches. */
-static inline size_t ev_min_of_four(const ev_key *keys, size_t first)
-{
-	size_t a = keys[first + 1] < keys[first] ? first + 1 : first;
-	size_t b = keys[first + 3] < keys[first + 2] ? first + 3 : first + 2;
-	return keys[b] < keys[a] ? b : a;
-}
-
 /*
  * Below this many pending events the keys stay in the caches, and popping uses Floyd's
  * bottom-up deletion: the hole left by the root falls to a leaf along the smaller children and
@@ -106,17 +92,6 @@ static inline size_t ev_min_of_four(const ev_key *keys, size_t first)
  * events, 1.1-1.4 vs 1.8-2.1 M/s at 1,000,000).
  */
 #define EV_BOTTOM_UP_BELOW 65536
-
-static inline size_t ev_smallest_child(const ev_key *keys, size_t first, size_t n)
-{
-	if (first + EV_ARITY <= n)
-		return ev_min_of_four(keys, first);
-	size_t best = first;
-	for (size_t c = first + 1; c < n; c++)
-		if (keys[c] < keys[best])
-			best = c;
-	return best;
-}
 
 /* Put (key, payload) where it belongs, starting from a vacant root, in a heap of n positions. */
 static void ev_sift_into_root(struct event_queue *q, ev_key key, struct ev_payload item, size_t n)
@@ -168,12 +143,6 @@ static void ev_fill_root(struct event_queue *q)
 		ev_sift_into_root(q, q->keys[n], q->payload[n], n);
 }
 
-/* Where the earliest event is: the root, or with the root vacant the smallest of its children. */
-static inline size_t ev_top(const struct event_queue *q)
-{
-	return q->root_vacant ? ev_smallest_child(q->keys, 1, q->len) : 0;
-}
-
 int ev_pop(struct event_queue *q, struct event *out)
 {
 	if (q->root_vacant)
@@ -195,11 +164,6 @@ int ev_pop(struct event_queue *q, struct event *out)
 const struct ev_payload *ev_peek_payload(const struct event_queue *q)
 {
 	return ev_count(q) ? &q->payload[ev_top(q)] : NULL;
-}
-
-int ev_precedes_queue(const struct event_queue *q, sim_time time, uint64_t seq)
-{
-	return ev_count(q) == 0 || ev_make_key(time, seq) < q->keys[ev_top(q)];
 }
 
 sim_time ev_peek_time(const struct event_queue *q)

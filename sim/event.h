@@ -55,10 +55,48 @@ static inline size_t ev_count(const struct event_queue *q) { return q->len - (si
  * whether it comes before every queued event, so the order is exactly as if it were queued.
  */
 static inline uint64_t ev_take_seq(struct event_queue *q) { return q->next_seq++; }
-int ev_precedes_queue(const struct event_queue *q, sim_time time, uint64_t seq);
+static inline int ev_precedes_queue(const struct event_queue *q, sim_time time, uint64_t seq);
 /** What the earliest event is about (kind, node, arg), or NULL if empty: to prepare for it. */
 const struct ev_payload *ev_peek_payload(const struct event_queue *q);
 /** Time of the earliest event, or INT64_MAX if empty. */
 sim_time ev_peek_time(const struct event_queue *q);
+
+/* Inline below: the replay asks ev_precedes_queue before every arrival. */
+#define EV_ARITY 4
+
+static inline ev_key ev_make_key(sim_time time, uint64_t seq)
+{
+	return (ev_key)((uint64_t)time ^ (UINT64_C(1) << 63)) << 64 | seq;
+}
+
+/* The smallest of the four keys from first (a full group of siblings), without branches. */
+static inline size_t ev_min_of_four(const ev_key *keys, size_t first)
+{
+	size_t a = keys[first + 1] < keys[first] ? first + 1 : first;
+	size_t b = keys[first + 3] < keys[first + 2] ? first + 3 : first + 2;
+	return keys[b] < keys[a] ? b : a;
+}
+
+static inline size_t ev_smallest_child(const ev_key *keys, size_t first, size_t n)
+{
+	if (first + EV_ARITY <= n)
+		return ev_min_of_four(keys, first);
+	size_t best = first;
+	for (size_t c = first + 1; c < n; c++)
+		if (keys[c] < keys[best])
+			best = c;
+	return best;
+}
+
+/* Where the earliest event is: the root, or with the root vacant the smallest of its children. */
+static inline size_t ev_top(const struct event_queue *q)
+{
+	return q->root_vacant ? ev_smallest_child(q->keys, 1, q->len) : 0;
+}
+
+static inline int ev_precedes_queue(const struct event_queue *q, sim_time time, uint64_t seq)
+{
+	return ev_count(q) == 0 || ev_make_key(time, seq) < q->keys[ev_top(q)];
+}
 
 #endif

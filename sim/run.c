@@ -107,7 +107,7 @@ static uint64_t next_kept(const struct trace_query *q, uint64_t nq, const uint8_
 	return i;
 }
 
-static void arrivals_fill(struct arrivals *a, const struct trace *t, const struct trace_query *q, uint64_t nq,
+static inline __attribute__((always_inline)) void arrivals_fill(struct arrivals *a, const struct trace *t, const struct trace_query *q, uint64_t nq,
                           const uint8_t *kept, struct frontend *fe, struct rng_streams *rng,
                           struct resolver_net *net)
 {
