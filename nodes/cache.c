@@ -223,11 +223,10 @@ uint64_t cache_unbounded_slots(uint64_t entries)
 	return entries * 4 / 3 + 2; /* never full, as cache_full has it */
 }
 
-struct cache_entry *cache_slot_evict(struct cache *c, uint64_t key, uint64_t *evicted)
+/* key is not held: its slot, made. */
+struct cache_entry *cache_slot_new(struct cache *c, uint64_t key, uint64_t *evicted)
 {
-	struct cache_entry *e = cache_find(c, key);
-	if (e)
-		return e;
+	struct cache_entry *e;
 	if (c->capacity && c->used >= c->capacity && evict_one(c) == 0 && evicted)
 		(*evicted)++;
 	uint32_t size = c->capacity_bytes ? c->size_of(c->size_ctx, key) : 0;

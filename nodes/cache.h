@@ -96,7 +96,19 @@ uint64_t cache_unbounded_slots(uint64_t entries);
  * in flight) and adds 1 to *evicted if evicted is not NULL. Pointers into the cache are valid
  * until the next cache_slot.
  */
-struct cache_entry *cache_slot_evict(struct cache *c, uint64_t key, uint64_t *evicted);
+struct cache_entry *cache_slot_new(struct cache *c, uint64_t key, uint64_t *evicted);
+static inline struct cache_entry *cache_slot_evict(struct cache *c, uint64_t key, uint64_t *evicted)
+{
+	/* cache_find written here: a key already held (every hit) costs no call. */
+	uint32_t mask = c->cap - 1;
+	for (uint32_t i = cache_home_slot(key, mask);; i = (i + 1) & mask) {
+		struct cache_entry *e = &c->slots[i];
+		if (!e->used)
+			return cache_slot_new(c, key, evicted);
+		if (e->key == key)
+			return e;
+	}
+}
 static inline struct cache_entry *cache_slot(struct cache *c, uint64_t key)
 {
 	return cache_slot_evict(c, key, NULL);
