@@ -345,28 +345,20 @@ const char *trace_digest(const struct trace *t)
 	return t->digest;
 }
 
-/* The usual query types of class IN, as bits of a per-name mask (-1: another type or class). */
-static int common_type_bit(uint16_t qtype, uint16_t qclass)
+/* The usual query types of class IN, as bits of a per-name mask: bit + 1 by type (0: another
+ * type). A table, as the census looks up every query of the trace. */
+static const uint8_t common_type_bits[256] = {
+	[DNS_TYPE_A] = 1, [DNS_TYPE_NS] = 2, [DNS_TYPE_CNAME] = 3, [DNS_TYPE_SOA] = 4, [DNS_TYPE_PTR] = 5,
+	[DNS_TYPE_MX] = 6, [DNS_TYPE_TXT] = 7, [DNS_TYPE_AAAA] = 8, [DNS_TYPE_SRV] = 9, [DNS_TYPE_DS] = 10,
+	[DNS_TYPE_DNSKEY] = 11, [DNS_TYPE_SVCB] = 12, [DNS_TYPE_HTTPS] = 13, [DNS_TYPE_ANY] = 14,
+};
+
+/* -1: another type or class (a rare key, counted apart). */
+static inline int common_type_bit(uint16_t qtype, uint16_t qclass)
 {
-	if (qclass != DNS_CLASS_IN)
+	if (qclass != DNS_CLASS_IN || qtype > 255)
 		return -1;
-	switch (qtype) {
-	case DNS_TYPE_A: return 0;
-	case DNS_TYPE_NS: return 1;
-	case DNS_TYPE_CNAME: return 2;
-	case DNS_TYPE_SOA: return 3;
-	case DNS_TYPE_PTR: return 4;
-	case DNS_TYPE_MX: return 5;
-	case DNS_TYPE_TXT: return 6;
-	case DNS_TYPE_AAAA: return 7;
-	case DNS_TYPE_SRV: return 8;
-	case DNS_TYPE_DS: return 9;
-	case DNS_TYPE_DNSKEY: return 10;
-	case DNS_TYPE_SVCB: return 11;
-	case DNS_TYPE_HTTPS: return 12;
-	case DNS_TYPE_ANY: return 13;
-	default: return -1;
-	}
+	return common_type_bits[qtype] - 1;
 }
 
 static int cmp_u64(const void *a, const void *b)
