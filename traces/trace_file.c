@@ -308,7 +308,7 @@ const struct trace_record *trace_records(const struct trace *t) { return t->reco
 const struct trace_record *trace_record_find(const struct trace *t, uint32_t name_id,
                                              uint16_t qtype, uint16_t qclass)
 {
-	if (name_id >= trace_name_count(t))
+	if (name_id >= trace_name_count(t) || t->h->sections[TS_RECORDS].count == 0) /* answers declared */
 		return NULL;
 	for (uint32_t i = t->name_records[name_id]; i < t->name_records[name_id + 1]; i++)
 		if (t->records[i].qtype == qtype && t->records[i].qclass == qclass)
