@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -463,9 +464,105 @@ static int take_packet(struct packet_loop *loop, int64_t t, const uint8_t *frame
  */
 #define STREAM_BLOCK ((size_t)BUFSIZ)
 #define READ_CHUNK ((size_t)1 << 18)
-#define READ_WINDOW (3 * READ_CHUNK) /* the rest of a record (< READ_CHUNK + 16) and a chunk */
+/* The window: chunks are read one after another into it, and what is left of a record (less
+ * than READ_CHUNK + 16) is moved back to its start only when the next chunk would not fit, so
+ * the hashing thread has the chunks before to itself and the reader seldom waits for it. */
+#define READ_WINDOW (16 * READ_CHUNK)
 #define PCAP_FILE_HEADER 24
 #define PCAP_RECORD_HEADER 16
+
+/*
+ * The SHA-256 of a file on a second thread: the reader says how far the digest goes (the
+ * extent it would have hashed in line, in the same blocks), the thread hashes up to there
+ * from the reader's window, and the reader waits for it before moving the window. The same
+ * bytes are hashed in the same order, so the digest is the same as in line.
+ */
+struct hasher {
+	EVP_MD_CTX *md;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t more, done_cond; /* to the thread: more to hash or stop; from it: caught up */
+	const uint8_t *win;             /* the window, and the file offset of its first byte */
+	uint64_t win_base;
+	uint64_t to, done;              /* the extent asked for, and hashed */
+	int stop;
+};
+
+static void *hasher_main(void *arg)
+{
+	struct hasher *h = arg;
+	pthread_mutex_lock(&h->lock);
+	for (;;) {
+		while (h->done == h->to && !h->stop)
+			pthread_cond_wait(&h->more, &h->lock);
+		if (h->done == h->to)
+			break;
+		const uint8_t *p = h->win + (h->done - h->win_base);
+		size_t n = (size_t)(h->to - h->done);
+		pthread_mutex_unlock(&h->lock);
+		EVP_DigestUpdate(h->md, p, n);
+		pthread_mutex_lock(&h->lock);
+		h->done += n;
+		if (h->done == h->to)
+			pthread_cond_signal(&h->done_cond);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+/* The thread, on md; -1 if it cannot start (the reader then hashes in line). */
+static int hasher_start(struct hasher *h, EVP_MD_CTX *md)
+{
+	memset(h, 0, sizeof(*h));
+	h->md = md;
+	if (pthread_mutex_init(&h->lock, NULL))
+		return -1;
+	if (pthread_cond_init(&h->more, NULL)) {
+		pthread_mutex_destroy(&h->lock);
+		return -1;
+	}
+	if (pthread_cond_init(&h->done_cond, NULL)) {
+		pthread_cond_destroy(&h->more);
+		pthread_mutex_destroy(&h->lock);
+		return -1;
+	}
+	if (pthread_create(&h->thread, NULL, hasher_main, h)) {
+		pthread_cond_destroy(&h->done_cond);
+		pthread_cond_destroy(&h->more);
+		pthread_mutex_destroy(&h->lock);
+		return -1;
+	}
+	return 0;
+}
+
+/* Hash up to file offset to, the window being win from file offset base; with wait, return
+ * once it is hashed (the window may then move). */
+static void hasher_to(struct hasher *h, const uint8_t *win, uint64_t base, uint64_t to, int wait)
+{
+	pthread_mutex_lock(&h->lock);
+	if (to > h->to) {
+		h->win = win;
+		h->win_base = base;
+		h->to = to;
+		pthread_cond_signal(&h->more);
+	}
+	while (wait && h->done != h->to)
+		pthread_cond_wait(&h->done_cond, &h->lock);
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* What was asked hashed, then the thread ends. */
+static void hasher_stop(struct hasher *h)
+{
+	pthread_mutex_lock(&h->lock);
+	h->stop = 1;
+	pthread_cond_signal(&h->more);
+	pthread_mutex_unlock(&h->lock);
+	pthread_join(h->thread, NULL);
+	pthread_cond_destroy(&h->done_cond);
+	pthread_cond_destroy(&h->more);
+	pthread_mutex_destroy(&h->lock);
+}
 
 struct capture_reader {
 	const uint8_t *data; /* the bytes at hand: the whole capture, or a window of the file */
@@ -473,15 +570,17 @@ struct capture_reader {
 	int fd;              /* -1: data is the whole capture */
 	uint8_t *buf;        /* the window (fd) */
 	uint64_t base;       /* the file offset of data[0] */
-	uint64_t hashed;     /* the file offset hashed up to */
+	uint64_t hashed;     /* the file offset hashed up to (asked of the hasher, if any) */
 	int eof, read_errno;
 	EVP_MD_CTX *md;      /* the SHA-256 of the blocks read from fd */
+	struct hasher *hasher; /* NULL: hashed in line */
 	uint8_t header[PCAP_FILE_HEADER];
 	size_t header_len, header_served;
 	int handed_over;     /* libpcap reads from pos on */
 };
 
-/* Hash the blocks that hold the bytes before data + end (still in the window). */
+/* Hash the blocks that hold the bytes before data + end (still in the window); with a hasher,
+ * only the extent moves here, and it is handed over when more is read or at the end. */
 static void reader_hash_to(struct capture_reader *r, size_t end)
 {
 	if (r->fd < 0)
@@ -490,7 +589,8 @@ static void reader_hash_to(struct capture_reader *r, size_t end)
 	if (to > r->base + r->len)
 		to = r->base + r->len;
 	if (to > r->hashed) {
-		EVP_DigestUpdate(r->md, r->data + (r->hashed - r->base), (size_t)(to - r->hashed));
+		if (!r->hasher)
+			EVP_DigestUpdate(r->md, r->data + (r->hashed - r->base), (size_t)(to - r->hashed));
 		r->hashed = to;
 	}
 }
@@ -502,11 +602,15 @@ static int reader_need(struct capture_reader *r, size_t n)
 		if (r->fd < 0 || r->eof)
 			return 1;
 		reader_hash_to(r, r->pos); /* what is read so far, before the window moves on */
-		memmove(r->buf, r->data + r->pos, r->len - r->pos);
-		r->base += r->pos;
-		r->len -= r->pos;
-		r->pos = 0;
-		r->data = r->buf;
+		int move = r->len + READ_CHUNK > READ_WINDOW;
+		if (r->hasher)
+			hasher_to(r->hasher, r->data, r->base, r->hashed, move);
+		if (move) {
+			memmove(r->buf, r->data + r->pos, r->len - r->pos);
+			r->base += r->pos;
+			r->len -= r->pos;
+			r->pos = 0;
+		}
 		size_t got = 0;
 		while (got < READ_CHUNK) {
 			ssize_t k = read(r->fd, r->buf + r->len + got, READ_CHUNK - got);
@@ -813,7 +917,13 @@ static void stream_digest(void *arg, char out[65])
 
 static void reader_digest(void *arg, char out[65])
 {
-	md_final_hex(((struct capture_reader *)arg)->md, out);
+	struct capture_reader *r = arg;
+	if (r->hasher) {
+		hasher_to(r->hasher, r->data, r->base, r->hashed, 0);
+		hasher_stop(r->hasher); /* once all of it is hashed */
+		r->hasher = NULL;
+	}
+	md_final_hex(r->md, out);
 }
 
 /* A plain file holding a classic pcap in this host's order, read by a capture_reader (1), or
@@ -842,7 +952,12 @@ static int import_plain_pcap(const struct import_ctx *ctx, const char *path, int
 		*rc = -1;
 		return 1;
 	}
+	struct hasher hasher;
+	if (!hasher_start(&hasher, md))
+		reader.hasher = &hasher;
 	*rc = import_pcap(ctx, NULL, &reader, path, reader_digest, &reader, err, err_size);
+	if (reader.hasher) /* an error before the digest */
+		hasher_stop(reader.hasher);
 	if (*rc == 0 && reader.read_errno)
 		import_warn(ctx->log, "%s: read error after %llu bytes: %s", path, (unsigned long long)(reader.base + reader.len),
 		            strerror(reader.read_errno));
