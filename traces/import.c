@@ -466,37 +466,73 @@ static int take_packet(struct packet_loop *loop, int64_t t, const uint8_t *frame
 #define READ_CHUNK ((size_t)1 << 18)
 /* The window: chunks are read one after another into it, and what is left of a record (less
  * than READ_CHUNK + 16) is moved back to its start only when the next chunk would not fit, so
- * the hashing thread has the chunks before to itself and the reader seldom waits for it. */
+ * the helper thread reads and hashes beside the reader, which seldom waits for it. */
 #define READ_WINDOW (16 * READ_CHUNK)
 #define PCAP_FILE_HEADER 24
 #define PCAP_RECORD_HEADER 16
 
+/* A chunk read from fd into dst (less only at the end of the file or at a read error). */
+static size_t read_chunk(int fd, uint8_t *dst, int *eof, int *read_errno)
+{
+	size_t got = 0;
+	while (got < READ_CHUNK) {
+		ssize_t k = read(fd, dst + got, READ_CHUNK - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			*eof = 1;
+			*read_errno = k < 0 ? errno : 0;
+			break;
+		}
+		got += (size_t)k;
+	}
+	return got;
+}
+
 /*
- * The SHA-256 of a file on a second thread: the reader says how far the digest goes (the
- * extent it would have hashed in line, in the same blocks), the thread hashes up to there
- * from the reader's window, and the reader waits for it before moving the window. The same
- * bytes are hashed in the same order, so the digest is the same as in line.
+ * A second thread for a plain file: it reads the next chunk while the records before it are
+ * taken, and computes the SHA-256: the reader says how far the digest goes (the extent it would
+ * have hashed in line, in the same blocks), the thread hashes up to there from the window. The
+ * reader waits for it before it moves the window. The file is read in the same chunks and the
+ * same bytes are hashed in the same order as in line, so the digest is the same.
  */
-struct hasher {
+struct helper {
 	EVP_MD_CTX *md;
+	int fd;
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t more, done_cond; /* to the thread: more to hash or stop; from it: caught up */
-	const uint8_t *win;             /* the window, and the file offset of its first byte */
+	pthread_cond_t work, idle;  /* to the thread: a read, more to hash, or stop; from it: done */
+	uint8_t *read_to;           /* a chunk to read there (NULL: none), and what came of it */
+	size_t read_got;
+	int read_eof, read_errno;
+	const uint8_t *win;         /* the window, and the file offset of its first byte */
 	uint64_t win_base;
-	uint64_t to, done;              /* the extent asked for, and hashed */
+	uint64_t to, done;          /* the extent asked hashed, and hashed */
 	int stop;
 };
 
-static void *hasher_main(void *arg)
+static void *helper_main(void *arg)
 {
-	struct hasher *h = arg;
+	struct helper *h = arg;
 	pthread_mutex_lock(&h->lock);
 	for (;;) {
-		while (h->done == h->to && !h->stop)
-			pthread_cond_wait(&h->more, &h->lock);
+		while (!h->read_to && h->done == h->to && !h->stop)
+			pthread_cond_wait(&h->work, &h->lock);
+		if (h->read_to) { /* first: the reader may be waiting for it */
+			uint8_t *dst = h->read_to;
+			int eof = 0, err = 0;
+			pthread_mutex_unlock(&h->lock);
+			size_t got = read_chunk(h->fd, dst, &eof, &err);
+			pthread_mutex_lock(&h->lock);
+			h->read_got = got;
+			h->read_eof = eof;
+			h->read_errno = err;
+			h->read_to = NULL;
+			pthread_cond_signal(&h->idle);
+			continue;
+		}
 		if (h->done == h->to)
-			break;
+			break; /* stopped, all of it hashed */
 		const uint8_t *p = h->win + (h->done - h->win_base);
 		size_t n = (size_t)(h->to - h->done);
 		pthread_mutex_unlock(&h->lock);
@@ -504,63 +540,83 @@ static void *hasher_main(void *arg)
 		pthread_mutex_lock(&h->lock);
 		h->done += n;
 		if (h->done == h->to)
-			pthread_cond_signal(&h->done_cond);
+			pthread_cond_signal(&h->idle);
 	}
 	pthread_mutex_unlock(&h->lock);
 	return NULL;
 }
 
-/* The thread, on md; -1 if it cannot start (the reader then hashes in line). */
-static int hasher_start(struct hasher *h, EVP_MD_CTX *md)
+/* The thread, reading fd and hashing into md; -1 if it cannot start (the reader then reads
+ * and hashes in line). */
+static int helper_start(struct helper *h, int fd, EVP_MD_CTX *md)
 {
 	memset(h, 0, sizeof(*h));
+	h->fd = fd;
 	h->md = md;
 	if (pthread_mutex_init(&h->lock, NULL))
 		return -1;
-	if (pthread_cond_init(&h->more, NULL)) {
+	if (pthread_cond_init(&h->work, NULL)) {
 		pthread_mutex_destroy(&h->lock);
 		return -1;
 	}
-	if (pthread_cond_init(&h->done_cond, NULL)) {
-		pthread_cond_destroy(&h->more);
+	if (pthread_cond_init(&h->idle, NULL)) {
+		pthread_cond_destroy(&h->work);
 		pthread_mutex_destroy(&h->lock);
 		return -1;
 	}
-	if (pthread_create(&h->thread, NULL, hasher_main, h)) {
-		pthread_cond_destroy(&h->done_cond);
-		pthread_cond_destroy(&h->more);
+	if (pthread_create(&h->thread, NULL, helper_main, h)) {
+		pthread_cond_destroy(&h->idle);
+		pthread_cond_destroy(&h->work);
 		pthread_mutex_destroy(&h->lock);
 		return -1;
 	}
 	return 0;
 }
 
-/* Hash up to file offset to, the window being win from file offset base; with wait, return
- * once it is hashed (the window may then move). */
-static void hasher_to(struct hasher *h, const uint8_t *win, uint64_t base, uint64_t to, int wait)
+/* Ask for the hash up to file offset to (the window being win from file offset base) and, if
+ * read_to, a chunk read there; with wait, return once the thread is idle (the window may then
+ * move). */
+static void helper_ask(struct helper *h, const uint8_t *win, uint64_t base, uint64_t to, uint8_t *read_to,
+                       int wait)
 {
 	pthread_mutex_lock(&h->lock);
 	if (to > h->to) {
 		h->win = win;
 		h->win_base = base;
 		h->to = to;
-		pthread_cond_signal(&h->more);
 	}
-	while (wait && h->done != h->to)
-		pthread_cond_wait(&h->done_cond, &h->lock);
+	if (read_to)
+		h->read_to = read_to;
+	if (read_to || h->done != h->to)
+		pthread_cond_signal(&h->work);
+	while (wait && (h->read_to || h->done != h->to))
+		pthread_cond_wait(&h->idle, &h->lock);
 	pthread_mutex_unlock(&h->lock);
 }
 
-/* What was asked hashed, then the thread ends. */
-static void hasher_stop(struct hasher *h)
+/* The chunk asked for: the bytes read, eof and the read's errno. */
+static size_t helper_collect(struct helper *h, int *eof, int *read_errno)
+{
+	pthread_mutex_lock(&h->lock);
+	while (h->read_to)
+		pthread_cond_wait(&h->idle, &h->lock);
+	size_t got = h->read_got;
+	*eof = h->read_eof;
+	*read_errno = h->read_errno;
+	pthread_mutex_unlock(&h->lock);
+	return got;
+}
+
+/* What was asked is done (a read, and the hash to the extent asked), then the thread ends. */
+static void helper_stop(struct helper *h)
 {
 	pthread_mutex_lock(&h->lock);
 	h->stop = 1;
-	pthread_cond_signal(&h->more);
+	pthread_cond_signal(&h->work);
 	pthread_mutex_unlock(&h->lock);
 	pthread_join(h->thread, NULL);
-	pthread_cond_destroy(&h->done_cond);
-	pthread_cond_destroy(&h->more);
+	pthread_cond_destroy(&h->idle);
+	pthread_cond_destroy(&h->work);
 	pthread_mutex_destroy(&h->lock);
 }
 
@@ -570,16 +626,17 @@ struct capture_reader {
 	int fd;              /* -1: data is the whole capture */
 	uint8_t *buf;        /* the window (fd) */
 	uint64_t base;       /* the file offset of data[0] */
-	uint64_t hashed;     /* the file offset hashed up to (asked of the hasher, if any) */
+	uint64_t hashed;     /* the file offset hashed up to (asked of the helper, if any) */
 	int eof, read_errno;
 	EVP_MD_CTX *md;      /* the SHA-256 of the blocks read from fd */
-	struct hasher *hasher; /* NULL: hashed in line */
+	struct helper *helper; /* NULL: read and hashed in line */
+	int ahead;           /* the helper is reading the chunk at buf + len */
 	uint8_t header[PCAP_FILE_HEADER];
 	size_t header_len, header_served;
 	int handed_over;     /* libpcap reads from pos on */
 };
 
-/* Hash the blocks that hold the bytes before data + end (still in the window); with a hasher,
+/* Hash the blocks that hold the bytes before data + end (still in the window); with a helper,
  * only the extent moves here, and it is handed over when more is read or at the end. */
 static void reader_hash_to(struct capture_reader *r, size_t end)
 {
@@ -589,7 +646,7 @@ static void reader_hash_to(struct capture_reader *r, size_t end)
 	if (to > r->base + r->len)
 		to = r->base + r->len;
 	if (to > r->hashed) {
-		if (!r->hasher)
+		if (!r->helper)
 			EVP_DigestUpdate(r->md, r->data + (r->hashed - r->base), (size_t)(to - r->hashed));
 		r->hashed = to;
 	}
@@ -599,31 +656,28 @@ static void reader_hash_to(struct capture_reader *r, size_t end)
 static int reader_need(struct capture_reader *r, size_t n)
 {
 	while (r->len - r->pos < n) {
-		if (r->fd < 0 || r->eof)
+		if (r->fd < 0 || (r->eof && !r->ahead))
 			return 1;
 		reader_hash_to(r, r->pos); /* what is read so far, before the window moves on */
-		int move = r->len + READ_CHUNK > READ_WINDOW;
-		if (r->hasher)
-			hasher_to(r->hasher, r->data, r->base, r->hashed, move);
-		if (move) {
-			memmove(r->buf, r->data + r->pos, r->len - r->pos);
-			r->base += r->pos;
-			r->len -= r->pos;
-			r->pos = 0;
-		}
-		size_t got = 0;
-		while (got < READ_CHUNK) {
-			ssize_t k = read(r->fd, r->buf + r->len + got, READ_CHUNK - got);
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k <= 0) {
-				r->eof = 1;
-				r->read_errno = k < 0 ? errno : 0;
-				break;
+		if (r->ahead) {
+			r->len += helper_collect(r->helper, &r->eof, &r->read_errno);
+			r->ahead = 0;
+		} else {
+			if (r->len + READ_CHUNK > READ_WINDOW) {
+				if (r->helper) /* it reads from the window */
+					helper_ask(r->helper, r->data, r->base, r->hashed, NULL, 1);
+				memmove(r->buf, r->data + r->pos, r->len - r->pos);
+				r->base += r->pos;
+				r->len -= r->pos;
+				r->pos = 0;
 			}
-			got += (size_t)k;
+			r->len += read_chunk(r->fd, r->buf + r->len, &r->eof, &r->read_errno);
 		}
-		r->len += got;
+		/* The next chunk is read while this one is taken, if it fits without a move. */
+		if (r->helper) {
+			r->ahead = !r->eof && r->len + READ_CHUNK <= READ_WINDOW;
+			helper_ask(r->helper, r->data, r->base, r->hashed, r->ahead ? r->buf + r->len : NULL, 0);
+		}
 	}
 	return 0;
 }
@@ -918,10 +972,10 @@ static void stream_digest(void *arg, char out[65])
 static void reader_digest(void *arg, char out[65])
 {
 	struct capture_reader *r = arg;
-	if (r->hasher) {
-		hasher_to(r->hasher, r->data, r->base, r->hashed, 0);
-		hasher_stop(r->hasher); /* once all of it is hashed */
-		r->hasher = NULL;
+	if (r->helper) {
+		helper_ask(r->helper, r->data, r->base, r->hashed, NULL, 0);
+		helper_stop(r->helper); /* once all of it is hashed */
+		r->helper = NULL;
 	}
 	md_final_hex(r->md, out);
 }
@@ -952,12 +1006,12 @@ static int import_plain_pcap(const struct import_ctx *ctx, const char *path, int
 		*rc = -1;
 		return 1;
 	}
-	struct hasher hasher;
-	if (!hasher_start(&hasher, md))
-		reader.hasher = &hasher;
+	struct helper helper;
+	if (!helper_start(&helper, fd, md))
+		reader.helper = &helper;
 	*rc = import_pcap(ctx, NULL, &reader, path, reader_digest, &reader, err, err_size);
-	if (reader.hasher) /* an error before the digest */
-		hasher_stop(reader.hasher);
+	if (reader.helper) /* an error before the digest */
+		helper_stop(reader.helper);
 	if (*rc == 0 && reader.read_errno)
 		import_warn(ctx->log, "%s: read error after %llu bytes: %s", path, (unsigned long long)(reader.base + reader.len),
 		            strerror(reader.read_errno));
