@@ -490,69 +490,82 @@ static size_t read_chunk(int fd, uint8_t *dst, int *eof, int *read_errno)
 }
 
 /*
- * A second thread for a plain file: it reads the next chunk while the records before it are
- * taken, and computes the SHA-256: the reader says how far the digest goes (the extent it would
- * have hashed in line, in the same blocks), the thread hashes up to there from the window. The
- * reader waits for it before it moves the window. The file is read in the same chunks and the
- * same bytes are hashed in the same order as in line, so the digest is the same.
+ * A second thread for a plain file: it reads the chunks ahead of the reader, as long as they
+ * fit in the window without a move (so that a thread kept off the CPU for a while does not
+ * hold the reader up), and computes the SHA-256: the reader says how far the digest goes (the
+ * extent it would have hashed in line, in the same blocks), the thread hashes up to there from
+ * the window. The reader moves the window only when the thread is idle. The file is read in
+ * the same chunks and the same bytes are hashed in the same order as in line, so the digest is
+ * the same.
  */
 struct helper {
 	EVP_MD_CTX *md;
 	int fd;
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t work, idle;  /* to the thread: a read, more to hash, or stop; from it: done */
-	uint8_t *read_to;           /* a chunk to read there (NULL: none), and what came of it */
-	size_t read_got;
-	int read_eof, read_errno;
-	const uint8_t *win;         /* the window, and the file offset of its first byte */
-	uint64_t win_base;
-	uint64_t to, done;          /* the extent asked hashed, and hashed */
+	pthread_cond_t work, idle; /* to the thread: room to read, more to hash, or stop; from it */
+	uint8_t *buf;              /* the window */
+	size_t filled;             /* bytes in it: those the reader has, and those read ahead */
+	int reading, eof, read_errno;
+	uint64_t base;             /* the file offset of buf[0] */
+	uint64_t to, done;         /* the extent asked hashed, and hashed */
 	int stop;
 };
+
+static int helper_can_read(const struct helper *h)
+{
+	return !h->eof && !h->stop && h->filled + READ_CHUNK <= READ_WINDOW;
+}
 
 static void *helper_main(void *arg)
 {
 	struct helper *h = arg;
 	pthread_mutex_lock(&h->lock);
 	for (;;) {
-		while (!h->read_to && h->done == h->to && !h->stop)
+		while (!helper_can_read(h) && h->done == h->to && !h->stop)
 			pthread_cond_wait(&h->work, &h->lock);
-		if (h->read_to) { /* first: the reader may be waiting for it */
-			uint8_t *dst = h->read_to;
-			int eof = 0, err = 0;
+		if (h->done != h->to) { /* first: the window moves only once it is hashed */
+			const uint8_t *p = h->buf + (h->done - h->base);
+			size_t n = (size_t)(h->to - h->done);
 			pthread_mutex_unlock(&h->lock);
-			size_t got = read_chunk(h->fd, dst, &eof, &err);
+			EVP_DigestUpdate(h->md, p, n);
 			pthread_mutex_lock(&h->lock);
-			h->read_got = got;
-			h->read_eof = eof;
-			h->read_errno = err;
-			h->read_to = NULL;
+			h->done += n;
 			pthread_cond_signal(&h->idle);
 			continue;
 		}
-		if (h->done == h->to)
+		if (!helper_can_read(h))
 			break; /* stopped, all of it hashed */
-		const uint8_t *p = h->win + (h->done - h->win_base);
-		size_t n = (size_t)(h->to - h->done);
+		uint8_t *dst = h->buf + h->filled;
+		int eof = 0, err = 0;
+		h->reading = 1;
 		pthread_mutex_unlock(&h->lock);
-		EVP_DigestUpdate(h->md, p, n);
+		size_t got = read_chunk(h->fd, dst, &eof, &err);
 		pthread_mutex_lock(&h->lock);
-		h->done += n;
-		if (h->done == h->to)
-			pthread_cond_signal(&h->idle);
+		h->reading = 0;
+		h->filled += got;
+		h->eof = eof;
+		h->read_errno = err;
+		pthread_cond_signal(&h->idle);
 	}
 	pthread_mutex_unlock(&h->lock);
 	return NULL;
 }
 
-/* The thread, reading fd and hashing into md; -1 if it cannot start (the reader then reads
- * and hashes in line). */
-static int helper_start(struct helper *h, int fd, EVP_MD_CTX *md)
+/* The thread, reading fd into the window buf (holding filled bytes from file offset base, hashed
+ * up to hashed, eof if the file is read to its end) and hashing into md; -1 if it cannot start
+ * (the reader then reads and hashes in line). */
+static int helper_start(struct helper *h, int fd, uint8_t *buf, size_t filled, uint64_t base, uint64_t hashed,
+                        int eof, EVP_MD_CTX *md)
 {
 	memset(h, 0, sizeof(*h));
 	h->fd = fd;
 	h->md = md;
+	h->buf = buf;
+	h->filled = filled;
+	h->base = base;
+	h->to = h->done = hashed;
+	h->eof = eof;
 	if (pthread_mutex_init(&h->lock, NULL))
 		return -1;
 	if (pthread_cond_init(&h->work, NULL)) {
@@ -571,40 +584,6 @@ static int helper_start(struct helper *h, int fd, EVP_MD_CTX *md)
 		return -1;
 	}
 	return 0;
-}
-
-/* Ask for the hash up to file offset to (the window being win from file offset base) and, if
- * read_to, a chunk read there; with wait, return once the thread is idle (the window may then
- * move). */
-static void helper_ask(struct helper *h, const uint8_t *win, uint64_t base, uint64_t to, uint8_t *read_to,
-                       int wait)
-{
-	pthread_mutex_lock(&h->lock);
-	if (to > h->to) {
-		h->win = win;
-		h->win_base = base;
-		h->to = to;
-	}
-	if (read_to)
-		h->read_to = read_to;
-	if (read_to || h->done != h->to)
-		pthread_cond_signal(&h->work);
-	while (wait && (h->read_to || h->done != h->to))
-		pthread_cond_wait(&h->idle, &h->lock);
-	pthread_mutex_unlock(&h->lock);
-}
-
-/* The chunk asked for: the bytes read, eof and the read's errno. */
-static size_t helper_collect(struct helper *h, int *eof, int *read_errno)
-{
-	pthread_mutex_lock(&h->lock);
-	while (h->read_to)
-		pthread_cond_wait(&h->idle, &h->lock);
-	size_t got = h->read_got;
-	*eof = h->read_eof;
-	*read_errno = h->read_errno;
-	pthread_mutex_unlock(&h->lock);
-	return got;
 }
 
 /* What was asked is done (a read, and the hash to the extent asked), then the thread ends. */
@@ -630,7 +609,6 @@ struct capture_reader {
 	int eof, read_errno;
 	EVP_MD_CTX *md;      /* the SHA-256 of the blocks read from fd */
 	struct helper *helper; /* NULL: read and hashed in line */
-	int ahead;           /* the helper is reading the chunk at buf + len */
 	uint8_t header[PCAP_FILE_HEADER];
 	size_t header_len, header_served;
 	int handed_over;     /* libpcap reads from pos on */
@@ -652,32 +630,57 @@ static void reader_hash_to(struct capture_reader *r, size_t end)
 	}
 }
 
+/* Ask the helper for the hash up to r->hashed; then, with more, wait for more bytes (the
+ * window moved first if they would not fit) and take them. */
+static void reader_helper(struct capture_reader *r, int more)
+{
+	struct helper *h = r->helper;
+	pthread_mutex_lock(&h->lock);
+	if (r->hashed > h->to) {
+		h->to = r->hashed;
+		pthread_cond_signal(&h->work);
+	}
+	if (more && h->filled == r->len && !h->eof && r->len + READ_CHUNK > READ_WINDOW) {
+		while (h->reading || h->done != h->to)
+			pthread_cond_wait(&h->idle, &h->lock);
+		memmove(r->buf, r->data + r->pos, r->len - r->pos);
+		r->base += r->pos;
+		r->len -= r->pos;
+		r->pos = 0;
+		h->base = r->base; /* all of it hashed that was asked: done, to stay */
+		h->filled = r->len;
+		pthread_cond_signal(&h->work);
+	}
+	while (more && h->filled == r->len && !h->eof)
+		pthread_cond_wait(&h->idle, &h->lock);
+	if (more) {
+		r->len = h->filled;
+		if (h->eof) { /* no more to come, and all of it is taken */
+			r->eof = 1;
+			r->read_errno = h->read_errno;
+		}
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
 /* Bytes pos .. pos + n at hand, reading whole chunks: 0, or 1 if the capture ends first. */
 static int reader_need(struct capture_reader *r, size_t n)
 {
 	while (r->len - r->pos < n) {
-		if (r->fd < 0 || (r->eof && !r->ahead))
+		if (r->fd < 0 || r->eof)
 			return 1;
 		reader_hash_to(r, r->pos); /* what is read so far, before the window moves on */
-		if (r->ahead) {
-			r->len += helper_collect(r->helper, &r->eof, &r->read_errno);
-			r->ahead = 0;
-		} else {
-			if (r->len + READ_CHUNK > READ_WINDOW) {
-				if (r->helper) /* it reads from the window */
-					helper_ask(r->helper, r->data, r->base, r->hashed, NULL, 1);
-				memmove(r->buf, r->data + r->pos, r->len - r->pos);
-				r->base += r->pos;
-				r->len -= r->pos;
-				r->pos = 0;
-			}
-			r->len += read_chunk(r->fd, r->buf + r->len, &r->eof, &r->read_errno);
-		}
-		/* The next chunk is read while this one is taken, if it fits without a move. */
 		if (r->helper) {
-			r->ahead = !r->eof && r->len + READ_CHUNK <= READ_WINDOW;
-			helper_ask(r->helper, r->data, r->base, r->hashed, r->ahead ? r->buf + r->len : NULL, 0);
+			reader_helper(r, 1);
+			continue;
 		}
+		if (r->len + READ_CHUNK > READ_WINDOW) {
+			memmove(r->buf, r->data + r->pos, r->len - r->pos);
+			r->base += r->pos;
+			r->len -= r->pos;
+			r->pos = 0;
+		}
+		r->len += read_chunk(r->fd, r->buf + r->len, &r->eof, &r->read_errno);
 	}
 	return 0;
 }
@@ -973,7 +976,7 @@ static void reader_digest(void *arg, char out[65])
 {
 	struct capture_reader *r = arg;
 	if (r->helper) {
-		helper_ask(r->helper, r->data, r->base, r->hashed, NULL, 0);
+		reader_helper(r, 0);
 		helper_stop(r->helper); /* once all of it is hashed */
 		r->helper = NULL;
 	}
@@ -1007,7 +1010,7 @@ static int import_plain_pcap(const struct import_ctx *ctx, const char *path, int
 		return 1;
 	}
 	struct helper helper;
-	if (!helper_start(&helper, fd, md))
+	if (!helper_start(&helper, fd, reader.buf, reader.len, reader.base, reader.hashed, reader.eof, md))
 		reader.helper = &helper;
 	*rc = import_pcap(ctx, NULL, &reader, path, reader_digest, &reader, err, err_size);
 	if (reader.helper) /* an error before the digest */
