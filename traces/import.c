@@ -179,12 +179,16 @@ static void digest_hex(const uint8_t *data, size_t len, char out[65])
 }
 
 /* An answer RR's content without its TTL: owner, type, class and RDATA, with the names inside
- * RDATA of the common types decompressed (a pointer's bytes depend on the message). */
-static uint64_t rr_content_hash(const struct dns_msg *m, const struct dns_rr *rr)
+ * RDATA of the common types decompressed (a pointer's bytes depend on the message). qname is
+ * the question's name folded: most owners point to it, and are not folded again. */
+static uint64_t rr_content_hash(const struct dns_msg *m, const struct dns_rr *rr, const struct trace_name *qname)
 {
 	uint8_t buf[DNS_NAME_MAX * 2 + 16], name[DNS_NAME_MAX], nlen;
 	size_t n = 0, skip = 0;
-	dns_name_fold_copy(buf, rr->owner, rr->owner_len);
+	if (m->wire[rr->start_off] == 0xc0 && m->wire[rr->start_off + 1] == DNS_HEADER_SIZE)
+		memcpy(buf, qname->folded, qname->len); /* the first question's name, at offset 12 */
+	else
+		dns_name_fold_copy(buf, rr->owner, rr->owner_len);
 	n = rr->owner_len;
 	buf[n++] = (uint8_t)(rr->type >> 8), buf[n++] = (uint8_t)rr->type;
 	buf[n++] = (uint8_t)(rr->rclass >> 8), buf[n++] = (uint8_t)rr->rclass;
@@ -228,8 +232,8 @@ static int count_as(struct trace_writer *w, const char *prefix, const char *name
 
 /*
  * The messages of a capture reach the trace writer PIPE_DEPTH messages after they are taken:
- * when a message is taken, the writer's table slots it will read are prefetched; halfway,
- * what the slots point to; when it is added, they are in the cache. The tables outgrow the
+ * when a message is taken, the writer's table slots it will read are prefetched; a third of
+ * the way, what the slots point to; when it is added, they are in the cache. The tables outgrow the
  * caches, and these misses were most of an import's time. Messages are added in the order
  * they were taken, and the accounting is done when they are taken, as before, so the trace is
  * the same; the pipe is drained at the end of each capture.
@@ -279,12 +283,10 @@ static void pipe_push(struct pcap_run *run)
 	struct pending_msg *m = &run->pipe[(run->head + run->count) % PIPE_DEPTH];
 	trace_writer_prefetch(w, &m->name, m->qtype, m->qclass, m->response, 0);
 	run->count++;
-	for (unsigned stage = 1; stage <= 2; stage++) {
-		unsigned back = stage * PIPE_DEPTH / 3; /* messages since the stage before */
-		if (run->count > back) {
-			const struct pending_msg *p = &run->pipe[(run->head + run->count - 1 - back) % PIPE_DEPTH];
-			trace_writer_prefetch(w, &p->name, p->qtype, p->qclass, p->response, (int)stage);
-		}
+	unsigned back = PIPE_DEPTH / 3; /* messages since stage 0 */
+	if (run->count > back) {
+		const struct pending_msg *p = &run->pipe[(run->head + run->count - 1 - back) % PIPE_DEPTH];
+		trace_writer_prefetch(w, &p->name, p->qtype, p->qclass, p->response, 1);
 	}
 }
 
@@ -357,7 +359,7 @@ static int take_message(struct pcap_run *run, int64_t time_ns, const uint8_t *wi
 			break;
 		if (rr.ttl < r->min_ttl)
 			r->min_ttl = rr.ttl;
-		r->answer_hash += rr_content_hash(&m, &rr); /* a sum: the order of the RRs does not matter */
+		r->answer_hash += rr_content_hash(&m, &rr, &pm->name); /* a sum: the order of the RRs does not matter */
 	}
 	if (r->ancount == 0)
 		r->min_ttl = 0;

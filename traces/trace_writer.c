@@ -331,8 +331,8 @@ void trace_writer_prefetch(struct trace_writer *w, const struct trace_name *name
 		__builtin_prefetch(ns);
 		return;
 	}
-	/* The slot is in the cache by now: what it points to, if it is likely the one: the name,
-	 * and a response's first two records (stage 1; stage 2 has nothing left to fetch). */
+	/* Stage 1: the slot is in the cache by now; what it points to, if it is likely the one:
+	 * the name, and a response's first two records. */
 	if (stage != 1 || !ns->id1 || ns->hash != h)
 		return;
 	__builtin_prefetch(w->blob + ns->off);
