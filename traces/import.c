@@ -467,9 +467,10 @@ static int take_packet(struct packet_loop *loop, int64_t t, const uint8_t *frame
 #define STREAM_BLOCK ((size_t)BUFSIZ)
 #define READ_CHUNK ((size_t)1 << 18)
 /* The window: chunks are read one after another into it, and what is left of a record (less
- * than READ_CHUNK + 16) is moved back to its start only when the next chunk would not fit, so
- * the helper thread reads and hashes beside the reader, which seldom waits for it. */
-#define READ_WINDOW (16 * READ_CHUNK)
+ * than READ_CHUNK + 16) is moved back to its start only when the next chunk would not fit
+ * (with a helper thread, to the start of a second window: the helper may still be hashing the
+ * first, and the reader does not wait for it). */
+#define READ_WINDOW (8 * READ_CHUNK)
 #define PCAP_FILE_HEADER 24
 #define PCAP_RECORD_HEADER 16
 
@@ -493,12 +494,13 @@ static size_t read_chunk(int fd, uint8_t *dst, int *eof, int *read_errno)
 
 /*
  * A second thread for a plain file: it reads the chunks ahead of the reader, as long as they
- * fit in the window without a move (so that a thread kept off the CPU for a while does not
- * hold the reader up), and computes the SHA-256: the reader says how far the digest goes (the
- * extent it would have hashed in line, in the same blocks), the thread hashes up to there from
- * the window. The reader moves the window only when the thread is idle. The file is read in
- * the same chunks and the same bytes are hashed in the same order as in line, so the digest is
- * the same.
+ * fit in the window without a move, and computes the SHA-256: the reader says how far the
+ * digest goes (the extent it would have hashed in line, in the same blocks), the thread hashes
+ * up to there from the window, or from the window before while the extent is in it. The
+ * reader waits for the thread only when it has taken all that was read, or to reuse the
+ * window before, so a thread kept off the CPU for a while (the other core is shared) seldom
+ * holds it up. The file is read in the same chunks and the same bytes are hashed in the same
+ * order as in line, so the digest is the same.
  */
 struct helper {
 	EVP_MD_CTX *md;
@@ -510,6 +512,8 @@ struct helper {
 	size_t filled;             /* bytes in it: those the reader has, and those read ahead */
 	int reading, eof, read_errno;
 	uint64_t base;             /* the file offset of buf[0] */
+	const uint8_t *old;        /* the window before (NULL: hashed), from old_base to old_end */
+	uint64_t old_base, old_end;
 	uint64_t to, done;         /* the extent asked hashed, and hashed */
 	int stop;
 };
@@ -526,14 +530,21 @@ static void *helper_main(void *arg)
 	for (;;) {
 		while (!helper_can_read(h) && h->done == h->to && !h->stop)
 			pthread_cond_wait(&h->work, &h->lock);
-		if (h->done != h->to) { /* first: the window moves only once it is hashed */
+		if (h->done != h->to) { /* first: the window before is reused once it is hashed */
 			const uint8_t *p = h->buf + (h->done - h->base);
 			size_t n = (size_t)(h->to - h->done);
+			if (h->old && h->done < h->old_end) {
+				p = h->old + (h->done - h->old_base);
+				n = (size_t)((h->to < h->old_end ? h->to : h->old_end) - h->done);
+			}
 			pthread_mutex_unlock(&h->lock);
 			EVP_DigestUpdate(h->md, p, n);
 			pthread_mutex_lock(&h->lock);
 			h->done += n;
-			pthread_cond_signal(&h->idle);
+			if (h->old && h->done >= h->old_end) {
+				h->old = NULL;
+				pthread_cond_signal(&h->idle);
+			}
 			continue;
 		}
 		if (!helper_can_read(h))
@@ -606,6 +617,7 @@ struct capture_reader {
 	size_t len, pos;     /* pos: the next record */
 	int fd;              /* -1: data is the whole capture */
 	uint8_t *buf;        /* the window (fd) */
+	uint8_t *bufs[2];    /* the windows: with a helper, used in turn */
 	uint64_t base;       /* the file offset of data[0] */
 	uint64_t hashed;     /* the file offset hashed up to (asked of the helper, if any) */
 	int eof, read_errno;
@@ -633,7 +645,7 @@ static void reader_hash_to(struct capture_reader *r, size_t end)
 }
 
 /* Ask the helper for the hash up to r->hashed; then, with more, wait for more bytes (the
- * window moved first if they would not fit) and take them. */
+ * rest of the window copied to the other one first if they would not fit) and take them. */
 static void reader_helper(struct capture_reader *r, int more)
 {
 	struct helper *h = r->helper;
@@ -643,13 +655,21 @@ static void reader_helper(struct capture_reader *r, int more)
 		pthread_cond_signal(&h->work);
 	}
 	if (more && h->filled == r->len && !h->eof && r->len + READ_CHUNK > READ_WINDOW) {
-		while (h->reading || h->done != h->to)
+		/* No read is under way (the window is full); the other window is free once hashed. */
+		while (h->reading || h->old)
 			pthread_cond_wait(&h->idle, &h->lock);
-		memmove(r->buf, r->data + r->pos, r->len - r->pos);
+		uint8_t *next = r->bufs[r->buf == r->bufs[0]];
+		memcpy(next, r->data + r->pos, r->len - r->pos);
+		h->old_base = r->base;
+		h->old_end = r->base + r->len;
+		h->old = h->done < h->old_end ? r->buf : NULL;
+		r->buf = next;
+		r->data = next;
 		r->base += r->pos;
 		r->len -= r->pos;
 		r->pos = 0;
-		h->base = r->base; /* all of it hashed that was asked: done, to stay */
+		h->buf = next;
+		h->base = r->base;
 		h->filled = r->len;
 		pthread_cond_signal(&h->work);
 	}
@@ -735,9 +755,13 @@ static int reader_init(struct capture_reader *r, const uint8_t *data, size_t len
 	r->data = data;
 	r->len = len;
 	if (fd >= 0) {
-		r->buf = malloc(READ_WINDOW);
-		if (!r->buf)
+		r->buf = r->bufs[0] = malloc(READ_WINDOW);
+		r->bufs[1] = malloc(READ_WINDOW);
+		if (!r->bufs[0] || !r->bufs[1]) {
+			free(r->bufs[0]);
+			free(r->bufs[1]);
 			return -1;
+		}
 		r->data = r->buf;
 		reader_need(r, PCAP_FILE_HEADER);
 	}
@@ -1020,7 +1044,8 @@ static int import_plain_pcap(const struct import_ctx *ctx, const char *path, int
 	if (*rc == 0 && reader.read_errno)
 		import_warn(ctx->log, "%s: read error after %llu bytes: %s", path, (unsigned long long)(reader.base + reader.len),
 		            strerror(reader.read_errno));
-	free(reader.buf);
+	free(reader.bufs[0]);
+	free(reader.bufs[1]);
 	EVP_MD_CTX_free(md);
 	close(fd);
 	return 1;
