@@ -496,11 +496,11 @@ static size_t read_chunk(int fd, uint8_t *dst, int *eof, int *read_errno)
  * A second thread for a plain file: it reads the chunks ahead of the reader, as long as they
  * fit in the window without a move, and computes the SHA-256: the reader says how far the
  * digest goes (the extent it would have hashed in line, in the same blocks), the thread hashes
- * up to there from the window, or from the window before while the extent is in it. The
- * reader waits for the thread only when it has taken all that was read, or to reuse the
- * window before, so a thread kept off the CPU for a while (the other core is shared) seldom
- * holds it up. The file is read in the same chunks and the same bytes are hashed in the same
- * order as in line, so the digest is the same.
+ * up to there from the window, or from the window before while the extent is in it. When the
+ * reader has taken all that was read, or must reuse the window before, it reads or hashes the
+ * next chunk itself rather than wait for a thread that is off the CPU (the other core is
+ * shared); it waits only for a step under way. The file is read in the same chunks and the
+ * same bytes are hashed in the same order as in line, so the digest is the same.
  */
 struct helper {
 	EVP_MD_CTX *md;
@@ -510,17 +510,66 @@ struct helper {
 	pthread_cond_t work, idle; /* to the thread: room to read, more to hash, or stop; from it */
 	uint8_t *buf;              /* the window */
 	size_t filled;             /* bytes in it: those the reader has, and those read ahead */
-	int reading, eof, read_errno;
+	int reading, hashing;      /* a thread is reading, hashing */
+	int eof, read_errno;
 	uint64_t base;             /* the file offset of buf[0] */
-	const uint8_t *old;        /* the window before (NULL: hashed), from old_base to old_end */
+	const uint8_t *old;        /* the window before, from file offset old_base, while the hash asked
+	                            * before the switch (to old_end) is not done; NULL: done */
 	uint64_t old_base, old_end;
 	uint64_t to, done;         /* the extent asked hashed, and hashed */
 	int stop;
 };
 
+/* A read or a hash step, done by whichever thread is free: the helper, or the reader rather
+ * than wait for a helper that is off the CPU. */
 static int helper_can_read(const struct helper *h)
 {
-	return !h->eof && !h->stop && h->filled + READ_CHUNK <= READ_WINDOW;
+	return !h->eof && !h->stop && !h->reading && h->filled + READ_CHUNK <= READ_WINDOW;
+}
+
+static int helper_can_hash(const struct helper *h)
+{
+	return !h->hashing && h->done != h->to;
+}
+
+/* The next chunk read (lock held, helper_can_read; released meanwhile). */
+static void helper_read_step(struct helper *h)
+{
+	uint8_t *dst = h->buf + h->filled;
+	int eof = 0, err = 0;
+	h->reading = 1;
+	pthread_mutex_unlock(&h->lock);
+	size_t got = read_chunk(h->fd, dst, &eof, &err);
+	pthread_mutex_lock(&h->lock);
+	h->reading = 0;
+	h->filled += got;
+	h->eof = eof;
+	h->read_errno = err;
+	pthread_cond_signal(&h->idle);
+	pthread_cond_signal(&h->work);
+}
+
+/* A chunk at most hashed (lock held, helper_can_hash; released meanwhile): in the window
+ * before first, which the reader reuses once it is hashed. */
+static void helper_hash_step(struct helper *h)
+{
+	const uint8_t *p = h->buf + (h->done - h->base);
+	uint64_t end = h->to;
+	if (h->old && h->done < h->old_end) {
+		p = h->old + (h->done - h->old_base);
+		end = h->to < h->old_end ? h->to : h->old_end;
+	}
+	size_t n = (size_t)(end - h->done) < READ_CHUNK ? (size_t)(end - h->done) : READ_CHUNK;
+	h->hashing = 1;
+	pthread_mutex_unlock(&h->lock);
+	EVP_DigestUpdate(h->md, p, n);
+	pthread_mutex_lock(&h->lock);
+	h->hashing = 0;
+	h->done += n;
+	if (h->old && h->done >= h->old_end)
+		h->old = NULL;
+	pthread_cond_signal(&h->idle);
+	pthread_cond_signal(&h->work);
 }
 
 static void *helper_main(void *arg)
@@ -528,38 +577,14 @@ static void *helper_main(void *arg)
 	struct helper *h = arg;
 	pthread_mutex_lock(&h->lock);
 	for (;;) {
-		while (!helper_can_read(h) && h->done == h->to && !h->stop)
+		while (!helper_can_read(h) && !helper_can_hash(h) && !h->stop)
 			pthread_cond_wait(&h->work, &h->lock);
-		if (h->done != h->to) { /* first: the window before is reused once it is hashed */
-			const uint8_t *p = h->buf + (h->done - h->base);
-			size_t n = (size_t)(h->to - h->done);
-			if (h->old && h->done < h->old_end) {
-				p = h->old + (h->done - h->old_base);
-				n = (size_t)((h->to < h->old_end ? h->to : h->old_end) - h->done);
-			}
-			pthread_mutex_unlock(&h->lock);
-			EVP_DigestUpdate(h->md, p, n);
-			pthread_mutex_lock(&h->lock);
-			h->done += n;
-			if (h->old && h->done >= h->old_end) {
-				h->old = NULL;
-				pthread_cond_signal(&h->idle);
-			}
-			continue;
-		}
-		if (!helper_can_read(h))
+		if (helper_can_read(h)) /* first: the reader may be waiting for it */
+			helper_read_step(h);
+		else if (helper_can_hash(h))
+			helper_hash_step(h);
+		else
 			break; /* stopped, all of it hashed */
-		uint8_t *dst = h->buf + h->filled;
-		int eof = 0, err = 0;
-		h->reading = 1;
-		pthread_mutex_unlock(&h->lock);
-		size_t got = read_chunk(h->fd, dst, &eof, &err);
-		pthread_mutex_lock(&h->lock);
-		h->reading = 0;
-		h->filled += got;
-		h->eof = eof;
-		h->read_errno = err;
-		pthread_cond_signal(&h->idle);
 	}
 	pthread_mutex_unlock(&h->lock);
 	return NULL;
@@ -656,12 +681,16 @@ static void reader_helper(struct capture_reader *r, int more)
 	}
 	if (more && h->filled == r->len && !h->eof && r->len + READ_CHUNK > READ_WINDOW) {
 		/* No read is under way (the window is full); the other window is free once hashed. */
-		while (h->reading || h->old)
-			pthread_cond_wait(&h->idle, &h->lock);
+		while (h->reading || h->old) {
+			if (helper_can_hash(h))
+				helper_hash_step(h);
+			else
+				pthread_cond_wait(&h->idle, &h->lock);
+		}
 		uint8_t *next = r->bufs[r->buf == r->bufs[0]];
 		memcpy(next, r->data + r->pos, r->len - r->pos);
 		h->old_base = r->base;
-		h->old_end = r->base + r->len;
+		h->old_end = h->to; /* past it (at least pos), the bytes are in the next window too */
 		h->old = h->done < h->old_end ? r->buf : NULL;
 		r->buf = next;
 		r->data = next;
@@ -673,8 +702,12 @@ static void reader_helper(struct capture_reader *r, int more)
 		h->filled = r->len;
 		pthread_cond_signal(&h->work);
 	}
-	while (more && h->filled == r->len && !h->eof)
-		pthread_cond_wait(&h->idle, &h->lock);
+	while (more && h->filled == r->len && !h->eof) {
+		if (helper_can_read(h))
+			helper_read_step(h);
+		else
+			pthread_cond_wait(&h->idle, &h->lock);
+	}
 	if (more) {
 		r->len = h->filled;
 		if (h->eof) { /* no more to come, and all of it is taken */
