@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,12 +179,16 @@ static void digest_hex(const uint8_t *data, size_t len, char out[65])
 }
 
 /* An answer RR's content without its TTL: owner, type, class and RDATA, with the names inside
- * RDATA of the common types decompressed (a pointer's bytes depend on the message). */
-static uint64_t rr_content_hash(const struct dns_msg *m, const struct dns_rr *rr)
+ * RDATA of the common types decompressed (a pointer's bytes depend on the message). qname is
+ * the question's name folded: most owners point to it, and are not folded again. */
+static uint64_t rr_content_hash(const struct dns_msg *m, const struct dns_rr *rr, const struct trace_name *qname)
 {
 	uint8_t buf[DNS_NAME_MAX * 2 + 16], name[DNS_NAME_MAX], nlen;
 	size_t n = 0, skip = 0;
-	dns_name_fold_copy(buf, rr->owner, rr->owner_len);
+	if (m->wire[rr->start_off] == 0xc0 && m->wire[rr->start_off + 1] == DNS_HEADER_SIZE)
+		memcpy(buf, qname->folded, qname->len); /* the first question's name, at offset 12 */
+	else
+		dns_name_fold_copy(buf, rr->owner, rr->owner_len);
 	n = rr->owner_len;
 	buf[n++] = (uint8_t)(rr->type >> 8), buf[n++] = (uint8_t)rr->type;
 	buf[n++] = (uint8_t)(rr->rclass >> 8), buf[n++] = (uint8_t)rr->rclass;
@@ -227,8 +232,8 @@ static int count_as(struct trace_writer *w, const char *prefix, const char *name
 
 /*
  * The messages of a capture reach the trace writer PIPE_DEPTH messages after they are taken:
- * when a message is taken, the writer's table slots it will read are prefetched; halfway,
- * what the slots point to; when it is added, they are in the cache. The tables outgrow the
+ * when a message is taken, the writer's table slots it will read are prefetched; a third of
+ * the way, what the slots point to; when it is added, they are in the cache. The tables outgrow the
  * caches, and these misses were most of an import's time. Messages are added in the order
  * they were taken, and the accounting is done when they are taken, as before, so the trace is
  * the same; the pipe is drained at the end of each capture.
@@ -278,12 +283,10 @@ static void pipe_push(struct pcap_run *run)
 	struct pending_msg *m = &run->pipe[(run->head + run->count) % PIPE_DEPTH];
 	trace_writer_prefetch(w, &m->name, m->qtype, m->qclass, m->response, 0);
 	run->count++;
-	for (unsigned stage = 1; stage <= 2; stage++) {
-		unsigned back = stage * PIPE_DEPTH / 3; /* messages since the stage before */
-		if (run->count > back) {
-			const struct pending_msg *p = &run->pipe[(run->head + run->count - 1 - back) % PIPE_DEPTH];
-			trace_writer_prefetch(w, &p->name, p->qtype, p->qclass, p->response, (int)stage);
-		}
+	unsigned back = PIPE_DEPTH / 3; /* messages since stage 0 */
+	if (run->count > back) {
+		const struct pending_msg *p = &run->pipe[(run->head + run->count - 1 - back) % PIPE_DEPTH];
+		trace_writer_prefetch(w, &p->name, p->qtype, p->qclass, p->response, 1);
 	}
 }
 
@@ -356,7 +359,7 @@ static int take_message(struct pcap_run *run, int64_t time_ns, const uint8_t *wi
 			break;
 		if (rr.ttl < r->min_ttl)
 			r->min_ttl = rr.ttl;
-		r->answer_hash += rr_content_hash(&m, &rr); /* a sum: the order of the RRs does not matter */
+		r->answer_hash += rr_content_hash(&m, &rr, &pm->name); /* a sum: the order of the RRs does not matter */
 	}
 	if (r->ancount == 0)
 		r->min_ttl = 0;
@@ -463,25 +466,195 @@ static int take_packet(struct packet_loop *loop, int64_t t, const uint8_t *frame
  */
 #define STREAM_BLOCK ((size_t)BUFSIZ)
 #define READ_CHUNK ((size_t)1 << 18)
-#define READ_WINDOW (3 * READ_CHUNK) /* the rest of a record (< READ_CHUNK + 16) and a chunk */
+/* The window: chunks are read one after another into it, and what is left of a record (less
+ * than READ_CHUNK + 16) is moved back to its start only when the next chunk would not fit
+ * (with a helper thread, to the start of a second window: the helper may still be hashing the
+ * first, and the reader does not wait for it). */
+#define READ_WINDOW (8 * READ_CHUNK)
 #define PCAP_FILE_HEADER 24
 #define PCAP_RECORD_HEADER 16
+
+/* A chunk read from fd into dst (less only at the end of the file or at a read error). */
+static size_t read_chunk(int fd, uint8_t *dst, int *eof, int *read_errno)
+{
+	size_t got = 0;
+	while (got < READ_CHUNK) {
+		ssize_t k = read(fd, dst + got, READ_CHUNK - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			*eof = 1;
+			*read_errno = k < 0 ? errno : 0;
+			break;
+		}
+		got += (size_t)k;
+	}
+	return got;
+}
+
+/*
+ * A second thread for a plain file: it reads the chunks ahead of the reader, as long as they
+ * fit in the window without a move, and computes the SHA-256: the reader says how far the
+ * digest goes (the extent it would have hashed in line, in the same blocks), the thread hashes
+ * up to there from the window, or from the window before while the extent is in it. When the
+ * reader has taken all that was read, or must reuse the window before, it reads or hashes the
+ * next chunk itself rather than wait for a thread that is off the CPU (the other core is
+ * shared); it waits only for a step under way. The file is read in the same chunks and the
+ * same bytes are hashed in the same order as in line, so the digest is the same.
+ */
+struct helper {
+	EVP_MD_CTX *md;
+	int fd;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t work, idle; /* to the thread: room to read, more to hash, or stop; from it */
+	uint8_t *buf;              /* the window */
+	size_t filled;             /* bytes in it: those the reader has, and those read ahead */
+	int reading, hashing;      /* a thread is reading, hashing */
+	int eof, read_errno;
+	uint64_t base;             /* the file offset of buf[0] */
+	const uint8_t *old;        /* the window before, from file offset old_base, while the hash asked
+	                            * before the switch (to old_end) is not done; NULL: done */
+	uint64_t old_base, old_end;
+	uint64_t to, done;         /* the extent asked hashed, and hashed */
+	int stop;
+};
+
+/* A read or a hash step, done by whichever thread is free: the helper, or the reader rather
+ * than wait for a helper that is off the CPU. */
+static int helper_can_read(const struct helper *h)
+{
+	return !h->eof && !h->stop && !h->reading && h->filled + READ_CHUNK <= READ_WINDOW;
+}
+
+static int helper_can_hash(const struct helper *h)
+{
+	return !h->hashing && h->done != h->to;
+}
+
+/* The next chunk read (lock held, helper_can_read; released meanwhile). */
+static void helper_read_step(struct helper *h)
+{
+	uint8_t *dst = h->buf + h->filled;
+	int eof = 0, err = 0;
+	h->reading = 1;
+	pthread_mutex_unlock(&h->lock);
+	size_t got = read_chunk(h->fd, dst, &eof, &err);
+	pthread_mutex_lock(&h->lock);
+	h->reading = 0;
+	h->filled += got;
+	h->eof = eof;
+	h->read_errno = err;
+	pthread_cond_signal(&h->idle);
+	pthread_cond_signal(&h->work);
+}
+
+/* A chunk at most hashed (lock held, helper_can_hash; released meanwhile): in the window
+ * before first, which the reader reuses once it is hashed. */
+static void helper_hash_step(struct helper *h)
+{
+	const uint8_t *p = h->buf + (h->done - h->base);
+	uint64_t end = h->to;
+	if (h->old && h->done < h->old_end) {
+		p = h->old + (h->done - h->old_base);
+		end = h->to < h->old_end ? h->to : h->old_end;
+	}
+	size_t n = (size_t)(end - h->done) < READ_CHUNK ? (size_t)(end - h->done) : READ_CHUNK;
+	h->hashing = 1;
+	pthread_mutex_unlock(&h->lock);
+	EVP_DigestUpdate(h->md, p, n);
+	pthread_mutex_lock(&h->lock);
+	h->hashing = 0;
+	h->done += n;
+	if (h->old && h->done >= h->old_end)
+		h->old = NULL;
+	pthread_cond_signal(&h->idle);
+	pthread_cond_signal(&h->work);
+}
+
+static void *helper_main(void *arg)
+{
+	struct helper *h = arg;
+	pthread_mutex_lock(&h->lock);
+	for (;;) {
+		while (!helper_can_read(h) && !helper_can_hash(h) && !h->stop)
+			pthread_cond_wait(&h->work, &h->lock);
+		if (helper_can_read(h)) /* first: the reader may be waiting for it */
+			helper_read_step(h);
+		else if (helper_can_hash(h))
+			helper_hash_step(h);
+		else
+			break; /* stopped, all of it hashed */
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+/* The thread, reading fd into the window buf (holding filled bytes from file offset base, hashed
+ * up to hashed, eof if the file is read to its end) and hashing into md; -1 if it cannot start
+ * (the reader then reads and hashes in line). */
+static int helper_start(struct helper *h, int fd, uint8_t *buf, size_t filled, uint64_t base, uint64_t hashed,
+                        int eof, EVP_MD_CTX *md)
+{
+	memset(h, 0, sizeof(*h));
+	h->fd = fd;
+	h->md = md;
+	h->buf = buf;
+	h->filled = filled;
+	h->base = base;
+	h->to = h->done = hashed;
+	h->eof = eof;
+	if (pthread_mutex_init(&h->lock, NULL))
+		return -1;
+	if (pthread_cond_init(&h->work, NULL)) {
+		pthread_mutex_destroy(&h->lock);
+		return -1;
+	}
+	if (pthread_cond_init(&h->idle, NULL)) {
+		pthread_cond_destroy(&h->work);
+		pthread_mutex_destroy(&h->lock);
+		return -1;
+	}
+	if (pthread_create(&h->thread, NULL, helper_main, h)) {
+		pthread_cond_destroy(&h->idle);
+		pthread_cond_destroy(&h->work);
+		pthread_mutex_destroy(&h->lock);
+		return -1;
+	}
+	return 0;
+}
+
+/* What was asked is done (a read, and the hash to the extent asked), then the thread ends. */
+static void helper_stop(struct helper *h)
+{
+	pthread_mutex_lock(&h->lock);
+	h->stop = 1;
+	pthread_cond_signal(&h->work);
+	pthread_mutex_unlock(&h->lock);
+	pthread_join(h->thread, NULL);
+	pthread_cond_destroy(&h->idle);
+	pthread_cond_destroy(&h->work);
+	pthread_mutex_destroy(&h->lock);
+}
 
 struct capture_reader {
 	const uint8_t *data; /* the bytes at hand: the whole capture, or a window of the file */
 	size_t len, pos;     /* pos: the next record */
 	int fd;              /* -1: data is the whole capture */
 	uint8_t *buf;        /* the window (fd) */
+	uint8_t *bufs[2];    /* the windows: with a helper, used in turn */
 	uint64_t base;       /* the file offset of data[0] */
-	uint64_t hashed;     /* the file offset hashed up to */
+	uint64_t hashed;     /* the file offset hashed up to (asked of the helper, if any) */
 	int eof, read_errno;
 	EVP_MD_CTX *md;      /* the SHA-256 of the blocks read from fd */
+	struct helper *helper; /* NULL: read and hashed in line */
 	uint8_t header[PCAP_FILE_HEADER];
 	size_t header_len, header_served;
 	int handed_over;     /* libpcap reads from pos on */
 };
 
-/* Hash the blocks that hold the bytes before data + end (still in the window). */
+/* Hash the blocks that hold the bytes before data + end (still in the window); with a helper,
+ * only the extent moves here, and it is handed over when more is read or at the end. */
 static void reader_hash_to(struct capture_reader *r, size_t end)
 {
 	if (r->fd < 0)
@@ -490,9 +663,59 @@ static void reader_hash_to(struct capture_reader *r, size_t end)
 	if (to > r->base + r->len)
 		to = r->base + r->len;
 	if (to > r->hashed) {
-		EVP_DigestUpdate(r->md, r->data + (r->hashed - r->base), (size_t)(to - r->hashed));
+		if (!r->helper)
+			EVP_DigestUpdate(r->md, r->data + (r->hashed - r->base), (size_t)(to - r->hashed));
 		r->hashed = to;
 	}
+}
+
+/* Ask the helper for the hash up to r->hashed; then, with more, wait for more bytes (the
+ * rest of the window copied to the other one first if they would not fit) and take them. */
+static void reader_helper(struct capture_reader *r, int more)
+{
+	struct helper *h = r->helper;
+	pthread_mutex_lock(&h->lock);
+	if (r->hashed > h->to) {
+		h->to = r->hashed;
+		pthread_cond_signal(&h->work);
+	}
+	if (more && h->filled == r->len && !h->eof && r->len + READ_CHUNK > READ_WINDOW) {
+		/* No read is under way (the window is full); the other window is free once hashed. */
+		while (h->reading || h->old) {
+			if (helper_can_hash(h))
+				helper_hash_step(h);
+			else
+				pthread_cond_wait(&h->idle, &h->lock);
+		}
+		uint8_t *next = r->bufs[r->buf == r->bufs[0]];
+		memcpy(next, r->data + r->pos, r->len - r->pos);
+		h->old_base = r->base;
+		h->old_end = h->to; /* past it (at least pos), the bytes are in the next window too */
+		h->old = h->done < h->old_end ? r->buf : NULL;
+		r->buf = next;
+		r->data = next;
+		r->base += r->pos;
+		r->len -= r->pos;
+		r->pos = 0;
+		h->buf = next;
+		h->base = r->base;
+		h->filled = r->len;
+		pthread_cond_signal(&h->work);
+	}
+	while (more && h->filled == r->len && !h->eof) {
+		if (helper_can_read(h))
+			helper_read_step(h);
+		else
+			pthread_cond_wait(&h->idle, &h->lock);
+	}
+	if (more) {
+		r->len = h->filled;
+		if (h->eof) { /* no more to come, and all of it is taken */
+			r->eof = 1;
+			r->read_errno = h->read_errno;
+		}
+	}
+	pthread_mutex_unlock(&h->lock);
 }
 
 /* Bytes pos .. pos + n at hand, reading whole chunks: 0, or 1 if the capture ends first. */
@@ -502,24 +725,17 @@ static int reader_need(struct capture_reader *r, size_t n)
 		if (r->fd < 0 || r->eof)
 			return 1;
 		reader_hash_to(r, r->pos); /* what is read so far, before the window moves on */
-		memmove(r->buf, r->data + r->pos, r->len - r->pos);
-		r->base += r->pos;
-		r->len -= r->pos;
-		r->pos = 0;
-		r->data = r->buf;
-		size_t got = 0;
-		while (got < READ_CHUNK) {
-			ssize_t k = read(r->fd, r->buf + r->len + got, READ_CHUNK - got);
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k <= 0) {
-				r->eof = 1;
-				r->read_errno = k < 0 ? errno : 0;
-				break;
-			}
-			got += (size_t)k;
+		if (r->helper) {
+			reader_helper(r, 1);
+			continue;
 		}
-		r->len += got;
+		if (r->len + READ_CHUNK > READ_WINDOW) {
+			memmove(r->buf, r->data + r->pos, r->len - r->pos);
+			r->base += r->pos;
+			r->len -= r->pos;
+			r->pos = 0;
+		}
+		r->len += read_chunk(r->fd, r->buf + r->len, &r->eof, &r->read_errno);
 	}
 	return 0;
 }
@@ -572,9 +788,13 @@ static int reader_init(struct capture_reader *r, const uint8_t *data, size_t len
 	r->data = data;
 	r->len = len;
 	if (fd >= 0) {
-		r->buf = malloc(READ_WINDOW);
-		if (!r->buf)
+		r->buf = r->bufs[0] = malloc(READ_WINDOW);
+		r->bufs[1] = malloc(READ_WINDOW);
+		if (!r->bufs[0] || !r->bufs[1]) {
+			free(r->bufs[0]);
+			free(r->bufs[1]);
 			return -1;
+		}
 		r->data = r->buf;
 		reader_need(r, PCAP_FILE_HEADER);
 	}
@@ -813,7 +1033,13 @@ static void stream_digest(void *arg, char out[65])
 
 static void reader_digest(void *arg, char out[65])
 {
-	md_final_hex(((struct capture_reader *)arg)->md, out);
+	struct capture_reader *r = arg;
+	if (r->helper) {
+		reader_helper(r, 0);
+		helper_stop(r->helper); /* once all of it is hashed */
+		r->helper = NULL;
+	}
+	md_final_hex(r->md, out);
 }
 
 /* A plain file holding a classic pcap in this host's order, read by a capture_reader (1), or
@@ -842,11 +1068,17 @@ static int import_plain_pcap(const struct import_ctx *ctx, const char *path, int
 		*rc = -1;
 		return 1;
 	}
+	struct helper helper;
+	if (!helper_start(&helper, fd, reader.buf, reader.len, reader.base, reader.hashed, reader.eof, md))
+		reader.helper = &helper;
 	*rc = import_pcap(ctx, NULL, &reader, path, reader_digest, &reader, err, err_size);
+	if (reader.helper) /* an error before the digest */
+		helper_stop(reader.helper);
 	if (*rc == 0 && reader.read_errno)
 		import_warn(ctx->log, "%s: read error after %llu bytes: %s", path, (unsigned long long)(reader.base + reader.len),
 		            strerror(reader.read_errno));
-	free(reader.buf);
+	free(reader.bufs[0]);
+	free(reader.bufs[1]);
 	EVP_MD_CTX_free(md);
 	close(fd);
 	return 1;

@@ -38,8 +38,11 @@ struct trace_writer {
 	size_t blob_len, blob_cap;
 	uint32_t *name_off; /* [names + 1] */
 	uint32_t nnames, cap_names;
-	/* id1: name_id + 1, 0 empty; hash: the name's low 32 bits; off, len: the name in the blob */
-	struct name_slot { uint32_t id1, hash, off, len; } *name_slots;
+	/* id1: name_id + 1, 0 empty; hash: the name's low 32 bits; off, len: the name in the blob;
+	 * first1, second1: the name's first two records (id + 1, 0: none), so that a response's
+	 * records are found from the slot, and both can be prefetched (the rest follow the
+	 * second's next1); 32 bytes, half a cache line */
+	struct name_slot { uint32_t id1, hash, off, len, first1, second1, unused[2]; } *name_slots;
 	uint32_t name_slot_count;
 	/* addresses */
 	struct trace_addr *addrs[2]; /* clients, resolvers */
@@ -59,10 +62,6 @@ struct trace_writer {
 		uint64_t last_hash;
 		int64_t first_time;
 	} *records;
-	/* each name's first two records (id + 1, 0: none), so that both can be prefetched: the
-	 * rest follow the second's next1 */
-	struct name_records { uint32_t first1, second1; } *name_records;
-	size_t cap_name_records;
 	/* answers that differ from the one before, of the records that have had more than one
 	 * (a record's first is held in the record until a second comes: most never change) */
 	struct observation { uint64_t key; int64_t time_ns; uint64_t hash; } *obs;
@@ -139,7 +138,6 @@ void trace_writer_free(struct trace_writer *w)
 	}
 	huge_realloc_free(w->records, (size_t)w->cap_records * sizeof(*w->records));
 	huge_realloc_free(w->obs, w->cap_obs * sizeof(*w->obs));
-	huge_realloc_free(w->name_records, w->cap_name_records * sizeof(*w->name_records));
 	huge_realloc_free(w->stats, w->cap_stats * sizeof(*w->stats));
 	huge_realloc_free(w->stat_keys, w->cap_stats * sizeof(*w->stat_keys));
 	free(w->sources);
@@ -189,8 +187,8 @@ static int name_rehash(struct trace_writer *w)
 	return 0;
 }
 
-/* Intern a prepared (folded, hashed) name; returns its id or -1. */
-static int64_t intern_name(struct trace_writer *w, const struct trace_name *name)
+/* Intern a prepared (folded, hashed) name; returns its slot or NULL. */
+static struct name_slot *intern_name(struct trace_writer *w, const struct trace_name *name)
 {
 	const uint8_t *folded = name->folded;
 	size_t len = name->len;
@@ -199,24 +197,27 @@ static int64_t intern_name(struct trace_writer *w, const struct trace_name *name
 	while (w->name_slots[i].id1) {
 		const struct name_slot *sl = &w->name_slots[i];
 		if (sl->hash == h && sl->len == len && !memcmp(w->blob + sl->off, folded, len))
-			return sl->id1 - 1;
+			return &w->name_slots[i];
 		i = (i + 1) & mask;
 	}
 	size_t cap_names = w->cap_names;
 	if (grow((void **)&w->name_off, &cap_names, (size_t)w->nnames + 2, sizeof(uint32_t)) ||
-	    grow((void **)&w->name_records, &w->cap_name_records, (size_t)w->nnames + 1, sizeof(*w->name_records)) ||
 	    grow((void **)&w->blob, &w->blob_cap, w->blob_len + len, 1))
-		return -1;
+		return NULL;
 	w->cap_names = (uint32_t)cap_names;
 	memcpy(w->blob + w->blob_len, folded, len);
-	w->name_records[w->nnames] = (struct name_records){ 0, 0 };
 	uint32_t id = w->nnames++;
-	w->name_slots[i] = (struct name_slot){ id + 1, h, (uint32_t)w->blob_len, (uint32_t)len };
+	w->name_slots[i] = (struct name_slot){ .id1 = id + 1, .hash = h, .off = (uint32_t)w->blob_len,
+		                               .len = (uint32_t)len };
 	w->blob_len += len;
 	w->name_off[id + 1] = (uint32_t)w->blob_len;
-	if ((uint64_t)w->nnames * 2 > w->name_slot_count && name_rehash(w))
-		return -1;
-	return id;
+	if ((uint64_t)w->nnames * 2 <= w->name_slot_count)
+		return &w->name_slots[i];
+	if (name_rehash(w))
+		return NULL;
+	for (i = h & (w->name_slot_count - 1); w->name_slots[i].id1 != id + 1; i = (i + 1) & (w->name_slot_count - 1))
+		;
+	return &w->name_slots[i];
 }
 
 /* An address as three words (family and the first 4 address bytes; the next 8; the last 4),
@@ -330,23 +331,17 @@ void trace_writer_prefetch(struct trace_writer *w, const struct trace_name *name
 		__builtin_prefetch(ns);
 		return;
 	}
-	/* The slot is in the cache by now: what it points to, if it is likely the one (stage 1),
-	 * and, once the name's record list is in the cache too, its first two records (stage 2). */
-	if (!ns->id1 || ns->hash != h)
+	/* Stage 1: the slot is in the cache by now; what it points to, if it is likely the one:
+	 * the name, and a response's first two records. */
+	if (stage != 1 || !ns->id1 || ns->hash != h)
 		return;
-	const struct name_records *nr = &w->name_records[ns->id1 - 1];
-	if (stage == 1) {
-		__builtin_prefetch(w->blob + ns->off);
-		if (response)
-			__builtin_prefetch(nr);
-		return;
-	}
+	__builtin_prefetch(w->blob + ns->off);
 	if (!response)
 		return;
-	if (nr->first1)
-		__builtin_prefetch(&w->records[nr->first1 - 1]);
-	if (nr->second1)
-		__builtin_prefetch(&w->records[nr->second1 - 1]);
+	if (ns->first1)
+		__builtin_prefetch(&w->records[ns->first1 - 1]);
+	if (ns->second1)
+		__builtin_prefetch(&w->records[ns->second1 - 1]);
 }
 
 int trace_writer_add_query(struct trace_writer *w, int64_t time_ns, const uint8_t *qname,
@@ -363,7 +358,8 @@ int trace_writer_add_query_name(struct trace_writer *w, int64_t time_ns, const s
                                 uint16_t qtype, uint16_t qclass, uint16_t flags,
                                 const struct trace_addr *client, const struct trace_addr *resolver)
 {
-	int64_t name_id = intern_name(w, name);
+	const struct name_slot *ns = intern_name(w, name);
+	int64_t name_id = ns ? (int64_t)ns->id1 - 1 : -1;
 	int64_t client_id = name_id < 0 ? -1 : intern_addr(w, 0, client);
 	int64_t resolver_id = client_id < 0 ? -1 : intern_addr(w, 1, resolver);
 	if (resolver_id < 0 || resolver_id > UINT16_MAX)
@@ -394,12 +390,12 @@ int trace_writer_add_response(struct trace_writer *w, const uint8_t *qname, size
 int trace_writer_add_response_name(struct trace_writer *w, const struct trace_name *name,
                                    uint16_t qtype, uint16_t qclass, const struct trace_response *r)
 {
-	int64_t name_id = intern_name(w, name);
-	if (name_id < 0)
+	struct name_slot *nr = intern_name(w, name);
+	if (!nr)
 		return -1;
-	uint64_t k = record_key((uint32_t)name_id, qtype, qclass);
+	uint32_t name_id = nr->id1 - 1;
+	uint64_t k = record_key(name_id, qtype, qclass);
 	struct live_record *st = NULL;
-	struct name_records *nr = &w->name_records[name_id];
 	uint32_t last1 = 0; /* the name's last record, id + 1 */
 	for (uint32_t r1 = nr->first1; r1;) {
 		struct live_record *lr = &w->records[r1 - 1];
@@ -417,7 +413,7 @@ int trace_writer_add_response_name(struct trace_writer *w, const struct trace_na
 		w->cap_records = (uint32_t)cap;
 		uint32_t id = w->nrecords++;
 		st = &w->records[id];
-		*st = (struct live_record){ .r = { .name_id = (uint32_t)name_id, .qtype = qtype, .qclass = qclass },
+		*st = (struct live_record){ .r = { .name_id = name_id, .qtype = qtype, .qclass = qclass },
 			                    .last_time = INT64_MIN };
 		if (last1)
 			w->records[last1 - 1].next1 = id + 1;

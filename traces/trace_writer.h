@@ -49,9 +49,8 @@ struct trace_name {
 int trace_writer_name(struct trace_writer *w, const uint8_t *qname, size_t qname_len,
                       struct trace_name *out);
 /** Hint the cache about what adding a query or (response = 1) a response of (name, qtype,
- * qclass) will read: stage 0 the name's slot; stage 1, some messages later, the name and its
- * record list the slot points to; stage 2, later again, the name's first records. No effect
- * on the result. */
+ * qclass) will read: stage 0 the name's slot; stage 1, some messages later, the name and (a
+ * response) its first two records the slot points to. No effect on the result. */
 void trace_writer_prefetch(struct trace_writer *w, const struct trace_name *name, uint16_t qtype,
                            uint16_t qclass, int response, int stage);
 int trace_writer_add_query_name(struct trace_writer *w, int64_t time_ns, const struct trace_name *name,
