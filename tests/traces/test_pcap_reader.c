@@ -204,8 +204,15 @@ static void test_reader_matches_libpcap(void **state)
 	c.len -= 3;
 	same("file header cut short", &c);
 
-	for (int at = 0; at < 2; at++) { /* in the first block of the stream, and after it */
-		unsigned before = at ? 5000 : 10;
+	/* Several of the reader's 2 MiB windows, read ahead and hashed by its second thread. */
+	file_header(&c, 0xa1b2c3d4, 2, 4, 65535);
+	packets(&c, 0, 60000, 0);
+	same("usec, 60000 packets", &c);
+
+	/* In the first block of the stream, after it, and past several windows (handed over to
+	 * libpcap while the reader's thread has read ahead). */
+	for (int at = 0; at < 3; at++) {
+		unsigned before = at == 2 ? 50000 : at ? 5000 : 10;
 		file_header(&c, 0xa1b2c3d4, 2, 4, 100);
 		packets(&c, 0, before, 0);
 		record(&c, 1600000100, 0, 300000, 300000, p, plen); /* over any snapshot length */
