@@ -512,6 +512,7 @@ struct helper {
 	size_t filled;             /* bytes in it: those the reader has, and those read ahead */
 	int reading, hashing;      /* a thread is reading, hashing */
 	int eof, read_errno;
+	uint64_t eof_at;           /* with eof: the file offset where the read that ended began */
 	uint64_t base;             /* the file offset of buf[0] */
 	const uint8_t *old;        /* the window before, from file offset old_base, while the hash asked
 	                            * before the switch (to old_end) is not done; NULL: done */
@@ -536,6 +537,7 @@ static int helper_can_hash(const struct helper *h)
 static void helper_read_step(struct helper *h)
 {
 	uint8_t *dst = h->buf + h->filled;
+	uint64_t at = h->base + h->filled;
 	int eof = 0, err = 0;
 	h->reading = 1;
 	pthread_mutex_unlock(&h->lock);
@@ -545,6 +547,7 @@ static void helper_read_step(struct helper *h)
 	h->filled += got;
 	h->eof = eof;
 	h->read_errno = err;
+	h->eof_at = at;
 	pthread_cond_signal(&h->idle);
 	pthread_cond_signal(&h->work);
 }
@@ -604,6 +607,7 @@ static int helper_start(struct helper *h, int fd, uint8_t *buf, size_t filled, u
 	h->base = base;
 	h->to = h->done = hashed;
 	h->eof = eof;
+	h->eof_at = base + filled;
 	if (pthread_mutex_init(&h->lock, NULL))
 		return -1;
 	if (pthread_cond_init(&h->work, NULL)) {
@@ -615,7 +619,16 @@ static int helper_start(struct helper *h, int fd, uint8_t *buf, size_t filled, u
 		pthread_mutex_destroy(&h->lock);
 		return -1;
 	}
-	if (pthread_create(&h->thread, NULL, helper_main, h)) {
+	/* A small stack (reads and SHA-256 only): the default 8 MiB of address space made a memory-
+	 * capped import (ulimit -v) stop far sooner than the single-threaded reader. */
+	pthread_attr_t attr;
+	int made = pthread_attr_init(&attr) == 0;
+	if (made)
+		pthread_attr_setstacksize(&attr, (size_t)256 << 10);
+	int failed = pthread_create(&h->thread, made ? &attr : NULL, helper_main, h);
+	if (made)
+		pthread_attr_destroy(&attr);
+	if (failed) {
 		pthread_cond_destroy(&h->idle);
 		pthread_cond_destroy(&h->work);
 		pthread_mutex_destroy(&h->lock);
@@ -708,7 +721,11 @@ static void reader_helper(struct capture_reader *r, int more)
 		else
 			pthread_cond_wait(&h->idle, &h->lock);
 	}
-	if (more) {
+	/* The end of the file, or a read error, reaches the reader with the chunk whose read met it,
+	 * as when it reads in line: not when it takes the chunks read ahead before that one. */
+	if (more && h->eof && r->base + r->len < h->eof_at) {
+		r->len = (size_t)(h->eof_at - r->base);
+	} else if (more) {
 		r->len = h->filled;
 		if (h->eof) { /* no more to come, and all of it is taken */
 			r->eof = 1;
