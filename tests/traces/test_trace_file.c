@@ -203,8 +203,18 @@ static void test_damaged_files(void **state)
 	unlink(path);
 }
 
-/* Answer changes: per record in time order, each answer that differs from the one before;
- * responses added out of time order are put in order first. */
+/* w written to /tmp/sharesim-TAG-PID.trace (its path in path) and freed; the trace opened. */
+static struct trace *write_and_open(struct trace_writer *w, const char *tag, char path[64])
+{
+	char err[256];
+	snprintf(path, 64, "/tmp/sharesim-%s-%d.trace", tag, (int)getpid());
+	assert_int_equal(trace_writer_write(w, path, err, sizeof(err)), 0);
+	trace_writer_free(w);
+	struct trace *t;
+	assert_int_equal(trace_open(path, &t, err, sizeof(err)), 0);
+	return t;
+}
+
 /* Distinct (name, type, class) among the queries: the usual types of class IN and the others. */
 static void test_queried_keys(void **state)
 {
@@ -212,7 +222,6 @@ static void test_queried_keys(void **state)
 	struct trace_writer *w;
 	struct trace_addr c = { .family = 4, .addr = { 10, 0, 0, 1 } }, r = { .family = 4, .addr = { 10, 0, 0, 53 } };
 	uint8_t a[DNS_NAME_MAX], b[DNS_NAME_MAX], al, bl;
-	char err[256];
 	name("a.example", a, &al);
 	name("b.example", b, &bl);
 	assert_int_equal(trace_writer_new(&w), 0);
@@ -225,11 +234,7 @@ static void test_queried_keys(void **state)
 		assert_int_equal(trace_writer_add_query(w, (int64_t)i, qs[i].which ? b : a, qs[i].which ? bl : al,
 		                                        qs[i].qtype, qs[i].qclass, 0, &c, &r), 0);
 	char keys_path[64];
-	snprintf(keys_path, sizeof(keys_path), "/tmp/sharesim-keys-%d.trace", (int)getpid());
-	assert_int_equal(trace_writer_write(w, keys_path, err, sizeof(err)), 0);
-	trace_writer_free(w);
-	struct trace *t;
-	assert_int_equal(trace_open(keys_path, &t, err, sizeof(err)), 0);
+	struct trace *t = write_and_open(w, "keys", keys_path);
 	assert_int_equal(trace_queried_keys(t), 7);
 	assert_int_equal(trace_queried_keys(t), 7); /* kept */
 	trace_close(t);
@@ -244,7 +249,6 @@ static void test_spread_keys(void **state)
 	(void)state;
 	struct trace_writer *w;
 	struct trace_addr c = { .family = 4, .addr = { 10, 0, 0, 1 } }, r = { .family = 4, .addr = { 10, 0, 0, 53 } };
-	char err[256];
 	const struct { const char *name; uint16_t qtype; int times; } qs[] = {
 		{ "a.example", 1, 1 }, { "b.example", 1, 3 },          /* one key each, asked 1 and 3 times */
 		{ "c.example", 1, 2 }, { "c.example", 28, 2 },         /* two keys, 2 each */
@@ -259,11 +263,7 @@ static void test_spread_keys(void **state)
 			assert_int_equal(trace_writer_add_query(w, time++, wire, len, qs[i].qtype, 1, 0, &c, &r), 0);
 	}
 	char path[64];
-	snprintf(path, sizeof(path), "/tmp/sharesim-spread-%d.trace", (int)getpid());
-	assert_int_equal(trace_writer_write(w, path, err, sizeof(err)), 0);
-	trace_writer_free(w);
-	struct trace *t;
-	assert_int_equal(trace_open(path, &t, err, sizeof(err)), 0);
+	struct trace *t = write_and_open(w, "spread", path);
 	assert_int_equal(trace_queried_keys(t), 6);
 	assert_true(trace_spread_keys(t, 1) == 6.0); /* one resolver sees every key */
 	assert_true(fabs(trace_spread_keys(t, 2) - 4.625) < 1e-12);
@@ -273,13 +273,14 @@ static void test_spread_keys(void **state)
 	unlink(path);
 }
 
+/* Answer changes: per record in time order, each answer that differs from the one before;
+ * responses added out of time order are put in order first. */
 static void test_answer_changes(void **state)
 {
 	(void)state;
 	struct trace_writer *w;
 	struct trace_addr c = { .family = 4, .addr = { 10, 0, 0, 1 } }, r = { .family = 4, .addr = { 10, 0, 0, 53 } };
 	uint8_t a[DNS_NAME_MAX], b[DNS_NAME_MAX], al, bl;
-	char err[256];
 	name("a.example", a, &al);
 	name("b.example", b, &bl);
 	assert_int_equal(trace_writer_new(&w), 0);
@@ -296,11 +297,7 @@ static void test_answer_changes(void **state)
 	struct trace_response same = { .time_ns = s + 8, .ancount = 1, .answer_hash = 3 };
 	assert_int_equal(trace_writer_add_response(w, b, bl, 1, 1, &same), 0);
 	assert_int_equal(trace_writer_add_response(w, b, bl, 1, 1, &same), 0);
-	snprintf(path, sizeof(path), "/tmp/sharesim-changes-%d.trace", (int)getpid());
-	assert_int_equal(trace_writer_write(w, path, err, sizeof(err)), 0);
-	trace_writer_free(w);
-	struct trace *t;
-	assert_int_equal(trace_open(path, &t, err, sizeof(err)), 0);
+	struct trace *t = write_and_open(w, "changes", path);
 	size_t n;
 	const struct trace_change *ch = trace_changes(t, &n);
 	assert_int_equal(n, 3); /* 5 -> 7 at 3, 7 -> 5 at 4, 5 -> 9 at 10 (5 at 5: no change) */
