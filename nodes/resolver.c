@@ -127,19 +127,23 @@ static int load_site_latency(struct resolver_net *n, const struct sim_params *p,
 }
 
 /*
- * Transports that copy every answer to every resolver (to every member of its multicast group)
- * fill each cache with about every key the trace asks for. Their caches start with room for
- * all of those keys instead of growing there: each growth is a rehash into fresh pages that the
- * kernel zeroes, and that was a fifth to a third of such a run. Only without a capacity, for then
- * the table's layout changes no result (with one, sampled eviction picks slots by position). A
- * cache starts larger than growth would have made it only if far fewer of the keys are ever
- * shared to it (mostly negative answers, which the draft does not share).
+ * The keys an unbounded cache is expected to end up with, to start it there: each growth is a
+ * rehash into fresh pages that the kernel zeroes (a fifth to a third of a replicating run, a
+ * sixth of one without sharing). Only without a capacity, for then the table's layout changes no
+ * result (with one, sampled eviction picks slots by position). An estimate, not a bound: a cache
+ * that needs more still grows.
+ * - Transports that copy every answer to every resolver (to every member of its multicast
+ *   group) fill each cache with about every key the trace asks for (fewer if most answers are
+ *   negative, which the draft does not share).
+ * - A frontend that spreads queries evenly (random, round-robin, on one site): the keys one of
+ *   the resolvers is expected to be asked for (trace_spread_keys).
  */
-static uint64_t replicated_keys(const struct sim_params *p, const struct trace *t)
+static uint64_t expected_keys(const struct sim_params *p, const struct trace *t)
 {
-	if (p->cache_capacity || p->cache_capacity_bytes || p->nodes < 2)
+	if (p->cache_capacity || p->cache_capacity_bytes)
 		return 0;
-	uint64_t groups = 1;
+	uint64_t replicated = 0, spread = 0, groups = 1;
+	int replicating = p->nodes > 1;
 	switch (p->transport) {
 	case SHARE_UNICAST:
 	case SHARE_HUB:
@@ -148,27 +152,16 @@ static uint64_t replicated_keys(const struct sim_params *p, const struct trace *
 		groups = p->multicast_groups ? p->multicast_groups : 1;
 		break;
 	case SHARE_PUBSUB:
-		if (p->pubsub_subscribe != PUBSUB_ALL)
-			return 0;
+		replicating &= p->pubsub_subscribe == PUBSUB_ALL;
 		break;
 	default:
-		return 0;
+		replicating = 0;
 	}
-	return trace_queried_keys(t) / groups;
-}
-
-/*
- * The keys an unbounded cache is expected to end up with when the frontend spreads queries
- * evenly (random, round-robin, on one site): without sharing, about a sixth of a run's time
- * went into growing caches from a share of the records (the 10M-query replay's 16 caches grew
- * twice each). An estimate, not a bound: a cache that needs more still grows.
- */
-static uint64_t spread_keys(const struct sim_params *p, const struct trace *t)
-{
-	if (p->cache_capacity || p->cache_capacity_bytes || p->sites > 1 ||
-	    (p->frontend != FRONTEND_RANDOM && p->frontend != FRONTEND_ROUND_ROBIN))
-		return 0;
-	return (uint64_t)trace_spread_keys(t, p->nodes);
+	if (replicating)
+		replicated = trace_queried_keys(t) / groups;
+	if (p->sites <= 1 && (p->frontend == FRONTEND_RANDOM || p->frontend == FRONTEND_ROUND_ROBIN))
+		spread = (uint64_t)trace_spread_keys(t, p->nodes);
+	return replicated > spread ? replicated : spread;
 }
 
 int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const struct trace *t,
@@ -221,10 +214,7 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 	/* Start each cache near the trace's working set divided among the nodes, or near what it is
 	 * expected to hold: growing copies the table and has the kernel supply pages twice over. */
 	uint32_t initial = (uint32_t)(trace_record_count(t) / p->nodes + 64);
-	uint64_t expected = cache_unbounded_slots(replicated_keys(p, t));
-	uint64_t spread = cache_unbounded_slots(spread_keys(p, t));
-	if (spread > expected)
-		expected = spread;
+	uint64_t expected = cache_unbounded_slots(expected_keys(p, t));
 	if (expected > initial)
 		initial = (uint32_t)(expected < UINT32_MAX / 2 ? expected : UINT32_MAX / 2);
 	n->share_overhead = p->transport == SHARE_PUBSUB ? pubsub_object_overhead(p->ip_version)
