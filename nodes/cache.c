@@ -99,18 +99,6 @@ void cache_free(struct cache *c)
 	c->cap = c->used = 0;
 }
 
-struct cache_entry *cache_find(const struct cache *c, uint64_t key)
-{
-	uint32_t mask = c->cap - 1;
-	for (uint32_t i = cache_home_slot(key, mask);; i = (i + 1) & mask) {
-		struct cache_entry *e = &c->slots[i];
-		if (!e->used)
-			return NULL;
-		if (e->key == key)
-			return e;
-	}
-}
-
 /* Put entry e in a fresh table; its slot. */
 static uint32_t place(struct cache_entry *slots, uint32_t mask, const struct cache_entry *e)
 {

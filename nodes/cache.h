@@ -84,8 +84,18 @@ int cache_init(struct cache *c, uint32_t initial_cap);
 /** Evict by exact LRU from now on (entries already held are ranked in slot order); 0 or -1. */
 int cache_use_lru(struct cache *c);
 void cache_free(struct cache *c);
-/** The slot of key, or NULL if the key was never stored. */
-struct cache_entry *cache_find(const struct cache *c, uint64_t key);
+/** The slot of key, or NULL if the key was never stored (inline: every lookup of the replay). */
+static inline struct cache_entry *cache_find(const struct cache *c, uint64_t key)
+{
+	uint32_t mask = c->cap - 1;
+	for (uint32_t i = cache_home_slot(key, mask);; i = (i + 1) & mask) {
+		struct cache_entry *e = &c->slots[i];
+		if (!e->used)
+			return NULL;
+		if (e->key == key)
+			return e;
+	}
+}
 /** Whether holding this many entries would make the table grow. */
 int cache_full(const struct cache *c, uint64_t entries);
 /** Slots for an unbounded cache (cache_init) to hold this many entries without growing. */
@@ -99,15 +109,8 @@ uint64_t cache_unbounded_slots(uint64_t entries);
 struct cache_entry *cache_slot_new(struct cache *c, uint64_t key, uint64_t *evicted);
 static inline struct cache_entry *cache_slot_evict(struct cache *c, uint64_t key, uint64_t *evicted)
 {
-	/* cache_find written here: a key already held (every hit) costs no call. */
-	uint32_t mask = c->cap - 1;
-	for (uint32_t i = cache_home_slot(key, mask);; i = (i + 1) & mask) {
-		struct cache_entry *e = &c->slots[i];
-		if (!e->used)
-			return cache_slot_new(c, key, evicted);
-		if (e->key == key)
-			return e;
-	}
+	struct cache_entry *e = cache_find(c, key); /* a key already held (every hit) costs no call */
+	return e ? e : cache_slot_new(c, key, evicted);
 }
 static inline struct cache_entry *cache_slot(struct cache *c, uint64_t key)
 {

@@ -390,6 +390,8 @@ static sim_time authority_wait(struct resolver_net *n, uint32_t node, sim_time n
                                size_t len, sim_time t)
 {
 	sim_time wait;
+	if (!n->upstream) /* no capacity: no wait */
+		return 0;
 	if (upstream_load_take(n->upstream, zone, len, t, &wait))
 		return -1;
 	if (wait > 0) {
@@ -433,13 +435,13 @@ static sim_time resolution_delay(struct resolver_net *n, uint32_t node, sim_time
 		const uint8_t *parent = s == 0 ? (const uint8_t *)"" : name + starts[count - 1];
 		size_t parent_len = s == 0 ? 1 : len - starts[count - 1];
 		sim_time latency = zone_latency(n, parent, parent_len);
-		if ((wait = n->upstream ? authority_wait(n, node, now, parent, parent_len, t) : 0) < 0)
+		if ((wait = authority_wait(n, node, now, parent, parent_len, t)) < 0)
 			return -1;
 		t += wait + latency;
 		metrics_add(n->m, node, now, CTR_UPSTREAM, 1);
 		metrics_add(n->m, node, now, steps[s].counter, 1);
 	}
-	if ((wait = n->upstream ? authority_wait(n, node, now, name + zone, len - zone, t) : 0) < 0)
+	if ((wait = authority_wait(n, node, now, name + zone, len - zone, t)) < 0)
 		return -1;
 	return t + wait + zone_delay - now;
 }
@@ -450,7 +452,7 @@ static sim_time resolution_delay(struct resolver_net *n, uint32_t node, sim_time
 static void check_consistency(struct resolver_net *n, uint32_t node, sim_time now,
                               const struct cache_entry *e)
 {
-	if (n->nodes < 2 || (n->p->change_share <= 0 && !n->p->changes_from_trace))
+	if (n->nodes < 2 || !authority_world_changes(&n->world))
 		return;
 	uint32_t peer = rng_uniform_int(n->rng, RNG_CONSISTENCY, n->nodes - 1);
 	peer += peer >= node;
