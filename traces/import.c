@@ -150,24 +150,13 @@ static void input_close(struct input_stream *in)
 }
 
 /* A SHA-256 in hex. */
-static void sha256_hex(const unsigned char md[32], char out[65])
-{
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
 /* The SHA-256 of everything hashed into md so far, in hex. */
 static void md_final_hex(EVP_MD_CTX *md, char out[65])
 {
 	unsigned char sum[32];
 	unsigned int sum_len = 0;
 	EVP_DigestFinal_ex(md, sum, &sum_len);
-	sha256_hex(sum, out);
-}
-
-static void input_digest(struct input_stream *in, char out[65])
-{
-	md_final_hex(in->md, out);
+	trace_sha256_hex(sum, out);
 }
 
 static void digest_hex(const uint8_t *data, size_t len, char out[65])
@@ -175,7 +164,7 @@ static void digest_hex(const uint8_t *data, size_t len, char out[65])
 	unsigned char sum[32];
 	unsigned int sum_len = 0;
 	EVP_Digest(data, len, sum, &sum_len, EVP_sha256(), NULL);
-	sha256_hex(sum, out);
+	trace_sha256_hex(sum, out);
 }
 
 /* An answer RR's content without its TTL: owner, type, class and RDATA, with the names inside
@@ -1045,7 +1034,7 @@ int import_buffer(const struct import_ctx *ctx, const uint8_t *data, size_t len,
 
 static void stream_digest(void *arg, char out[65])
 {
-	input_digest(arg, out);
+	md_final_hex(((struct input_stream *)arg)->md, out);
 }
 
 static void reader_digest(void *arg, char out[65])
@@ -1086,7 +1075,8 @@ static int import_plain_pcap(const struct import_ctx *ctx, const char *path, int
 		return 1;
 	}
 	struct helper helper;
-	if (!helper_start(&helper, fd, reader.buf, reader.len, reader.base, reader.hashed, reader.eof, md))
+	/* A file read whole by the first chunk needs no thread. */
+	if (!reader.eof && !helper_start(&helper, fd, reader.buf, reader.len, reader.base, reader.hashed, reader.eof, md))
 		reader.helper = &helper;
 	*rc = import_pcap(ctx, NULL, &reader, path, reader_digest, &reader, err, err_size);
 	if (reader.helper) /* an error before the digest */

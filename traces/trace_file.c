@@ -189,8 +189,13 @@ static void compute_digest(struct trace *t)
 	unsigned char md[32];
 	unsigned int md_len = 0;
 	EVP_Digest(t->map, t->size, md, &md_len, EVP_sha256(), NULL);
+	trace_sha256_hex(md, t->digest);
+}
+
+void trace_sha256_hex(const unsigned char sum[32], char out[65])
+{
 	for (unsigned i = 0; i < 32; i++)
-		snprintf(t->digest + 2 * i, 3, "%02x", md[i]);
+		snprintf(out + 2 * i, 3, "%02x", sum[i]);
 }
 
 int trace_open(const char *path, struct trace **out, char *err, size_t err_size)
