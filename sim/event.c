@@ -12,6 +12,26 @@
 #include <string.h>
 
 #define EV_ROOT 3
+#define EV_ARITY 4
+
+/* The smallest of the four keys from first (a full group of siblings), without branches. */
+static inline size_t ev_min_of_four(const ev_key *keys, size_t first)
+{
+	size_t a = keys[first + 1] < keys[first] ? first + 1 : first;
+	size_t b = keys[first + 3] < keys[first + 2] ? first + 3 : first + 2;
+	return keys[b] < keys[a] ? b : a;
+}
+
+static inline size_t ev_smallest_child(const ev_key *keys, size_t first, size_t n)
+{
+	if (first + EV_ARITY <= n)
+		return ev_min_of_four(keys, first);
+	size_t best = first;
+	for (size_t c = first + 1; c < n; c++)
+		if (keys[c] < keys[best])
+			best = c;
+	return best;
+}
 
 static inline sim_time ev_key_time(ev_key k)
 {
@@ -43,6 +63,7 @@ static int ev_reserve(struct event_queue *q, size_t cap)
 int ev_init(struct event_queue *q, size_t initial_cap)
 {
 	memset(q, 0, sizeof(*q));
+	q->top_key = ~(ev_key)0;
 	return ev_reserve(q, initial_cap ? initial_cap : 64);
 }
 
@@ -62,6 +83,9 @@ int ev_push(struct event_queue *q, sim_time time, uint32_t kind, uint32_t node, 
 	if (q->root_vacant) { /* pop then push: one sift down from the root instead of two sifts */
 		q->root_vacant = 0;
 		ev_sift_into_root(q, key, item, q->len);
+		q->top = 0;
+		q->top_key = q->keys[0];
+		q->top_stale = 0;
 		return 0;
 	}
 	if (q->len == q->cap && ev_reserve(q, q->cap * 2)) {
@@ -80,6 +104,9 @@ int ev_push(struct event_queue *q, sim_time time, uint32_t kind, uint32_t node, 
 	}
 	keys[i] = key;
 	q->payload[i] = item;
+	q->top = 0;
+	q->top_key = keys[0];
+	q->top_stale = 0;
 	return 0;
 }
 
@@ -154,19 +181,34 @@ int ev_pop(struct event_queue *q, struct event *out)
 	out->kind = q->payload[0].kind;
 	out->node = q->payload[0].node;
 	out->arg = q->payload[0].arg;
-	if (q->len == 1)
+	if (q->len == 1) {
 		q->len = 0;
-	else
+		q->top_key = ~(ev_key)0;
+		q->top_stale = 0;
+	} else {
 		q->root_vacant = 1; /* filled by the next push, or by the next pop */
+		q->top_stale = 1;
+	}
 	return 0;
 }
 
-const struct ev_payload *ev_peek_payload(const struct event_queue *q)
+void ev_find_top(struct event_queue *q)
 {
-	return ev_count(q) ? &q->payload[ev_top(q)] : NULL;
+	q->top_stale = 0;
+	q->top = ev_smallest_child(q->keys, 1, q->len); /* the root is vacant */
+	q->top_key = q->keys[q->top];
 }
 
-sim_time ev_peek_time(const struct event_queue *q)
+const struct ev_payload *ev_peek_payload(struct event_queue *q)
 {
-	return ev_count(q) ? ev_key_time(q->keys[ev_top(q)]) : INT64_MAX;
+	if (q->top_stale)
+		ev_find_top(q);
+	return ev_count(q) ? &q->payload[q->top] : NULL;
+}
+
+sim_time ev_peek_time(struct event_queue *q)
+{
+	if (q->top_stale)
+		ev_find_top(q);
+	return ev_count(q) ? ev_key_time(q->top_key) : INT64_MAX;
 }

@@ -39,6 +39,9 @@ struct event_queue {
 	void *key_block;            /**< what was allocated for keys */
 	size_t len, cap;            /**< positions in use, counting a vacant root */
 	int root_vacant;            /**< the last pop left the root empty for the next push to fill */
+	size_t top;                 /**< position of the earliest event, while there is one */
+	ev_key top_key;             /**< its key; all ones when the queue is empty */
+	int top_stale;              /**< a pop left the root vacant: top not yet looked for */
 	uint64_t next_seq;
 };
 
@@ -55,48 +58,28 @@ static inline size_t ev_count(const struct event_queue *q) { return q->len - (si
  * whether it comes before every queued event, so the order is exactly as if it were queued.
  */
 static inline uint64_t ev_take_seq(struct event_queue *q) { return q->next_seq++; }
-static inline int ev_precedes_queue(const struct event_queue *q, sim_time time, uint64_t seq);
+static inline int ev_precedes_queue(struct event_queue *q, sim_time time, uint64_t seq);
 /** What the earliest event is about (kind, node, arg), or NULL if empty: to prepare for it. */
-const struct ev_payload *ev_peek_payload(const struct event_queue *q);
+const struct ev_payload *ev_peek_payload(struct event_queue *q);
 /** Time of the earliest event, or INT64_MAX if empty. */
-sim_time ev_peek_time(const struct event_queue *q);
+sim_time ev_peek_time(struct event_queue *q);
 
 /* Inline below: the replay asks ev_precedes_queue before every arrival. */
-#define EV_ARITY 4
-
 static inline ev_key ev_make_key(sim_time time, uint64_t seq)
 {
 	return (ev_key)((uint64_t)time ^ (UINT64_C(1) << 63)) << 64 | seq;
 }
 
-/* The smallest of the four keys from first (a full group of siblings), without branches. */
-static inline size_t ev_min_of_four(const ev_key *keys, size_t first)
-{
-	size_t a = keys[first + 1] < keys[first] ? first + 1 : first;
-	size_t b = keys[first + 3] < keys[first + 2] ? first + 3 : first + 2;
-	return keys[b] < keys[a] ? b : a;
-}
+/** The earliest event's position and key, looked for after a pop (not by the pop itself: in
+ * the hold model a push nearly always follows and finds the top anyway). */
+void ev_find_top(struct event_queue *q);
 
-static inline size_t ev_smallest_child(const ev_key *keys, size_t first, size_t n)
+/* The replay asks before each arrival, ~2.5 times per pop: the top is kept, not looked for. */
+static inline int ev_precedes_queue(struct event_queue *q, sim_time time, uint64_t seq)
 {
-	if (first + EV_ARITY <= n)
-		return ev_min_of_four(keys, first);
-	size_t best = first;
-	for (size_t c = first + 1; c < n; c++)
-		if (keys[c] < keys[best])
-			best = c;
-	return best;
-}
-
-/* Where the earliest event is: the root, or with the root vacant the smallest of its children. */
-static inline size_t ev_top(const struct event_queue *q)
-{
-	return q->root_vacant ? ev_smallest_child(q->keys, 1, q->len) : 0;
-}
-
-static inline int ev_precedes_queue(const struct event_queue *q, sim_time time, uint64_t seq)
-{
-	return ev_count(q) == 0 || ev_make_key(time, seq) < q->keys[ev_top(q)];
+	if (q->top_stale)
+		ev_find_top(q);
+	return ev_make_key(time, seq) < q->top_key; /* an empty queue's all-ones key follows any time */
 }
 
 #endif
