@@ -9,6 +9,7 @@
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <string.h>
 /* Inlined: rng_hash_unit runs once or twice per resolution, on 16 bytes. */
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -23,12 +24,35 @@ static inline uint32_t mt_twist(uint32_t high_of, uint32_t low_of, uint32_t shif
 	return shifted ^ (y >> 1) ^ ((y & 1) ? 0x9908b0dfu : 0);
 }
 
+/* Four words of the twist at once: word k needs words k + 1 (not yet rewritten) and
+ * k + MT_SHIFT or k + MT_SHIFT - RNG_MT_WORDS (rewritten already, or not yet, the same for the
+ * four), so the same values as the scalar loop. */
+typedef uint32_t mt_vec __attribute__((vector_size(16)));
+
+static inline mt_vec mt_load(const uint32_t *p)
+{
+	mt_vec v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline void mt_twist4(uint32_t *w, int k, int shifted)
+{
+	mt_vec y = (mt_load(w + k) & MT_UPPER) | (mt_load(w + k + 1) & MT_LOWER);
+	mt_vec v = mt_load(w + shifted) ^ (y >> 1) ^ (-(y & 1) & 0x9908b0dfu);
+	memcpy(w + k, &v, sizeof(v));
+}
+
 void rng_mt_regenerate(struct rng_mt *s)
 {
 	uint32_t *w = s->word;
 	int k = 0;
+	for (; k + 4 <= RNG_MT_WORDS - MT_SHIFT; k += 4)
+		mt_twist4(w, k, k + MT_SHIFT);
 	for (; k < RNG_MT_WORDS - MT_SHIFT; k++)
 		w[k] = mt_twist(w[k], w[k + 1], w[k + MT_SHIFT]);
+	for (; k + 4 <= RNG_MT_WORDS - 1; k += 4)
+		mt_twist4(w, k, k + MT_SHIFT - RNG_MT_WORDS);
 	for (; k < RNG_MT_WORDS - 1; k++)
 		w[k] = mt_twist(w[k], w[k + 1], w[k + MT_SHIFT - RNG_MT_WORDS]);
 	w[k] = mt_twist(w[k], w[0], w[MT_SHIFT - 1]);
@@ -126,9 +150,25 @@ double rng_lognormal(struct rng_streams *r, enum rng_purpose p, double zeta, dou
 	return exp(sigma * normal + zeta);
 }
 
+/* XXH64 of 16 bytes written out (a resolution hashes its name once or twice): the input's two
+ * little-endian words, one round each, then the avalanche, as XXH64 does below 32 bytes. */
+static inline uint64_t xxh64_two_words(uint64_t seed, uint64_t a, uint64_t b)
+{
+	uint64_t h = seed + XXH_PRIME64_5 + 16;
+	h ^= XXH64_round(0, XXH_readLE64(&a));
+	h = XXH_rotl64(h, 27) * XXH_PRIME64_1 + XXH_PRIME64_4;
+	h ^= XXH64_round(0, XXH_readLE64(&b));
+	h = XXH_rotl64(h, 27) * XXH_PRIME64_1 + XXH_PRIME64_4;
+	return XXH64_avalanche(h);
+}
+
+uint64_t rng_hash_words(uint64_t seed, uint64_t a, uint64_t b)
+{
+	return xxh64_two_words(seed, a, b);
+}
+
 double rng_hash_unit(uint64_t seed, uint64_t a, uint64_t b)
 {
-	uint64_t material[2] = { a, b };
-	uint64_t h = XXH64(material, sizeof(material), seed);
+	uint64_t h = xxh64_two_words(seed, a, b);
 	return (double)(h >> 11) * 0x1.0p-53; /* the top 53 bits: exact doubles in [0, 1) */
 }

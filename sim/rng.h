@@ -108,6 +108,8 @@ static inline uint32_t rng_uniform_bounded(struct rng_streams *r, enum rng_purpo
 double rng_lognormal(struct rng_streams *r, enum rng_purpose p, double zeta, double sigma);
 /** Stateless uniform double in [0, 1) from (seed, a, b): same inputs, same value. */
 double rng_hash_unit(uint64_t seed, uint64_t a, uint64_t b);
+/** The 64-bit hash behind rng_hash_unit: XXH64 of the 16 bytes of (a, b), little-endian. */
+uint64_t rng_hash_words(uint64_t seed, uint64_t a, uint64_t b);
 const char *rng_purpose_name(enum rng_purpose p);
 
 #endif

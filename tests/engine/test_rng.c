@@ -8,6 +8,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <xxhash.h>
 
 #include "sim/rng.h"
 
@@ -138,6 +139,28 @@ static void test_uniform_int_range_and_spread(void **state)
 	rng_free(&r);
 }
 
+/* The written-out 16-byte hash is XXH64's: for edge words, and many seeds and words. */
+static void test_hash_words_are_xxh64(void **state)
+{
+	(void)state;
+	const uint64_t edges[] = { 0, 1, UINT32_MAX, 1ull << 63, UINT64_MAX };
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	for (int i = 0; i < 20000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		uint64_t seed = i < 125 ? edges[i % 5] : x;
+		uint64_t a = i < 125 ? edges[i / 5 % 5] : x * 31, b = i < 125 ? edges[i / 25] : x >> 3;
+		unsigned char bytes[16]; /* the words as little-endian bytes, as the hash reads them */
+		for (int k = 0; k < 8; k++) {
+			bytes[k] = (unsigned char)(a >> (8 * k));
+			bytes[8 + k] = (unsigned char)(b >> (8 * k));
+		}
+		assert_int_equal(rng_hash_words(seed, a, b), XXH64(bytes, sizeof(bytes), seed));
+		assert_true(rng_hash_unit(seed, a, b) == (double)(XXH64(bytes, sizeof(bytes), seed) >> 11) * 0x1.0p-53);
+	}
+}
+
 static void test_hash_unit(void **state)
 {
 	(void)state;
@@ -163,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_seed_and_repetition_change_draws),
 		cmocka_unit_test(test_bounded_draws_are_gsl),
 		cmocka_unit_test(test_uniform_int_range_and_spread),
+		cmocka_unit_test(test_hash_words_are_xxh64),
 		cmocka_unit_test(test_hash_unit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
