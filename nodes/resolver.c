@@ -64,14 +64,9 @@ struct share_buf {
 };
 struct delivery { uint32_t next_free; uint32_t buf; uint8_t to_hub; };
 
-/* Take an element from a pool: reuse a freed one or append. Returns its index or NONE. */
-uint32_t resolver_pool_take(void **arr, uint32_t *len, uint32_t *cap, uint32_t *free_head, size_t elem)
+/* A pool without a freed element: the next one, the pool grown if full. */
+uint32_t resolver_pool_append(void **arr, uint32_t *len, uint32_t *cap, size_t elem)
 {
-	if (*free_head != NONE) {
-		uint32_t i = *free_head;
-		*free_head = *(uint32_t *)(void *)((char *)*arr + (size_t)i * elem);
-		return i;
-	}
 	if (*len == *cap) {
 		uint32_t ncap = *cap ? *cap * 2 : 256;
 		void *na = realloc(*arr, (size_t)ncap * elem);
@@ -83,12 +78,6 @@ uint32_t resolver_pool_take(void **arr, uint32_t *len, uint32_t *cap, uint32_t *
 		*cap = ncap;
 	}
 	return (*len)++;
-}
-
-void resolver_pool_put(void *arr, uint32_t *free_head, size_t elem, uint32_t i)
-{
-	*(uint32_t *)(void *)((char *)arr + (size_t)i * elem) = *free_head;
-	*free_head = i;
 }
 
 #define TAKE(n, pool, len, cap, fr) resolver_pool_take((void **)&(n)->pool, &(n)->len, &(n)->cap, &(n)->fr, sizeof(*(n)->pool))

@@ -127,8 +127,23 @@ int resolver_share_make(struct resolver_net *n, uint32_t origin, sim_time now, u
                         uint16_t qtype, uint16_t qclass, const struct answer *a, uint32_t ttl,
                         uint32_t *out);
 uint32_t resolver_clamp_ttl(const struct sim_params *p, uint32_t ttl);
-uint32_t resolver_pool_take(void **arr, uint32_t *len, uint32_t *cap, uint32_t *free_head, size_t elem);
-void resolver_pool_put(void *arr, uint32_t *free_head, size_t elem, uint32_t i);
+/* Pools of resolutions, waiters, buffers and deliveries: an element's first word links it to
+ * the next free one (UINT32_MAX: none). Inline: every miss takes and puts one. */
+uint32_t resolver_pool_append(void **arr, uint32_t *len, uint32_t *cap, size_t elem);
+/** An element from a pool: a freed one, or one appended (grown as needed). Its index, or UINT32_MAX. */
+static inline uint32_t resolver_pool_take(void **arr, uint32_t *len, uint32_t *cap, uint32_t *free_head, size_t elem)
+{
+	uint32_t i = *free_head;
+	if (i == UINT32_MAX)
+		return resolver_pool_append(arr, len, cap, elem);
+	*free_head = *(uint32_t *)(void *)((char *)*arr + (size_t)i * elem);
+	return i;
+}
+static inline void resolver_pool_put(void *arr, uint32_t *free_head, size_t elem, uint32_t i)
+{
+	*(uint32_t *)(void *)((char *)arr + (size_t)i * elem) = *free_head;
+	*free_head = i;
+}
 
 /** A share copy arrives at its peer (event argument: its delivery index). */
 /** The delivery arg is the next event at node: start fetching the cache slot it will write. */
