@@ -217,6 +217,7 @@ int pubsub_relay(struct resolver_net *n, uint32_t relay, sim_time now, uint64_t 
 	/* An authority's publication is counted at resolver 0: the authority is not a resolver. */
 	uint32_t who = pub.node < n->nodes ? pub.node : 0;
 	int rc = 0;
+	resolver_prefetch_receivers(n, pub.buf, relay, relay_count(n));
 	for (uint32_t k = relay; k < n->nodes && rc == 0; k += relay_count(n)) {
 		if (k == pub.node || !subscribed(n, k, pub.key, now))
 			continue;

@@ -148,6 +148,9 @@ static inline void resolver_pool_put(void *arr, uint32_t *free_head, size_t elem
 /** A share copy arrives at its peer (event argument: its delivery index). */
 /** The delivery arg is the next event at node: start fetching the cache slot it will write. */
 void resolver_prefetch_delivery(const struct resolver_net *n, uint32_t node, uint64_t arg);
+/** Before the copies of share buffer bi go out: fetch the cache slots of resolvers first,
+ * first + step, ... (all at once: one prefetch at a time costs a memory latency each). */
+void resolver_prefetch_receivers(const struct resolver_net *n, uint32_t bi, uint32_t first, uint32_t step);
 int resolver_deliver(struct resolver_net *n, uint32_t node, sim_time now, uint64_t arg);
 /**
  * Receive a share message at node (public for the fuzz target and tests): checks it, counts
