@@ -87,7 +87,7 @@ static uint8_t *sample_clients(uint32_t n, uint32_t k, struct rng_streams *rng)
  * The fetches are asked for ARRIVAL_BATCH at a time: on this machine a prefetch holds up the
  * instructions after it until its line arrives, so prefetches one per arrival each cost a
  * memory latency, and a batch of them costs about one (replay without sharing: -10 % user
- * time; a second prefetch per arrival for the probe's next line cost +70 %).
+ * time).
  * Arrivals are not queued: the first one is merged with the event queue under the sequence
  * number a push would have given it, so the order of events is exactly that of a queue.
  * Choosing early changes nothing: only the frontend draws from its random stream, in arrival
