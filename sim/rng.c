@@ -56,6 +56,14 @@ void rng_mt_regenerate(struct rng_mt *s)
 	for (; k < RNG_MT_WORDS - 1; k++)
 		w[k] = mt_twist(w[k], w[k + 1], w[k + MT_SHIFT - RNG_MT_WORDS]);
 	w[k] = mt_twist(w[k], w[0], w[MT_SHIFT - 1]);
+	for (k = 0; k < RNG_MT_WORDS; k += 4) {
+		mt_vec t = mt_load(w + k);
+		t ^= t >> 11;
+		t ^= (t << 7) & 0x9d2c5680u;
+		t ^= (t << 15) & 0xefc60000u;
+		t ^= t >> 18;
+		memcpy(s->tempered + k, &t, sizeof(t));
+	}
 	s->next = 0;
 }
 

@@ -31,20 +31,18 @@ enum rng_purpose {
 #define RNG_MT_WORDS 624
 struct rng_mt {
 	uint32_t word[RNG_MT_WORDS];
-	uint32_t next; /**< the word to temper next; RNG_MT_WORDS: regenerate first */
+	uint32_t tempered[RNG_MT_WORDS]; /**< the outputs of word[], tempered when regenerated */
+	uint32_t next; /**< the output to give next; RNG_MT_WORDS: regenerate first */
 };
 
+/** The next RNG_MT_WORDS words, and their outputs (tempered four at a time). */
 void rng_mt_regenerate(struct rng_mt *s);
 
 static inline uint32_t rng_mt_next(struct rng_mt *s)
 {
 	if (s->next >= RNG_MT_WORDS)
 		rng_mt_regenerate(s);
-	uint32_t k = s->word[s->next++];
-	k ^= k >> 11;
-	k ^= (k << 7) & 0x9d2c5680u;
-	k ^= (k << 15) & 0xefc60000u;
-	return k ^ (k >> 18);
+	return s->tempered[s->next++];
 }
 
 struct rng_streams {
