@@ -169,6 +169,7 @@ int resolver_net_init(struct resolver_net *n, const struct sim_params *p, const 
 	n->joining = p->join_at > 0 && p->nodes > 1 ? p->nodes - 1 : UINT32_MAX;
 	n->join_time = trace_query_count(t) ? trace_queries(t)[0].time_ns + (sim_time)(p->join_at * 1e9) : 0;
 	n->service_time = sim_time_from_ms(p->service_time_ms);
+	n->service_bucket = metrics_latency_bucket(n->service_time);
 	n->log_upstream_median = p->upstream_latency_median_ms > 0 ? log(p->upstream_latency_median_ms) : 0;
 	n->link_latency = sim_time_from_ms(p->link_latency_ms);
 	n->inter_site_latency = sim_time_from_ms(p->inter_site_latency_ms);
@@ -487,7 +488,7 @@ static int serve_expired(struct resolver_net *n, uint32_t node, sim_time now,
                          const struct trace_query *q, uint64_t key, struct cache_entry *e)
 {
 	metrics_add(n->m, node, now, CTR_SERVED_EXPIRED, 1);
-	metrics_latency(n->m, node, LAT_EXPIRED, n->service_time);
+	metrics_latency_in(n->m, node, LAT_EXPIRED, n->service_bucket, n->service_time);
 	check_stale(n, node, now, q->name_id, e);
 	return e->inflight ? 0 : background_refresh(n, node, now, key, e);
 }
@@ -508,7 +509,7 @@ int resolver_query(struct resolver_net *n, uint32_t node, sim_time now, const st
 		int shared = e->origin == CACHE_SHARED;
 		counts[shared ? CTR_HITS_SHARED : CTR_HITS_OWN]++;
 		check_stale(n, node, now, q->name_id, e);
-		metrics_latency(m, node, shared ? LAT_HIT_SHARED : LAT_HIT_OWN, n->service_time);
+		metrics_latency_in(m, node, shared ? LAT_HIT_SHARED : LAT_HIT_OWN, n->service_bucket, n->service_time);
 		count_answer(n, node, now, e->rcode, e->negative);
 		/* Unbound's prefetch: a hit in the last 10 % of the TTL refreshes the entry. */
 		if (n->p->prefetch && !e->inflight && !e->negative &&

@@ -47,6 +47,7 @@ struct resolver_net {
 	struct dns_tsig_key send_key, recv_key;
 	int64_t epoch_ns;          /**< Unix time of simulated time 0 */
 	sim_time service_time, link_latency, link_jitter, inter_site_latency;
+	unsigned service_bucket; /**< metrics_latency_bucket(service_time): a hit's latency bucket */
 	double log_upstream_median; /**< log of the upstream latency's median in ms, taken once */
 	uint32_t sites;
 	sim_time *site_latency;    /**< network.latency_matrix: [from * sites + to] one-way delays (NULL: none) */

@@ -162,13 +162,21 @@ static inline unsigned metrics_latency_bucket(sim_time latency)
 	return bucket < METRICS_HIST_BUCKETS ? bucket : METRICS_HIST_BUCKETS - 1;
 }
 
+/** A latency whose bucket the caller knows (metrics_latency_bucket(latency)): every cache hit
+ * answers in the same service time. */
+static inline void metrics_latency_in(struct metrics *m, uint32_t node, enum metrics_latency_class c,
+                                      unsigned bucket, sim_time latency)
+{
+	size_t slot = (size_t)node * LAT__COUNT + c;
+	m->latency[slot * METRICS_HIST_BUCKETS + bucket]++;
+	m->latency_sum_ns[slot] += (uint64_t)(latency > 0 ? latency : 0);
+}
+
 /* Written here: every client answer adds one. */
 static inline void metrics_latency(struct metrics *m, uint32_t node, enum metrics_latency_class c,
                                    sim_time latency)
 {
-	size_t slot = (size_t)node * LAT__COUNT + c;
-	m->latency[slot * METRICS_HIST_BUCKETS + metrics_latency_bucket(latency)]++;
-	m->latency_sum_ns[slot] += (uint64_t)(latency > 0 ? latency : 0);
+	metrics_latency_in(m, node, c, metrics_latency_bucket(latency), latency);
 }
 
 /** Sum of a counter over all nodes and bins. */
