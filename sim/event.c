@@ -76,6 +76,14 @@ void ev_free(struct event_queue *q)
 
 static void ev_sift_into_root(struct event_queue *q, ev_key key, struct ev_payload payload, size_t n);
 
+/* After a push the root holds the earliest event. */
+static inline void ev_root_is_top(struct event_queue *q)
+{
+	q->top = 0;
+	q->top_key = q->keys[0];
+	q->top_stale = 0;
+}
+
 int ev_push(struct event_queue *q, sim_time time, uint32_t kind, uint32_t node, uint64_t arg)
 {
 	ev_key key = ev_make_key(time, q->next_seq++);
@@ -83,9 +91,7 @@ int ev_push(struct event_queue *q, sim_time time, uint32_t kind, uint32_t node, 
 	if (q->root_vacant) { /* pop then push: one sift down from the root instead of two sifts */
 		q->root_vacant = 0;
 		ev_sift_into_root(q, key, item, q->len);
-		q->top = 0;
-		q->top_key = q->keys[0];
-		q->top_stale = 0;
+		ev_root_is_top(q);
 		return 0;
 	}
 	if (q->len == q->cap && ev_reserve(q, q->cap * 2)) {
@@ -104,9 +110,7 @@ int ev_push(struct event_queue *q, sim_time time, uint32_t kind, uint32_t node, 
 	}
 	keys[i] = key;
 	q->payload[i] = item;
-	q->top = 0;
-	q->top_key = keys[0];
-	q->top_stale = 0;
+	ev_root_is_top(q);
 	return 0;
 }
 

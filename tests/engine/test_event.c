@@ -85,6 +85,13 @@ static void test_matches_reference(void **state)
 			for (uint64_t i = 0; i < pushed; i++)
 				if (ref_live[i] && (best == UINT64_MAX || ref_time[i] < ref_time[best]))
 					best = i; /* the first of equal times is the earliest pushed */
+			/* An arrival kept outside the queue (its seq the next one) goes first exactly when
+			 * its time is before the earliest queued event's. */
+			int64_t probe = now + (int64_t)(x >> 50) % 60 - 5;
+			assert_int_equal(ev_precedes_queue(&q, probe, q.next_seq), probe < ref_time[best]);
+			if (best > 0) /* the same time with an earlier seq */
+				assert_int_equal(ev_precedes_queue(&q, ref_time[best], 0), 1);
+			assert_true(ev_peek_time(&q) == ref_time[best]);
 			struct event e;
 			assert_int_equal(ev_pop(&q, &e), 0);
 			assert_int_equal(e.arg, best);
@@ -99,6 +106,11 @@ static void test_matches_reference(void **state)
 		assert_int_equal(ev_count(&q), pushed - popped);
 	}
 	assert_true(popped > OPS / 4);
+	while (ev_count(&q) > 0) { /* emptied: nothing is left to come first */
+		struct event e;
+		assert_int_equal(ev_pop(&q, &e), 0);
+	}
+	assert_int_equal(ev_precedes_queue(&q, INT64_MAX - 1, q.next_seq), 1);
 	ev_free(&q);
 }
 
