@@ -7,7 +7,7 @@
  * number of outstanding resolutions and deliveries, not the trace length.
  *
  * Keys and payloads live in two parallel arrays: a sift compares keys only, and the four
- * children of a node share one 64-byte cache line (the hold-model benchmark,
+ * children of a node share one 64-byte cache line in each (the hold-model benchmark,
  * tests/bench/bench_hold.c, is what this layout was measured with).
  */
 #ifndef SHARESIM_EVENT_H
@@ -37,6 +37,7 @@ struct event_queue {
 	ev_key *keys;               /**< keys[ROOT + i]: heap position i (ROOT aligns the children) */
 	struct ev_payload *payload; /**< payload[i]: heap position i */
 	void *key_block;            /**< what was allocated for keys */
+	void *payload_block;        /**< and for payloads, aligned alike */
 	size_t len, cap;            /**< positions in use, counting a vacant root */
 	int root_vacant;            /**< the last pop left the root empty for the next push to fill */
 	size_t top;                 /**< position of the earliest event, while there is one */
