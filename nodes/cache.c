@@ -193,19 +193,6 @@ static int evict_one(struct cache *c)
 	return 0;
 }
 
-/*
- * Linear probing stays short up to 3/4 load, and a table half as large is half the pages the
- * kernel must supply (first touches of fresh memory were a fifth of a run without sharing). A
- * bounded cache keeps to 1/2: its sampled eviction picks slots by position, so its table size
- * is part of its results.
- */
-int cache_full(const struct cache *c, uint64_t entries)
-{
-	if (c->capacity || c->capacity_bytes)
-		return entries * 2 > c->cap;
-	return entries * 4 > (uint64_t)c->cap * 3;
-}
-
 uint64_t cache_unbounded_slots(uint64_t entries)
 {
 	return entries * 4 / 3 + 2; /* never full, as cache_full has it */

@@ -90,20 +90,37 @@ int cache_init(struct cache *c, uint32_t initial_cap);
 /** Evict by exact LRU from now on (entries already held are ranked in slot order); 0 or -1. */
 int cache_use_lru(struct cache *c);
 void cache_free(struct cache *c);
-/** The slot of key, or NULL if the key was never stored (inline: every lookup of the replay). */
-static inline struct cache_entry *cache_find(const struct cache *c, uint64_t key)
+/** The slot holding key, or else the free slot where its probe ends (inline: every lookup of
+ * the replay). */
+static inline struct cache_entry *cache_probe(const struct cache *c, uint64_t key)
 {
 	uint32_t mask = c->cap - 1;
 	for (uint32_t i = cache_home_slot(key, mask);; i = (i + 1) & mask) {
 		struct cache_entry *e = &c->slots[i];
-		if (!e->used)
-			return NULL;
-		if (e->key == key)
+		if (!e->used || e->key == key)
 			return e;
 	}
 }
-/** Whether holding this many entries would make the table grow. */
-int cache_full(const struct cache *c, uint64_t entries);
+/** The slot of key, or NULL if the key was never stored. */
+static inline struct cache_entry *cache_find(const struct cache *c, uint64_t key)
+{
+	struct cache_entry *e = cache_probe(c, key);
+	return e->used ? e : NULL;
+}
+/*
+ * Whether holding this many entries would make the table grow. Linear probing stays short up to
+ * 3/4 load, and a table half as large is half the pages the
+ * kernel must supply (first touches of fresh memory were a fifth of a run without sharing). A
+ * bounded cache keeps to 1/2: its sampled eviction picks slots by position, so its table size
+ * is part of its results.
+ */
+static inline int cache_full(const struct cache *c, uint64_t entries)
+{
+	if (c->capacity || c->capacity_bytes)
+		return entries * 2 > c->cap;
+	return entries * 4 > (uint64_t)c->cap * 3;
+}
+
 /** Slots for an unbounded cache (cache_init) to hold this many entries without growing. */
 uint64_t cache_unbounded_slots(uint64_t entries);
 /**
@@ -115,8 +132,17 @@ uint64_t cache_unbounded_slots(uint64_t entries);
 struct cache_entry *cache_slot_new(struct cache *c, uint64_t key, uint64_t *evicted);
 static inline struct cache_entry *cache_slot_evict(struct cache *c, uint64_t key, uint64_t *evicted)
 {
-	struct cache_entry *e = cache_find(c, key); /* a key already held (every hit) costs no call */
-	return e ? e : cache_slot_new(c, key, evicted);
+	struct cache_entry *e = cache_probe(c, key); /* a key already held (every hit) costs no call */
+	if (e->used)
+		return e;
+	/* Unbounded, plain LRU stamps, room to spare (a presized cache): the probe's free slot is
+	 * the new key's, as cache_slot_new would find it again. */
+	if (!c->capacity && !c->capacity_bytes && !c->links && !cache_full(c, (uint64_t)c->used + 1)) {
+		*e = (struct cache_entry){ .key = key, .expires = INT64_MIN, .used = 1 };
+		c->used++;
+		return e;
+	}
+	return cache_slot_new(c, key, evicted);
 }
 static inline struct cache_entry *cache_slot(struct cache *c, uint64_t key)
 {
