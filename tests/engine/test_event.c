@@ -114,7 +114,7 @@ static void test_matches_reference(void **state)
 	ev_free(&q);
 }
 
-/* A queue too large for the bottom-up pop (over 65,536 pending): still (time, push order). */
+/* A queue too large for the bottom-up pop (over 262,144 pending): still (time, push order). */
 static void test_large_queue_order(void **state)
 {
 	(void)state;
