@@ -199,24 +199,29 @@ uint64_t cache_unbounded_slots(uint64_t entries)
 }
 
 /* key is not held: its slot, made. */
-struct cache_entry *cache_slot_new(struct cache *c, uint64_t key, uint64_t *evicted)
+struct cache_entry *cache_slot_new(struct cache *c, uint64_t key, struct cache_entry *free_slot,
+                                   uint64_t *evicted)
 {
-	struct cache_entry *e;
-	if (c->capacity && c->used >= c->capacity && evict_one(c) == 0 && evicted)
-		(*evicted)++;
+	uint64_t removed = 0;
+	if (c->capacity && c->used >= c->capacity && evict_one(c) == 0)
+		removed++;
 	uint32_t size = c->capacity_bytes ? c->size_of(c->size_ctx, key) : 0;
 	while (c->capacity_bytes && c->used && c->bytes + size > c->capacity_bytes && evict_one(c) == 0)
-		if (evicted)
-			(*evicted)++;
+		removed++;
+	if (evicted)
+		*evicted += removed;
 	c->bytes += size;
-	if (cache_full(c, c->used + 1) && grow(c))
+	int grown = cache_full(c, c->used + 1);
+	if (grown && grow(c))
 		return NULL;
-	uint32_t mask = c->cap - 1, i = cache_home_slot(key, mask);
-	while (c->slots[i].used)
-		i = (i + 1) & mask;
-	e = &c->slots[i];
-	*e = (struct cache_entry){ .key = key, .expires = INT64_MIN, .used = 1 };
-	c->used++;
+	uint32_t mask = c->cap - 1, i;
+	if (removed || grown) { /* entries moved: the probe's free slot may not be the key's now */
+		for (i = cache_home_slot(key, mask); c->slots[i].used; i = (i + 1) & mask)
+			;
+	} else {
+		i = (uint32_t)(free_slot - c->slots);
+	}
+	struct cache_entry *e = cache_slot_fill(c, &c->slots[i], key);
 	if (c->links)
 		lru_push_front(c, i);
 	return e;

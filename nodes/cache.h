@@ -107,12 +107,11 @@ static inline struct cache_entry *cache_find(const struct cache *c, uint64_t key
 	struct cache_entry *e = cache_probe(c, key);
 	return e->used ? e : NULL;
 }
-/*
+/**
  * Whether holding this many entries would make the table grow. Linear probing stays short up to
- * 3/4 load, and a table half as large is half the pages the
- * kernel must supply (first touches of fresh memory were a fifth of a run without sharing). A
- * bounded cache keeps to 1/2: its sampled eviction picks slots by position, so its table size
- * is part of its results.
+ * 3/4 load, and a table half as large is half the pages the kernel must supply (first touches
+ * of fresh memory were a fifth of a run without sharing). A bounded cache keeps to 1/2: its
+ * sampled eviction picks slots by position, so its table size is part of its results.
  */
 static inline int cache_full(const struct cache *c, uint64_t entries)
 {
@@ -123,26 +122,32 @@ static inline int cache_full(const struct cache *c, uint64_t entries)
 
 /** Slots for an unbounded cache (cache_init) to hold this many entries without growing. */
 uint64_t cache_unbounded_slots(uint64_t entries);
+/** A free slot made key's, empty (expires INT64_MIN). */
+static inline struct cache_entry *cache_slot_fill(struct cache *c, struct cache_entry *e, uint64_t key)
+{
+	*e = (struct cache_entry){ .key = key, .expires = INT64_MIN, .used = 1 };
+	c->used++;
+	return e;
+}
+/** cache_slot_evict for a key not held, free_slot being where cache_probe(c, key) ended. */
+struct cache_entry *cache_slot_new(struct cache *c, uint64_t key, struct cache_entry *free_slot,
+                                   uint64_t *evicted);
 /**
  * The slot of key, created empty (expires INT64_MIN) if new; NULL on allocation failure. When the
  * cache is at its capacity, making a new slot first evicts an entry (never one with a resolution
  * in flight) and adds 1 to *evicted if evicted is not NULL. Pointers into the cache are valid
  * until the next cache_slot.
  */
-struct cache_entry *cache_slot_new(struct cache *c, uint64_t key, uint64_t *evicted);
 static inline struct cache_entry *cache_slot_evict(struct cache *c, uint64_t key, uint64_t *evicted)
 {
 	struct cache_entry *e = cache_probe(c, key); /* a key already held (every hit) costs no call */
 	if (e->used)
 		return e;
-	/* Unbounded, plain LRU stamps, room to spare (a presized cache): the probe's free slot is
-	 * the new key's, as cache_slot_new would find it again. */
-	if (!c->capacity && !c->capacity_bytes && !c->links && !cache_full(c, (uint64_t)c->used + 1)) {
-		*e = (struct cache_entry){ .key = key, .expires = INT64_MIN, .used = 1 };
-		c->used++;
-		return e;
-	}
-	return cache_slot_new(c, key, evicted);
+	/* Unbounded, plain LRU stamps, room to spare (a presized cache): nothing to evict, grow or
+	 * link, so no call (every miss of a replay). */
+	if (!c->capacity && !c->capacity_bytes && !c->links && !cache_full(c, (uint64_t)c->used + 1))
+		return cache_slot_fill(c, e, key);
+	return cache_slot_new(c, key, e, evicted);
 }
 static inline struct cache_entry *cache_slot(struct cache *c, uint64_t key)
 {
