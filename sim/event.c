@@ -214,14 +214,12 @@ void ev_find_top(struct event_queue *q)
 
 const struct ev_payload *ev_peek_payload(struct event_queue *q)
 {
-	if (q->top_stale)
-		ev_find_top(q);
+	ev_top_key(q);
 	return ev_count(q) ? &q->payload[q->top] : NULL;
 }
 
 sim_time ev_peek_time(struct event_queue *q)
 {
-	if (q->top_stale)
-		ev_find_top(q);
-	return ev_count(q) ? ev_key_time(q->top_key) : INT64_MAX;
+	ev_key top = ev_top_key(q);
+	return ev_count(q) ? ev_key_time(top) : INT64_MAX;
 }

@@ -71,16 +71,22 @@ static inline ev_key ev_make_key(sim_time time, uint64_t seq)
 	return (ev_key)((uint64_t)time ^ (UINT64_C(1) << 63)) << 64 | seq;
 }
 
-/** The earliest event's position and key, looked for after a pop (not by the pop itself: in
- * the hold model a push nearly always follows and finds the top anyway). */
+/** Looks for the earliest event after a pop (not in the pop itself: in the hold model a
+ * push nearly always follows and finds the top anyway). */
 void ev_find_top(struct event_queue *q);
 
-/* The replay asks before each arrival, ~2.5 times per pop: the top is kept, not looked for. */
-static inline int ev_precedes_queue(struct event_queue *q, sim_time time, uint64_t seq)
+/* The earliest event's key, found once after a pop. The replay asks before each arrival, ~2.5
+ * times per pop. */
+static inline ev_key ev_top_key(struct event_queue *q)
 {
 	if (q->top_stale)
 		ev_find_top(q);
-	return ev_make_key(time, seq) < q->top_key; /* an empty queue's all-ones key follows any time */
+	return q->top_key;
+}
+
+static inline int ev_precedes_queue(struct event_queue *q, sim_time time, uint64_t seq)
+{
+	return ev_make_key(time, seq) < ev_top_key(q); /* an empty queue's all-ones key follows any time */
 }
 
 #endif

@@ -185,6 +185,7 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 	if (arr.count)
 		arr.head_seq = ev_take_seq(&ev);
 	int rc = net.joining != UINT32_MAX ? ev_push(&ev, net.join_time, EV_JOIN, net.joining, 0) : 0;
+	int deliveries = p->transport != SHARE_NONE && p->transport != SHARE_PULL; /* share copies travel */
 	struct event e;
 	sim_time now = 0, start = nq ? q[0].time_ns : 0;
 	double began = progress_out ? monotonic_seconds() : 0, shown = began;
@@ -218,7 +219,7 @@ int sim_run(const struct sim_params *p, const struct trace *t, struct share_pcap
 				arr.head_seq = ev_take_seq(&ev);
 			continue;
 		}
-		const struct ev_payload *next = ev_peek_payload(&ev);
+		const struct ev_payload *next = deliveries ? ev_peek_payload(&ev) : NULL;
 		if (next && next->kind == EV_DELIVER) /* copies of a share arrive back to back */
 			resolver_prefetch_delivery(&net, next->node, next->arg);
 		switch (e.kind) {
