@@ -438,13 +438,12 @@ static sim_time resolution_delay(struct resolver_net *n, uint32_t node, sim_time
 	return t + wait + zone_delay - now;
 }
 
-/* Served stale data? Count it (and its age when the authority has moved on). */
 /* Would a client asking a random peer at this moment get the same answer? Compared only when
- * that peer holds the question too; measured when the world changes (authority.change_share). */
+ * that peer holds the question too; measured when the world changes (check_stale asks). */
 static void check_consistency(struct resolver_net *n, uint32_t node, sim_time now,
                               const struct cache_entry *e)
 {
-	if (n->nodes < 2 || !authority_world_changes(&n->world))
+	if (n->nodes < 2)
 		return;
 	uint32_t peer = rng_uniform_int(n->rng, RNG_CONSISTENCY, n->nodes - 1);
 	peer += peer >= node;
@@ -456,6 +455,7 @@ static void check_consistency(struct resolver_net *n, uint32_t node, sim_time no
 		metrics_add(n->m, node, now, CTR_CONSISTENCY_MISMATCH, 1);
 }
 
+/* Served stale data? Count it (and its age when the authority has moved on). */
 static void check_stale(struct resolver_net *n, uint32_t node, sim_time now, uint32_t name_id,
                         const struct cache_entry *e)
 {
@@ -836,7 +836,7 @@ static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint3
 	if (n->p->transport == SHARE_PUBSUB) {
 		metrics_add(n->m, node, now, CTR_SHARE_SENT_MSGS, 1);
 		metrics_add(n->m, node, now, CTR_SHARE_SENT_BYTES, bytes);
-		rc = pubsub_publish(n, node, now, cache_key(name_id, qtype, qclass), bi);
+		rc = pubsub_publish(n, node, now, n->bufs[bi].question_key, bi);
 	} else if (n->p->transport == SHARE_MULTICAST) {
 		/* One send per group that has a member other than the sender, then independent
 		 * delivery (latency, loss) to each member. */
@@ -859,6 +859,7 @@ static int share_send(struct resolver_net *n, uint32_t node, sim_time now, uint3
 		metrics_add(n->m, node, now, CTR_SHARE_SENT_BYTES, bytes);
 		if (n->pcap)
 			share_pcap_write(n->pcap, n->epoch_ns + now, node, n->p->hub_node, n->bufs[bi].msg, len);
+		resolver_prefetch_receivers(n, bi, n->p->hub_node, n->nodes); /* the hub's slot alone */
 		rc = share_deliver_copy(n, node, n->p->hub_node, bi, now, 1);
 	} else {
 		resolver_prefetch_receivers(n, bi, 0, 1);

@@ -160,7 +160,7 @@ double rng_lognormal(struct rng_streams *r, enum rng_purpose p, double zeta, dou
 
 /* XXH64 of 16 bytes written out (a resolution hashes its name once or twice): the input's two
  * little-endian words, one round each, then the avalanche, as XXH64 does below 32 bytes. */
-static inline uint64_t xxh64_two_words(uint64_t seed, uint64_t a, uint64_t b)
+uint64_t rng_hash_words(uint64_t seed, uint64_t a, uint64_t b)
 {
 	uint64_t h = seed + XXH_PRIME64_5 + 16;
 	h ^= XXH64_round(0, XXH_readLE64(&a));
@@ -170,13 +170,8 @@ static inline uint64_t xxh64_two_words(uint64_t seed, uint64_t a, uint64_t b)
 	return XXH64_avalanche(h);
 }
 
-uint64_t rng_hash_words(uint64_t seed, uint64_t a, uint64_t b)
-{
-	return xxh64_two_words(seed, a, b);
-}
-
 double rng_hash_unit(uint64_t seed, uint64_t a, uint64_t b)
 {
-	uint64_t h = xxh64_two_words(seed, a, b);
+	uint64_t h = rng_hash_words(seed, a, b);
 	return (double)(h >> 11) * 0x1.0p-53; /* the top 53 bits: exact doubles in [0, 1) */
 }
