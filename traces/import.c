@@ -149,21 +149,12 @@ static void input_close(struct input_stream *in)
 	memset(in, 0, sizeof(*in));
 }
 
-/* A SHA-256 in hex. */
 /* The SHA-256 of everything hashed into md so far, in hex. */
 static void md_final_hex(EVP_MD_CTX *md, char out[65])
 {
 	unsigned char sum[32];
 	unsigned int sum_len = 0;
 	EVP_DigestFinal_ex(md, sum, &sum_len);
-	trace_sha256_hex(sum, out);
-}
-
-static void digest_hex(const uint8_t *data, size_t len, char out[65])
-{
-	unsigned char sum[32];
-	unsigned int sum_len = 0;
-	EVP_Digest(data, len, sum, &sum_len, EVP_sha256(), NULL);
 	trace_sha256_hex(sum, out);
 }
 
@@ -967,7 +958,7 @@ struct memory_digest { const uint8_t *data; size_t len; };
 static void memory_digest(void *arg, char out[65])
 {
 	const struct memory_digest *m = arg;
-	digest_hex(m->data, m->len, out);
+	trace_sha256_of(m->data, m->len, out);
 }
 
 int import_read_line(FILE *in, char *buf, size_t size, size_t *len, int *nul)

@@ -123,6 +123,8 @@ const struct trace_stat *trace_stats(const struct trace *t);
 const char *trace_sources(const struct trace *t);
 /** A SHA-256 in lower-case hex, as every digest sharesim prints or records. */
 void trace_sha256_hex(const unsigned char sum[32], char out[65]);
+/** The SHA-256 of len bytes, in that form. */
+void trace_sha256_of(const void *data, size_t len, char out[65]);
 /** SHA-256 of the whole trace file, lower-case hex: the digest recorded with every run. */
 const char *trace_digest(const struct trace *t);
 /** Distinct (name, type, class) keys among the queries (0 if out of memory). */

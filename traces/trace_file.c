@@ -184,18 +184,18 @@ static int build_record_index(struct trace *t)
 	return 0;
 }
 
-static void compute_digest(struct trace *t)
-{
-	unsigned char md[32];
-	unsigned int md_len = 0;
-	EVP_Digest(t->map, t->size, md, &md_len, EVP_sha256(), NULL);
-	trace_sha256_hex(md, t->digest);
-}
-
 void trace_sha256_hex(const unsigned char sum[32], char out[65])
 {
 	for (unsigned i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", sum[i]);
+}
+
+void trace_sha256_of(const void *data, size_t len, char out[65])
+{
+	unsigned char sum[32];
+	unsigned int sum_len = 0;
+	EVP_Digest(data, len, sum, &sum_len, EVP_sha256(), NULL);
+	trace_sha256_hex(sum, out);
 }
 
 int trace_open(const char *path, struct trace **out, char *err, size_t err_size)
@@ -346,7 +346,7 @@ const char *trace_sources(const struct trace *t) { return t->sources; }
 const char *trace_digest(const struct trace *t)
 {
 	if (!t->digest[0])
-		compute_digest((struct trace *)t);
+		trace_sha256_of(t->map, t->size, ((struct trace *)t)->digest);
 	return t->digest;
 }
 
@@ -391,8 +391,8 @@ static const struct key_census *key_census(const struct trace *t)
 	const struct trace_query *q = t->queries;
 	int complete = per_name && c;
 	for (uint64_t i = 0; complete && i < nq; i++) {
-		if (i + CENSUS_AHEAD < nq) /* names are met in random order: their entries fetched ahead */
-			__builtin_prefetch(&per_name[q[i + CENSUS_AHEAD].name_id]);
+		/* names are met in random order: their entries fetched ahead (the last one again at the end) */
+		__builtin_prefetch(&per_name[q[i + CENSUS_AHEAD < nq ? i + CENSUS_AHEAD : nq - 1].name_id]);
 		struct name_census *nc = &per_name[q[i].name_id];
 		nc->asked += nc->asked < UINT32_MAX;
 		int bit = common_type_bit(q[i].qtype, q[i].qclass);
